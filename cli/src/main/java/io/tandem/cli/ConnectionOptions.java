@@ -1,0 +1,63 @@
+package io.tandem.cli;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.tandem.core.TandemException;
+import picocli.CommandLine.Option;
+
+/**
+ * The connection options every database command takes: {@code --jdbc-url} (default: env
+ * {@code TANDEM_JDBC_URL}), {@code --user}, {@code --password} (default: env {@code TANDEM_PASSWORD}).
+ */
+final class ConnectionOptions {
+
+    @Option(names = "--jdbc-url", paramLabel = "URL", defaultValue = "${env:TANDEM_JDBC_URL}",
+            description = "JDBC URL of the database (default: env TANDEM_JDBC_URL), e.g. jdbc:postgresql://localhost:5432/shop")
+    String jdbcUrl;
+
+    @Option(names = "--user", paramLabel = "USER", defaultValue = "${env:TANDEM_USER}",
+            description = "Database user (default: env TANDEM_USER, else the URL's or driver's default)")
+    String user;
+
+    @Option(names = "--password", paramLabel = "PASSWORD", defaultValue = "${env:TANDEM_PASSWORD}",
+            description = "Database password (default: env TANDEM_PASSWORD)")
+    String password;
+
+    /** Whether a URL was given, by flag or environment. */
+    boolean present() {
+        return jdbcUrl != null && !jdbcUrl.isBlank();
+    }
+
+    /** A pool of at most {@code size} connections; the caller closes it. */
+    HikariDataSource pool(String name, int size) {
+        if (!present()) {
+            throw new TandemException("No database given: pass --jdbc-url jdbc:postgresql://HOST:PORT/DB "
+                    + "or set TANDEM_JDBC_URL.");
+        }
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        if (user != null && !user.isBlank()) {
+            config.setUsername(user);
+        }
+        if (password != null && !password.isEmpty()) {
+            config.setPassword(password);
+        }
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(0);
+        config.setPoolName("tandem-" + name);
+        try {
+            return new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new TandemException("Could not connect to " + jdbcUrl + ": " + rootMessage(e)
+                    + ". Check the URL, user and password, and that the server is running.", e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage();
+    }
+}

@@ -1,0 +1,43 @@
+package io.tandem.cli;
+
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code tandem} command. Exit codes: 0 success, 1 failure, 2 usage error.
+ *
+ * <p>Each subcommand is a class of its own in this package; they share {@link ConnectionOptions} and
+ * {@link Output}. A failure a user can hit is a {@link io.tandem.core.TandemException} whose message is printed
+ * as is (or as {@code {"ok":false,"error":...}} with {@code --json}).
+ */
+@Command(name = "tandem", mixinStandardHelpOptions = true, versionProvider = VersionCommand.class,
+        description = "Zero-downtime schema changes for Java apps, built on a write-ahead journal.",
+        subcommands = {VersionCommand.class, CommandLine.HelpCommand.class})
+public final class TandemCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand");
+    }
+
+    /** Runs the command line on the given streams and returns the exit code; never exits the JVM itself. */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new TandemCommand());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler(new FailureHandler());
+        return cli.execute(args);
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        System.exit(execute(out, err, args));
+    }
+}

@@ -1,0 +1,46 @@
+package io.tandem.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code tandem version}: the Tandem version and the Java runtime it runs on. */
+@Command(name = "version", description = "Print Tandem's version.")
+final class VersionCommand implements Runnable, JsonCapable, CommandLine.IVersionProvider {
+
+    @Option(names = "--json", description = "Print one JSON object")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    static String tandemVersion() {
+        String v = TandemCommand.class.getPackage().getImplementationVersion();
+        return v == null ? "development build" : v;
+    }
+
+    @Override
+    public void run() {
+        if (json) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("tandem", tandemVersion());
+            out.put("java", Runtime.version().toString());
+            Output.json(spec.commandLine().getOut(), out);
+        } else {
+            spec.commandLine().getOut().println("tandem " + tandemVersion() + " (Java " + Runtime.version() + ")");
+        }
+    }
+
+    @Override
+    public String[] getVersion() {
+        return new String[]{"tandem " + tandemVersion()};
+    }
+
+    @Override
+    public boolean json() {
+        return json;
+    }
+}
