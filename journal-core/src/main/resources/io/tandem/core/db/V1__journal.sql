@@ -46,11 +46,17 @@ CREATE TABLE tandem.applier_state (
     batch_snapshot     pg_snapshot,
     batch_done_seq     bigint,
     applied_rows       bigint      NOT NULL DEFAULT 0,
+    -- Incremented each time an applier takes the lead; a slice commits only under the epoch it was read in, so
+    -- a leader that lost its lock without knowing it can never apply anything twice.
+    leader_epoch       bigint      NOT NULL DEFAULT 0,
+    -- Incremented by `tandem migrate` when it replaces the app's definitions; the applier reloads them.
+    definitions_generation bigint  NOT NULL DEFAULT 0,
     applied_at         timestamptz,
     state              text        NOT NULL DEFAULT 'stopped',
     leader             text,                 -- "host/pid" of the applier that leads, if any
     heartbeat_at       timestamptz,
-    halted_reason      text,
+    halted_reason      text,                 -- why the applier halted, and how to resume
+    halted_txid        xid8,                 -- the source transaction it halted before
     pause_requested_by text,                 -- set by `tandem migrate`; the applier acknowledges by pausing
     pause_requested_at timestamptz,
     paused_at          timestamptz,

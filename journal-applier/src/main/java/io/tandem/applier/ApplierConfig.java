@@ -1,0 +1,112 @@
+package io.tandem.applier;
+
+import javax.sql.DataSource;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How an {@link Applier} runs. Only the data source and the app are required; every other property has a default
+ * chosen for a 2-core machine and a small pool.
+ *
+ * <ul>
+ *   <li>{@code onReject} ({@link RejectPolicy#HALT}): what to do with a transaction that cannot be applied.</li>
+ *   <li>{@code sliceRows} (1000): rows applied per target transaction when a batch is large; a source
+ *       transaction is never split, so one larger than this is applied whole.</li>
+ *   <li>{@code ringSize} (8, a power of two): slices read ahead of the one being applied. Memory is bounded by
+ *       {@code ringSize × sliceRows} rows.</li>
+ *   <li>{@code maxPollInterval} (10 ms): the longest pause between two looks at the journal when idle. The pause
+ *       starts at 1 ms after a batch and doubles while batches come back empty: near-zero CPU when idle,
+ *       commit-to-applied latency near one round trip when busy. No trigger or NOTIFY on the write path.</li>
+ *   <li>{@code standbyPoll} (1 s): how often a standby tries to take the lead.</li>
+ *   <li>{@code leaderName} ({@code host/pid}): shown in {@code tandem status}.</li>
+ * </ul>
+ *
+ * <p>The data source should allow at least 3 connections: leader lock, reader, applier.
+ */
+public final class ApplierConfig {
+    private final DataSource dataSource;
+    private final String app;
+    private RejectPolicy onReject = RejectPolicy.HALT;
+    private int sliceRows = 1000;
+    private int ringSize = 8;
+    private Duration maxPollInterval = Duration.ofMillis(10);
+    private Duration standbyPoll = Duration.ofSeconds(1);
+    private String leaderName = ManagementFactory.getRuntimeMXBean().getName().replace('@', '/');
+
+    public ApplierConfig(DataSource dataSource, String app) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.app = Objects.requireNonNull(app, "app");
+    }
+
+    public ApplierConfig onReject(RejectPolicy policy) {
+        this.onReject = Objects.requireNonNull(policy, "policy");
+        return this;
+    }
+
+    public ApplierConfig sliceRows(int rows) {
+        if (rows < 1) {
+            throw new IllegalArgumentException("sliceRows must be at least 1, got " + rows);
+        }
+        this.sliceRows = rows;
+        return this;
+    }
+
+    public ApplierConfig ringSize(int size) {
+        if (size < 2 || Integer.bitCount(size) != 1) {
+            throw new IllegalArgumentException("ringSize must be a power of two of at least 2, got " + size);
+        }
+        this.ringSize = size;
+        return this;
+    }
+
+    public ApplierConfig maxPollInterval(Duration interval) {
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("maxPollInterval must be positive, got " + interval);
+        }
+        this.maxPollInterval = interval;
+        return this;
+    }
+
+    public ApplierConfig standbyPoll(Duration interval) {
+        this.standbyPoll = Objects.requireNonNull(interval, "interval");
+        return this;
+    }
+
+    public ApplierConfig leaderName(String name) {
+        this.leaderName = Objects.requireNonNull(name, "name");
+        return this;
+    }
+
+    DataSource dataSource() {
+        return dataSource;
+    }
+
+    String app() {
+        return app;
+    }
+
+    RejectPolicy onReject() {
+        return onReject;
+    }
+
+    int sliceRows() {
+        return sliceRows;
+    }
+
+    int ringSize() {
+        return ringSize;
+    }
+
+    Duration maxPollInterval() {
+        return maxPollInterval;
+    }
+
+    Duration standbyPoll() {
+        return standbyPoll;
+    }
+
+    String leaderName() {
+        return leaderName;
+    }
+}

@@ -1,0 +1,123 @@
+package io.tandem.applier;
+
+import io.tandem.core.Snapshot;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads one batch: the journal rows of the app whose transaction is visible in the target snapshot and not in the
+ * previous one (PgQ's batching), in one statement, streamed, grouped by source transaction and cut into slices.
+ *
+ * <p>Why snapshots and not a seq high-water mark: seq is allocated in one order and committed in another, so a
+ * transaction with a small seq may commit after one with a larger seq has been applied. A transaction is in
+ * exactly one batch: the first whose target snapshot sees it committed. The scan is bounded by the previous
+ * snapshot's xmin and the target's xmax on the (app, txid) index, so a writer transaction that stays open for long
+ * only keeps its own rows out of the batches, never anyone else's.
+ *
+ * <p>The target snapshot is the statement's own ({@code pg_current_snapshot()} returns the active snapshot), so
+ * the rows read are exactly those of the transactions the snapshot sees committed.
+ */
+final class BatchReader {
+    /** Receives slices, each a run of whole transactions in apply order. */
+    interface SliceSink {
+        void accept(Snapshot target, boolean completesBatch, List<SourceTransaction> transactions);
+    }
+
+    private static final String BATCH = """
+            WITH s AS (SELECT coalesce(?::pg_snapshot, pg_current_snapshot()) AS target)
+            SELECT s.target::text, j.seq, j.txid::text, j.app_version, j.entity, j.op, j.key::text, j.data::text,
+                   j.changed, j.origin, j.group_max
+              FROM s LEFT JOIN LATERAL (
+                   SELECT * FROM (
+                       SELECT seq, txid, app_version, entity, op, key, data, changed, origin,
+                              max(seq) OVER (PARTITION BY txid) AS group_max
+                         FROM tandem.journal
+                        WHERE app = ?
+                          AND txid >= ?::text::xid8
+                          AND txid < pg_snapshot_xmax(s.target)
+                          AND pg_visible_in_snapshot(txid, s.target)
+                          AND NOT pg_visible_in_snapshot(txid, ?::pg_snapshot)) g
+                    WHERE group_max > ?) j ON true
+             ORDER BY j.group_max, j.seq
+            """;
+
+    private final String app;
+    private final RowDecoder decoder;
+    private final int sliceRows;
+
+    BatchReader(String app, RowDecoder decoder, int sliceRows) {
+        this.app = app;
+        this.decoder = decoder;
+        this.sliceRows = sliceRows;
+    }
+
+    /**
+     * Reads the batch after {@code previous}: up to {@code target} when resuming a batch begun before (skipping
+     * the transactions whose largest seq is at most {@code doneSeq}), else up to a new snapshot.
+     *
+     * @return the batch's target snapshot; {@code sink} got every row of it, possibly in no slice at all
+     */
+    Snapshot read(Connection c, Snapshot previous, Snapshot target, long doneSeq, SliceSink sink) throws SQLException {
+        c.setAutoCommit(false); // a cursor (fetch size) needs a transaction
+        try (PreparedStatement s = c.prepareStatement(BATCH)) {
+            s.setFetchSize(sliceRows);
+            s.setString(1, target == null ? null : target.toString());
+            s.setString(2, app);
+            s.setString(3, Long.toString(previous.xmin()));
+            s.setString(4, previous.toString());
+            s.setLong(5, target == null ? 0 : doneSeq);
+            try (ResultSet rs = s.executeQuery()) {
+                return slice(rs, sink);
+            }
+        } finally {
+            c.commit();
+        }
+    }
+
+    private Snapshot slice(ResultSet rs, SliceSink sink) throws SQLException {
+        Snapshot target = null;
+        List<SourceTransaction> slice = new ArrayList<>();
+        List<JournalRow> group = new ArrayList<>();
+        long groupTxid = -1;
+        long groupMax = -1;
+        int rows = 0;
+        while (rs.next()) {
+            if (target == null) {
+                target = Snapshot.parse(rs.getString(1));
+            }
+            if (rs.getObject(2) == null) {
+                break; // the batch is empty: the one row only carries the snapshot
+            }
+            long txid = Long.parseLong(rs.getString(3));
+            if (txid != groupTxid && !group.isEmpty()) {
+                slice.add(new SourceTransaction(groupTxid, groupMax, List.copyOf(group)));
+                group.clear();
+                if (rows >= sliceRows) {
+                    sink.accept(target, false, List.copyOf(slice));
+                    slice.clear();
+                    rows = 0;
+                }
+            }
+            groupTxid = txid;
+            groupMax = rs.getLong(11);
+            group.add(decoder.decode(rs.getLong(2), txid, rs.getInt(4), rs.getString(5), rs.getString(6),
+                    rs.getString(7), rs.getString(8), strings(rs.getArray(9)), rs.getString(10)));
+            rows++;
+        }
+        if (!group.isEmpty()) {
+            slice.add(new SourceTransaction(groupTxid, groupMax, List.copyOf(group)));
+        }
+        sink.accept(target, true, List.copyOf(slice));
+        return target;
+    }
+
+    private static String[] strings(Array array) throws SQLException {
+        return array == null ? null : (String[]) array.getArray();
+    }
+}

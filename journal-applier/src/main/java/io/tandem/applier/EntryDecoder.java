@@ -1,0 +1,80 @@
+package io.tandem.applier;
+
+import io.tandem.core.EntityDefinition;
+import io.tandem.core.JournalCodec;
+import io.tandem.core.JournalEntry;
+import io.tandem.core.Op;
+import io.tandem.core.TandemException;
+import io.tandem.core.VersionDefinition;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Decodes journal rows against the app's live definitions. A row that does not fit — unknown version or entity,
+ * a value of the wrong type, a missing key field, an unknown field — is not an error here: it comes back marked
+ * with the reason, to be rejected under the applier's policy.
+ */
+final class EntryDecoder implements RowDecoder {
+    private final String app;
+    private final Map<Integer, VersionDefinition> versions = new TreeMap<>();
+    private final JournalCodec codec = new JournalCodec();
+
+    EntryDecoder(String app, List<VersionDefinition> live) {
+        this.app = app;
+        live.forEach(v -> versions.put(v.version(), v));
+    }
+
+    @Override
+    public JournalRow decode(long seq, long txid, int version, String entity, String op, String key, String data,
+                             String[] changed, String origin) {
+        try {
+            JournalEntry entry = entry(version, entity, op, key, data, changed, origin);
+            return new JournalRow(seq, txid, entry, null, null);
+        } catch (TandemException | IllegalArgumentException e) {
+            String raw = "{version " + version + ", entity " + entity + ", op " + op + ", key " + key + "}";
+            return new JournalRow(seq, txid, null, raw, e.getMessage());
+        }
+    }
+
+    private JournalEntry entry(int version, String entityName, String opText, String keyJson, String dataJson,
+                               String[] changedArray, String origin) {
+        VersionDefinition definition = versions.get(version);
+        if (definition == null) {
+            throw new TandemException("app '" + app + "' has no live version " + version + " (live: "
+                    + versions.keySet() + ")");
+        }
+        EntityDefinition entity = definition.entities().get(entityName);
+        if (entity == null) {
+            throw new TandemException("version " + version + " of app '" + app + "' has no entity '" + entityName
+                    + "' (entities: " + String.join(", ", definition.entities().keySet()) + ")");
+        }
+        Op op = Op.fromSql(opText);
+        Map<String, Object> key = codec.decode(keyJson, entity.fieldTypes());
+        for (String field : entity.key()) {
+            if (key.get(field) == null) {
+                throw new TandemException("key field '" + field + "' of entity '" + entityName + "' is missing or null"
+                        + " in the row's key " + keyJson);
+            }
+        }
+        Map<String, Object> data = op == Op.DELETE || dataJson == null ? null : codec.decode(dataJson, entity.fieldTypes());
+        if (op == Op.INSERT && data == null) {
+            throw new TandemException("an insert of entity '" + entityName + "' has no data");
+        }
+        List<String> changed = changedArray == null ? null : Arrays.asList(changedArray);
+        if (changed != null) {
+            for (String field : changed) {
+                if (!entity.fields().containsKey(field)) {
+                    throw new TandemException("changed names '" + field + "', which is not a field of entity '"
+                            + entityName + "' in version " + version);
+                }
+            }
+        }
+        if (op == Op.UPDATE && data == null) {
+            throw new TandemException("an update of entity '" + entityName + "' has no data");
+        }
+        return new JournalEntry(app, version, entityName, op, key, data, changed, origin);
+    }
+}

@@ -1,0 +1,85 @@
+package io.tandem.applier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * One leader per app among any number of applier processes, coordinated by the database itself: the leader holds
+ * a session advisory lock on a dedicated connection. If its process dies, PostgreSQL ends the session and frees
+ * the lock, and a standby polling {@link #tryAcquire} takes over.
+ *
+ * <p>The lock alone cannot stop a leader that lost its connection without noticing from committing; the leader
+ * epoch in {@link StateTable} does.
+ */
+final class Leadership implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Leadership.class);
+    private final DataSource dataSource;
+    private final String app;
+    private Connection connection;
+
+    Leadership(DataSource dataSource, String app) {
+        this.dataSource = dataSource;
+        this.app = app;
+    }
+
+    /** Tries once to take the lead; true if this process now leads. */
+    boolean tryAcquire() throws SQLException {
+        if (connection == null) {
+            connection = dataSource.getConnection();
+            connection.setAutoCommit(true);
+            try (Statement s = connection.createStatement()) {
+                s.execute("SET application_name = 'tandem-applier:" + app.replace("'", "") + "'");
+            }
+        }
+        try (PreparedStatement s = connection.prepareStatement(
+                "SELECT pg_try_advisory_lock(hashtextextended('tandem-applier:' || ?, 0))")) {
+            s.setString(1, app);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /** Whether the lock's session is still alive (a cheap round trip). */
+    boolean stillHeld() {
+        try (Statement s = connection.createStatement()) {
+            s.execute("SELECT 1");
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Gives the lead up. The lock is released explicitly, because a pool may keep the session open; if the session
+     * is already gone, so is the lock.
+     */
+    @Override
+    public void close() {
+        if (connection == null) {
+            return;
+        }
+        try (PreparedStatement s = connection.prepareStatement(
+                "SELECT pg_advisory_unlock(hashtextextended('tandem-applier:' || ?, 0))")) {
+            s.setString(1, app);
+            s.execute();
+        } catch (SQLException e) {
+            log.debug("Could not release the leader lock of app {} explicitly ({}); its session ends with it",
+                    app, e.getMessage());
+        }
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            log.debug("Closing the leader connection of app {} failed: {}", app, e.getMessage());
+        }
+        connection = null;
+    }
+}

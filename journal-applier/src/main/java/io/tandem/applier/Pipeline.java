@@ -1,0 +1,149 @@
+package io.tandem.applier;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+import io.tandem.core.Snapshot;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One run of reader → ring buffer → {@link SliceApplier} under one leadership epoch and one set of definitions.
+ *
+ * <p>The calling thread reads (batch N+1 is fetched and decoded while the apply thread applies batch N); the ring
+ * buffer between them is bounded, so a slow apply side holds the reader back instead of filling the heap. The
+ * ring uses a blocking wait strategy: on 2 cores, spinning consumers would steal the reader's CPU.
+ *
+ * <p>A run ends when asked to stop (after the slices already read are applied), when the apply side fails or
+ * halts, or when the leadership or the definitions change; the caller then starts a new run from the position
+ * committed in the database.
+ */
+final class Pipeline {
+    /** How a run ended. */
+    enum End { STOPPED, HALTED, FAILED }
+
+    private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+    private static final long IDLE_PERSIST_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    private final ApplierConfig config;
+    private final BatchReader reader;
+    private final SliceApplier applier;
+    private final Leadership leadership;
+    private final long epoch;
+    private Throwable failure;
+
+    Pipeline(ApplierConfig config, BatchReader reader, SliceApplier applier, Leadership leadership, long epoch) {
+        this.config = config;
+        this.reader = reader;
+        this.applier = applier;
+        this.leadership = leadership;
+        this.epoch = epoch;
+    }
+
+    /** The failure that ended a {@link End#FAILED} run. */
+    Throwable failure() {
+        return failure != null ? failure : applier.failure();
+    }
+
+    String haltedReason() {
+        return applier.haltedReason();
+    }
+
+    End run(Connection readConnection, Position start, BooleanSupplier stopRequested) throws SQLException {
+        Disruptor<Slice> disruptor = new Disruptor<>(Slice::new, config.ringSize(),
+                r -> new Thread(r, "tandem-apply-" + config.app()), ProducerType.SINGLE, new BlockingWaitStrategy());
+        disruptor.handleEventsWith(applier);
+        disruptor.setDefaultExceptionHandler(applier);
+        RingBuffer<Slice> ring = disruptor.start();
+        try {
+            readLoop(readConnection, start, stopRequested, ring);
+        } catch (SQLException | RuntimeException e) {
+            failure = e;
+        } finally {
+            drain(disruptor);
+        }
+        if (applier.haltedReason() != null) {
+            return End.HALTED;
+        }
+        return failure() != null ? End.FAILED : End.STOPPED;
+    }
+
+    private void readLoop(Connection c, Position start, BooleanSupplier stopRequested, RingBuffer<Slice> ring)
+            throws SQLException {
+        Snapshot previous = start.applied();
+        Snapshot resume = start.batch();
+        long doneSeq = start.batchDoneSeq();
+        long pauseNanos = 0;
+        long lastPublished = System.nanoTime();
+        long lastLeaderCheck = System.nanoTime();
+        while (!stopRequested.getAsBoolean() && !applier.stopped()) {
+            if (System.nanoTime() - lastLeaderCheck > TimeUnit.SECONDS.toNanos(1)) {
+                if (!leadership.stillHeld()) {
+                    throw new SQLException("lost the leader lock's connection");
+                }
+                lastLeaderCheck = System.nanoTime();
+            }
+            boolean persistIdle = System.nanoTime() - lastPublished > IDLE_PERSIST_NANOS;
+            int[] published = {0};
+            Snapshot target = reader.read(c, previous, resume, doneSeq, (snap, completes, txs) -> {
+                if (!txs.isEmpty() || published[0] > 0 || persistIdle) {
+                    publish(ring, snap, completes, txs);
+                    published[0]++;
+                }
+            });
+            previous = target;
+            resume = null;
+            doneSeq = 0;
+            if (published[0] > 0) {
+                lastPublished = System.nanoTime();
+            }
+            pauseNanos = published[0] > 0 && !persistIdle ? 0 : nextPause(pauseNanos);
+            if (pauseNanos > 0) {
+                LockSupport.parkNanos(pauseNanos);
+            }
+        }
+    }
+
+    private long nextPause(long pauseNanos) {
+        long max = config.maxPollInterval().toNanos();
+        return pauseNanos == 0 ? Math.min(TimeUnit.MILLISECONDS.toNanos(1), max) : Math.min(pauseNanos * 2, max);
+    }
+
+    /** Publishes a slice, waiting for room in the ring; gives up if the apply side has stopped. */
+    private void publish(RingBuffer<Slice> ring, Snapshot target, boolean completes, List<SourceTransaction> txs) {
+        while (true) {
+            if (applier.stopped()) {
+                throw new IllegalStateException("the apply side stopped", applier.failure());
+            }
+            try {
+                long sequence = ring.tryNext();
+                try {
+                    ring.get(sequence).fill(target, completes, txs, epoch);
+                } finally {
+                    ring.publish(sequence);
+                }
+                return;
+            } catch (InsufficientCapacityException full) {
+                LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
+            }
+        }
+    }
+
+    private void drain(Disruptor<Slice> disruptor) {
+        try {
+            disruptor.shutdown(30, TimeUnit.SECONDS);
+        } catch (com.lmax.disruptor.TimeoutException e) {
+            log.warn("The apply thread of app {} did not finish its slices within 30 s; halting it", config.app());
+            disruptor.halt();
+        }
+    }
+}

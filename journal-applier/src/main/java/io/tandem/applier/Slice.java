@@ -1,0 +1,41 @@
+package io.tandem.applier;
+
+import io.tandem.core.Snapshot;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The unit of work between reader and applier, and the ring buffer's event: a run of whole source transactions of
+ * one batch (the transactions visible in {@code target} and not yet applied), applied in one target transaction
+ * together with the position it reaches.
+ *
+ * <p>Mutable and reused by the Disruptor's ring; {@link #fill} replaces the whole content.
+ */
+final class Slice {
+    Snapshot target;
+    boolean completesBatch;
+    long lastMaxSeq;
+    long epoch;
+    final List<SourceTransaction> transactions = new ArrayList<>();
+    int rows;
+
+    void fill(Snapshot target, boolean completesBatch, List<SourceTransaction> txs, long epoch) {
+        this.target = target;
+        this.completesBatch = completesBatch;
+        this.epoch = epoch;
+        transactions.clear();
+        transactions.addAll(txs);
+        rows = 0;
+        lastMaxSeq = 0;
+        for (SourceTransaction tx : txs) {
+            rows += tx.rows().size();
+            lastMaxSeq = tx.maxSeq();
+        }
+    }
+
+    void clear() {
+        transactions.clear();
+        target = null;
+    }
+}

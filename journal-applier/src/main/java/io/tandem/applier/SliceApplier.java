@@ -1,0 +1,212 @@
+package io.tandem.applier;
+
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.ExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * The consuming end of the pipeline: applies each slice in one target transaction that also moves the position
+ * (exactly once), on one dedicated connection.
+ *
+ * <p>If the slice fails for a reason in the data, it is rolled back and applied again one source transaction per
+ * target transaction, to find the culprit and reject it under the {@link RejectPolicy}; every other transaction
+ * of the slice still applies. Any other failure (connection lost, leadership lost, definitions changed) stops the
+ * pipeline: the first failure is kept in {@link #failure()}, later slices are skipped, and the supervisor restarts
+ * from the position committed in the database.
+ */
+final class SliceApplier implements EventHandler<Slice>, ExceptionHandler<Slice> {
+    private static final Logger log = LoggerFactory.getLogger(SliceApplier.class);
+
+    /** The leader of a newer epoch, or {@code tandem migrate}, changed what this pipeline was started with. */
+    static final class Superseded extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Superseded(String message) {
+            super(message);
+        }
+    }
+
+    private final Connection connection;
+    private final StateTable state;
+    private final RejectLog rejects;
+    private final Projection projection;
+    private final RejectPolicy policy;
+    private final ApplierStats stats;
+    private final String app;
+    private final long epoch;
+    private final long definitionsGeneration;
+    private volatile Throwable failure;
+    private volatile String haltedReason;
+
+    SliceApplier(Connection connection, String app, Projection projection, RejectPolicy policy, ApplierStats stats,
+                 long epoch, long definitionsGeneration) throws SQLException {
+        this.connection = connection;
+        this.app = app;
+        this.state = new StateTable(app);
+        this.rejects = new RejectLog(app);
+        this.projection = projection;
+        this.policy = policy;
+        this.stats = stats;
+        this.epoch = epoch;
+        this.definitionsGeneration = definitionsGeneration;
+        connection.setAutoCommit(false);
+    }
+
+    /** The failure that stopped this pipeline, or {@code null}. */
+    Throwable failure() {
+        return failure;
+    }
+
+    /** Why the applier halted before a transaction, or {@code null}. */
+    String haltedReason() {
+        return haltedReason;
+    }
+
+    boolean stopped() {
+        return failure != null || haltedReason != null;
+    }
+
+    @Override
+    public void onEvent(Slice slice, long sequence, boolean endOfBatch) throws Exception {
+        try {
+            if (!stopped()) {
+                apply(slice);
+            }
+        } finally {
+            slice.clear();
+        }
+    }
+
+    private void apply(Slice slice) throws SQLException, Superseded {
+        boolean clean = slice.transactions.stream().allMatch(tx -> tx.firstUndecoded() == null);
+        if (clean) {
+            try {
+                begin();
+                projection.apply(connection, slice.transactions);
+                state.advance(connection, slice.target, slice.completesBatch, slice.lastMaxSeq, slice.rows);
+                connection.commit();
+                stats.applied(slice.rows, slice.transactions.size());
+                return;
+            } catch (SQLException e) {
+                rollback();
+                if (!ApplyFailure.isDataProblem(e)) {
+                    throw e;
+                }
+                log.info("A slice of {} transaction(s) failed ({}); applying them one by one to find the culprit",
+                        slice.transactions.size(), e.getMessage());
+            }
+        }
+        applyOneByOne(slice);
+    }
+
+    private void applyOneByOne(Slice slice) throws SQLException, Superseded {
+        List<SourceTransaction> txs = slice.transactions;
+        if (txs.isEmpty()) {
+            begin();
+            state.advance(connection, slice.target, slice.completesBatch, slice.lastMaxSeq, 0);
+            connection.commit();
+            return;
+        }
+        for (int i = 0; i < txs.size(); i++) {
+            SourceTransaction tx = txs.get(i);
+            boolean last = i == txs.size() - 1;
+            String problem = applyAlone(tx);
+            if (problem != null) {
+                if (policy == RejectPolicy.HALT) {
+                    halt(tx, problem);
+                    return;
+                }
+                begin();
+                rejects.record(connection, tx.txid(), problem);
+                stats.rejected();
+                log.warn("Rejected source transaction {} of app {} ({} row(s)) to tandem.rejects: {}",
+                        tx.txid(), app, tx.rows().size(), problem);
+            }
+            state.advance(connection, slice.target, slice.completesBatch && last, tx.maxSeq(),
+                    problem == null ? tx.rows().size() : 0);
+            connection.commit();
+            if (problem == null) {
+                stats.applied(tx.rows().size(), 1);
+            }
+        }
+    }
+
+    /** Applies {@code tx} in an open target transaction; returns why it cannot be applied, or null. */
+    private String applyAlone(SourceTransaction tx) throws SQLException, Superseded {
+        begin();
+        JournalRow bad = tx.firstUndecoded();
+        if (bad != null) {
+            rollback();
+            return bad.describe() + ": " + bad.problem();
+        }
+        try {
+            projection.apply(connection, List.of(tx));
+            return null;
+        } catch (SQLException e) {
+            rollback();
+            if (!ApplyFailure.isDataProblem(e)) {
+                throw e;
+            }
+            return "source transaction " + tx.txid() + " (seq " + tx.rows().get(0).seq() + ".." + tx.maxSeq()
+                    + ") was refused by the database: " + e.getMessage() + " [SQLState " + e.getSQLState() + "]";
+        }
+    }
+
+    private void halt(SourceTransaction tx, String problem) throws SQLException, Superseded {
+        String reason = problem + ". The applier of app '" + app + "' halted before this transaction; nothing after"
+                + " it was applied. Fix the cause (e.g. release the missing definition, repair the physical data) and"
+                + " restart the applier, or restart it with --on-reject skip to move the transaction to"
+                + " tandem.rejects and go on.";
+        begin();
+        state.halt(connection, tx.txid(), reason);
+        connection.commit();
+        haltedReason = reason;
+        log.error("Applier halted: {}", reason);
+    }
+
+    /** Starts a target transaction holding the state row, and checks this pipeline may still write. */
+    private void begin() throws SQLException, Superseded {
+        StateTable.Locked locked = state.lock(connection);
+        if (locked.epoch() != epoch) {
+            rollback();
+            throw new Superseded("another applier took the lead of app '" + app + "' (epoch " + locked.epoch()
+                    + ", this one " + epoch + ")");
+        }
+        if (locked.definitionsGeneration() != definitionsGeneration) {
+            rollback();
+            throw new Superseded("the definitions of app '" + app + "' changed (generation "
+                    + locked.definitionsGeneration() + "); reloading them");
+        }
+    }
+
+    private void rollback() throws SQLException {
+        connection.rollback();
+    }
+
+    @Override
+    public void handleEventException(Throwable ex, long sequence, Slice slice) {
+        if (failure == null) {
+            failure = ex;
+        }
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            ex.addSuppressed(e);
+        }
+    }
+
+    @Override
+    public void handleOnStartException(Throwable ex) {
+        failure = ex;
+    }
+
+    @Override
+    public void handleOnShutdownException(Throwable ex) {
+        log.warn("The apply thread of app {} did not shut down cleanly", app, ex);
+    }
+}

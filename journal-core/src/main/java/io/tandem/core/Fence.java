@@ -1,0 +1,211 @@
+package io.tandem.core;
+
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Read-your-writes across transactions: waits until the applier has applied a committed writer transaction.
+ *
+ * <pre>{@code
+ * long txid = Fence.currentTxid(connection);   // inside the writer's transaction
+ * connection.commit();
+ * fence.await("shop", txid, Duration.ofSeconds(2));   // now every view shows the write
+ * }</pre>
+ *
+ * <p>One fence serves any number of waiting threads with one listening connection: the applier sends one
+ * {@code NOTIFY tandem_applied} per committed slice (never the writers: a NOTIFY per writer transaction would
+ * serialise their commits), and on each the fence reads the applier's position once for all waiters. It also
+ * looks every 500 ms, so a lost notification only delays. Thread-safe; close it to free its connection.
+ */
+public final class Fence implements AutoCloseable {
+    /** How a wait ended when it did not throw. */
+    public enum Outcome {
+        /** The transaction is applied: the physical tables and every version's views show it. */
+        APPLIED,
+        /** The timeout passed first. The write is still durable in the journal and will be applied. */
+        TIMED_OUT
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(Fence.class);
+    private static final int LOOK_MILLIS = 500;
+
+    private record Waiter(String app, long txid, long maxSeq, CompletableFuture<Outcome> done) {
+    }
+
+    private final DataSource dataSource;
+    private final Set<Waiter> waiters = ConcurrentHashMap.newKeySet();
+    private final Thread listener;
+    private volatile boolean closed;
+
+    private Fence(DataSource dataSource) {
+        this.dataSource = dataSource;
+        this.listener = new Thread(this::listen, "tandem-fence");
+        this.listener.setDaemon(true);
+    }
+
+    /** Opens a fence on the database of {@code dataSource} (one connection is held while it is open). */
+    public static Fence open(DataSource dataSource) {
+        Fence fence = new Fence(dataSource);
+        fence.listener.start();
+        return fence;
+    }
+
+    /** The id of the connection's current transaction ({@code pg_current_xact_id()}), to await after commit. */
+    public static long currentTxid(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_current_xact_id()::text")) {
+            rs.next();
+            return Long.parseLong(rs.getString(1));
+        }
+    }
+
+    /**
+     * Blocks until committed transaction {@code txid} of {@code app} is applied, or {@code timeout} passes.
+     *
+     * @throws RejectedTransactionException if the applier rejected the transaction or halted before it
+     */
+    public Outcome await(String app, long txid, Duration timeout) throws InterruptedException, SQLException {
+        long maxSeq = maxSeq(app, txid);
+        if (maxSeq < 0) {
+            return Outcome.APPLIED; // the transaction journaled nothing for this app: nothing to wait for
+        }
+        Waiter waiter = new Waiter(app, txid, maxSeq, new CompletableFuture<>());
+        waiters.add(waiter);
+        try {
+            check(List.of(waiter));
+            return waiter.done.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return Outcome.TIMED_OUT;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            waiters.remove(waiter);
+        }
+    }
+
+    private long maxSeq(String app, long txid) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement(
+                     "SELECT max(seq) FROM tandem.journal WHERE app = ? AND txid = ?::text::xid8")) {
+            s.setString(1, app);
+            s.setString(2, Long.toString(txid));
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                long seq = rs.getLong(1);
+                return rs.wasNull() ? -1 : seq;
+            }
+        }
+    }
+
+    private void listen() {
+        while (!closed) {
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(true);
+                try (Statement s = c.createStatement()) {
+                    s.execute("LISTEN tandem_applied");
+                }
+                PGConnection pg = c.unwrap(PGConnection.class);
+                while (!closed) {
+                    // Returns on a notification or after LOOK_MILLIS; either way, look once for all waiters.
+                    pg.getNotifications(LOOK_MILLIS);
+                    if (!waiters.isEmpty()) {
+                        check(new ArrayList<>(waiters));
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (!closed) {
+                    log.warn("Fence lost its listening connection ({}); reconnecting in 1 s", e.getMessage());
+                    sleepQuietly();
+                }
+            }
+        }
+    }
+
+    /** Reads each waited-for app's position once and completes the waiters it covers. */
+    private void check(List<Waiter> pending) throws SQLException {
+        Map<String, List<Waiter>> byApp = new ConcurrentHashMap<>();
+        pending.forEach(w -> byApp.computeIfAbsent(w.app, a -> new ArrayList<>()).add(w));
+        try (Connection c = dataSource.getConnection()) {
+            for (Map.Entry<String, List<Waiter>> e : byApp.entrySet()) {
+                checkApp(c, e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    private void checkApp(Connection c, String app, List<Waiter> pending) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT applied_snapshot::text, batch_snapshot::text,"
+                + " batch_done_seq, state, halted_txid::text, halted_reason FROM tandem.applier_state WHERE app = ?")) {
+            s.setString(1, app);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return;
+                }
+                Snapshot applied = Snapshot.parse(rs.getString(1));
+                Snapshot batch = rs.getString(2) == null ? null : Snapshot.parse(rs.getString(2));
+                long doneSeq = rs.getLong(3);
+                String haltedTxid = "halted".equals(rs.getString(4)) ? rs.getString(5) : null;
+                String haltedReason = rs.getString(6);
+                for (Waiter w : pending) {
+                    boolean covered = applied.isVisible(w.txid)
+                            || batch != null && batch.isVisible(w.txid) && w.maxSeq <= doneSeq;
+                    if (covered) {
+                        settleCovered(c, w);
+                    } else if (Long.toString(w.txid).equals(haltedTxid)) {
+                        w.done.completeExceptionally(new RejectedTransactionException(w.txid, haltedReason));
+                    }
+                }
+            }
+        }
+    }
+
+    /** A covered transaction was applied, unless it is in the rejects table. */
+    private void settleCovered(Connection c, Waiter w) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT reason FROM tandem.rejects"
+                + " WHERE app = ? AND txid = ?::text::xid8 LIMIT 1")) {
+            s.setString(1, w.app);
+            s.setString(2, Long.toString(w.txid));
+            try (ResultSet rs = s.executeQuery()) {
+                if (rs.next()) {
+                    w.done.completeExceptionally(new RejectedTransactionException(w.txid,
+                            "moved to tandem.rejects: " + rs.getString(1)));
+                } else {
+                    w.done.complete(Outcome.APPLIED);
+                }
+            }
+        }
+    }
+
+    private static void sleepQuietly() {
+        try {
+            Thread.sleep(Duration.ofSeconds(1).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        closed = true;
+        listener.join(TimeUnit.SECONDS.toMillis(5));
+    }
+}
