@@ -1,5 +1,7 @@
 package io.tandem.core;
 
+import com.fasterxml.jackson.core.JsonToken;
+
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -25,7 +27,7 @@ final class JsonValueReader {
     }
 
     static Object typed(JsonScalar v, FieldType type) {
-        if (v.token() == com.fasterxml.jackson.core.JsonToken.VALUE_NULL) {
+        if (v.token() == JsonToken.VALUE_NULL) {
             return null;
         }
         String sql = type.sql();
