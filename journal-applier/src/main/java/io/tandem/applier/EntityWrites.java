@@ -129,7 +129,7 @@ final class EntityWrites {
     }
 
     private static String table(WriteItem item) {
-        return item.table().quoted();
+        return item.tableName().quoted();
     }
 
     private static String quote(String column) {

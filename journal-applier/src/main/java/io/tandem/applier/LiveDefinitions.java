@@ -1,13 +1,10 @@
 package io.tandem.applier;
 
-import io.tandem.core.DefinitionReader;
 import io.tandem.core.VersionDefinition;
+import io.tandem.core.VersionRegistry;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,26 +18,8 @@ import java.util.List;
 record LiveDefinitions(long generation, List<VersionDefinition> versions) {
 
     static LiveDefinitions load(Connection c, String app) throws SQLException {
-        long generation;
-        try (PreparedStatement s = c.prepareStatement(
-                "SELECT definitions_generation FROM tandem.applier_state WHERE app = ?")) {
-            s.setString(1, app);
-            try (ResultSet rs = s.executeQuery()) {
-                generation = rs.next() ? rs.getLong(1) : 0;
-            }
-        }
-        List<VersionDefinition> versions = new ArrayList<>();
-        DefinitionReader reader = new DefinitionReader();
-        try (PreparedStatement s = c.prepareStatement("SELECT source, source_file FROM tandem.versions"
-                + " WHERE app = ? AND retired_at IS NULL ORDER BY version")) {
-            s.setString(1, app);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    versions.add(reader.read(rs.getString(1), rs.getString(2)));
-                }
-            }
-        }
-        return new LiveDefinitions(generation, List.copyOf(versions));
+        long generation = VersionRegistry.generation(c, app);
+        return new LiveDefinitions(generation, VersionRegistry.live(c, app));
     }
 
     RowDecoder decoder(String app) {

@@ -1,0 +1,83 @@
+package io.tandem.core;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The live versions of each app, as stored in {@code tandem.versions}: what the applier interprets journal rows
+ * with. Every change bumps the app's definitions generation in {@code tandem.applier_state}, in the caller's
+ * transaction, so a running applier reloads the definitions exactly when that transaction commits.
+ */
+public final class VersionRegistry {
+    private VersionRegistry() {
+    }
+
+    /** Stores (or replaces) a version's definition and makes it live. */
+    public static void save(Connection c, VersionDefinition definition) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO tandem.versions AS v"
+                + " (app, version, definition, source, source_file) VALUES (?, ?, ?::jsonb, ?, ?)"
+                + " ON CONFLICT (app, version) DO UPDATE SET definition = excluded.definition,"
+                + " source = excluded.source, source_file = excluded.source_file, updated_at = now(), retired_at = NULL")) {
+            s.setString(1, definition.app());
+            s.setInt(2, definition.version());
+            s.setString(3, definition.toJson());
+            s.setString(4, definition.source());
+            s.setString(5, definition.sourceFile());
+            s.executeUpdate();
+        }
+        bumpGeneration(c, definition.app());
+    }
+
+    /** Marks a version retired: the applier no longer accepts its rows. */
+    public static void retire(Connection c, String app, int version) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE tandem.versions SET retired_at = now()"
+                + " WHERE app = ? AND version = ? AND retired_at IS NULL")) {
+            s.setString(1, app);
+            s.setInt(2, version);
+            if (s.executeUpdate() == 0) {
+                throw new TandemException("Version " + version + " of app '" + app + "' is not live; nothing to retire."
+                        + " `tandem status --app " + app + "` lists the live versions.");
+            }
+        }
+        bumpGeneration(c, app);
+    }
+
+    /** The live versions of {@code app}, oldest first. */
+    public static List<VersionDefinition> live(Connection c, String app) throws SQLException {
+        List<VersionDefinition> versions = new ArrayList<>();
+        DefinitionReader reader = new DefinitionReader();
+        try (PreparedStatement s = c.prepareStatement("SELECT source, source_file FROM tandem.versions"
+                + " WHERE app = ? AND retired_at IS NULL ORDER BY version")) {
+            s.setString(1, app);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    versions.add(reader.read(rs.getString(1), rs.getString(2)));
+                }
+            }
+        }
+        return List.copyOf(versions);
+    }
+
+    /** The app's definitions generation (0 before any version was saved). */
+    public static long generation(Connection c, String app) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT definitions_generation FROM tandem.applier_state WHERE app = ?")) {
+            s.setString(1, app);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+    }
+
+    private static void bumpGeneration(Connection c, String app) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO tandem.applier_state AS a (app, definitions_generation)"
+                + " VALUES (?, 1) ON CONFLICT (app) DO UPDATE SET definitions_generation = a.definitions_generation + 1")) {
+            s.setString(1, app);
+            s.executeUpdate();
+        }
+    }
+}
