@@ -1,0 +1,45 @@
+package io.tandem.applier;
+
+import io.tandem.core.DefinitionReader;
+import io.tandem.core.TandemSchema;
+import io.tandem.core.VersionDefinition;
+import io.tandem.core.VersionRegistry;
+import io.tandem.testing.TestDatabase;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** The test app "acct": Tandem installed, physical tables created, version 1 registered. */
+final class AcctFixture {
+    private AcctFixture() {
+    }
+
+    static VersionDefinition definition() {
+        return new DefinitionReader().read(resource("acct/v1.yaml"), "acct/v1.yaml");
+    }
+
+    static VersionDefinition install(TestDatabase db) throws SQLException {
+        TandemSchema.install(db.dataSource());
+        VersionDefinition v1 = definition();
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute(resource("acct/physical.sql"));
+            VersionRegistry.save(c, v1);
+        }
+        return v1;
+    }
+
+    static String resource(String name) {
+        try (InputStream in = AcctFixture.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing test resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.tandem.applier;
+
+import io.tandem.core.Fence;
+import io.tandem.core.JournalEntry;
+import io.tandem.orm.JournalWriter;
+import io.tandem.testing.PostgresTest;
+import io.tandem.testing.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+@PostgresTest
+class ApplierBasicsTest {
+    private static JournalWriter writer;
+    private static Applier applier;
+    private static Fence fence;
+
+    @BeforeAll
+    static void start(TestDatabase db) throws Exception {
+        writer = new JournalWriter(List.of(AcctFixture.install(db)));
+        applier = Applier.start(new ApplierConfig(db.newPool(4), "acct"));
+        fence = Fence.open(db.newPool(3));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        applier.close();
+        fence.close();
+    }
+
+    @Test
+    void insertUpdateDeleteLandInThePhysicalTables(TestDatabase db) throws Exception {
+        long tx = write(db, List.of(
+                JournalEntry.insert("acct", 1, "item", Map.of("id", 1L), Map.of("id", 1L, "val", 10L, "token", "a")),
+                JournalEntry.insert("acct", 1, "line", Map.of("id", 1L),
+                        Map.of("id", 1L, "item_id", 1L, "amount", new BigDecimal("12.50")))));
+        assertEquals(Fence.Outcome.APPLIED, fence.await("acct", tx, Duration.ofSeconds(10)));
+        assertEquals("10|a", item(db, 1));
+
+        tx = write(db, List.of(JournalEntry.update("acct", 1, "item", Map.of("id", 1L), Map.of("val", 11L), List.of("val"))));
+        assertEquals(Fence.Outcome.APPLIED, fence.await("acct", tx, Duration.ofSeconds(10)));
+        assertEquals("11|a", item(db, 1), "an update touches only the changed field");
+
+        tx = write(db, List.of(JournalEntry.delete("acct", 1, "line", Map.of("id", 1L)),
+                JournalEntry.delete("acct", 1, "item", Map.of("id", 1L))));
+        assertEquals(Fence.Outcome.APPLIED, fence.await("acct", tx, Duration.ofSeconds(10)));
+        assertEquals(null, item(db, 1));
+        assertEquals(ApplierState.RUNNING, applier.state());
+    }
+
+    @Test
+    void rolledBackWritesAreNeverApplied(TestDatabase db) throws Exception {
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            writer.append(c, JournalEntry.insert("acct", 1, "item", Map.of("id", 2L), Map.of("id", 2L, "val", 1L, "token", "x")));
+            c.rollback();
+        }
+        long tx = write(db, List.of(
+                JournalEntry.insert("acct", 1, "item", Map.of("id", 3L), Map.of("id", 3L, "val", 3L, "token", "c"))));
+        assertEquals(Fence.Outcome.APPLIED, fence.await("acct", tx, Duration.ofSeconds(10)));
+        assertEquals(null, item(db, 2));
+        assertEquals("3|c", item(db, 3));
+    }
+
+    @Test
+    void aTransactionHeldOpenDoesNotBlockLaterCommits(TestDatabase db) throws Exception {
+        try (Connection slow = db.connect()) {
+            slow.setAutoCommit(false);
+            writer.append(slow, JournalEntry.insert("acct", 1, "item", Map.of("id", 40L), Map.of("id", 40L, "val", 40L, "token", "slow")));
+            long slowTx = Fence.currentTxid(slow);
+            long fast = write(db, List.of(
+                    JournalEntry.insert("acct", 1, "item", Map.of("id", 41L), Map.of("id", 41L, "val", 41L, "token", "fast"))));
+            assertEquals(Fence.Outcome.APPLIED, fence.await("acct", fast, Duration.ofSeconds(10)));
+            assertEquals("41|fast", item(db, 41));
+            assertEquals(null, item(db, 40), "not committed yet");
+            Thread.sleep(100); // several applier cycles pass with the slow transaction open
+            slow.commit();
+            assertEquals(Fence.Outcome.APPLIED, fence.await("acct", slowTx, Duration.ofSeconds(10)));
+            assertEquals("40|slow", item(db, 40));
+        }
+    }
+
+    private static long write(TestDatabase db, List<JournalEntry> entries) throws SQLException {
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            writer.append(c, entries);
+            long txid = Fence.currentTxid(c);
+            c.commit();
+            return txid;
+        }
+    }
+
+    static String item(TestDatabase db, long id) throws SQLException {
+        try (Connection c = db.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT val || '|' || token FROM item WHERE id = " + id)) {
+            String value = rs.next() ? rs.getString(1) : null;
+            assertFalse(rs.next());
+            return value;
+        }
+    }
+}
