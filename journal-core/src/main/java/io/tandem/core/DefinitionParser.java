@@ -195,7 +195,9 @@ final class DefinitionParser {
             try {
                 return FieldType.parse(declaredType);
             } catch (IllegalArgumentException e) {
-                problems.add(sourceFile, typeNode, typePath, e.getMessage());
+                String hint = declaredType.contains("(") && !declaredType.contains(")")
+                        ? " (inside { } quote a type with a comma: type: \"numeric(12,2)\")" : "";
+                problems.add(sourceFile, typeNode, typePath, e.getMessage() + hint);
                 return null;
             }
         }

@@ -37,6 +37,7 @@ class InvalidDefinitionTest {
             read-with-param.yaml          | 10 | entities.customer.fields.email.read       | a read expression cannot use parameters (':email')
             v2.yaml                       |  2 | version                                   | file v2.yaml declares version 1; rename the file to v1.yaml or set version: 2
             empty.yaml                    |  1 | ""                                        | the file is empty
+            unquoted-comma-type.yaml      |  9 | entities.orders.fields.total.type         | (inside { } quote a type with a comma: type: "numeric(12,2)")
             not-a-mapping.yaml            |  1 | ""                                        | must be a mapping (key: value), not a list
             """)
     void reportsTheProblemAtItsLine(String file, int line, String path, String phrase) {
