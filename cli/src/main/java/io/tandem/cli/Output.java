@@ -18,9 +18,13 @@ final class Output {
     }
 
     static void json(PrintWriter out, Object value) {
+        out.println(toJson(value));
+        out.flush();
+    }
+
+    static String toJson(Object value) {
         try {
-            out.println(MAPPER.writeValueAsString(value));
-            out.flush();
+            return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("Could not write the JSON result", e);
         }

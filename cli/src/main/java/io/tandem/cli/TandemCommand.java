@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "tandem", mixinStandardHelpOptions = true, versionProvider = VersionCommand.class,
         description = "Zero-downtime schema changes for Java apps, built on a write-ahead journal.",
-        subcommands = {VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ApplierCommand.class, StatusCommand.class, VersionCommand.class,
+                CommandLine.HelpCommand.class})
 public final class TandemCommand implements Runnable {
 
     @CommandLine.Spec

@@ -1,0 +1,129 @@
+package io.tandem.cli;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tandem.applier.Applier;
+import io.tandem.applier.ApplierState;
+import io.tandem.applier.ApplierStatus;
+import io.tandem.core.TandemException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The applier's HTTP endpoint: {@code /health} (200 while leading or standing by, 503 when halted or stopped, with
+ * a JSON body) and {@code /metrics} in Prometheus text format through Micrometer.
+ *
+ * <p>Lag figures come from {@link ApplierStatus}, read from the database at most once a second however often the
+ * endpoint is scraped.
+ */
+final class ApplierEndpoint implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ApplierEndpoint.class);
+    private static final long STATUS_TTL_NANOS = 1_000_000_000L;
+
+    private final HttpServer server;
+    private final Applier applier;
+    private final DataSource dataSource;
+    private final String app;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private ApplierStatus status;
+    private long statusReadAt;
+
+    private ApplierEndpoint(HttpServer server, Applier applier, DataSource dataSource, String app) {
+        this.server = server;
+        this.applier = applier;
+        this.dataSource = dataSource;
+        this.app = app;
+    }
+
+    static ApplierEndpoint start(int port, Applier applier, DataSource dataSource, String app) {
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(port), 0);
+        } catch (IOException e) {
+            throw new TandemException("Cannot serve /health and /metrics on port " + port + ": " + e.getMessage()
+                    + ". Choose another --http-port.", e);
+        }
+        ApplierEndpoint endpoint = new ApplierEndpoint(server, applier, dataSource, app);
+        endpoint.bindMetrics();
+        server.createContext("/health", endpoint::health);
+        server.createContext("/metrics", endpoint::metrics);
+        server.start();
+        return endpoint;
+    }
+
+    private void bindMetrics() {
+        FunctionCounter.builder("tandem.applier.applied.rows", applier, a -> a.stats().appliedRows())
+                .tag("app", app).description("Journal rows applied by this process").register(registry);
+        FunctionCounter.builder("tandem.applier.slices", applier, a -> a.stats().slices())
+                .tag("app", app).description("Target transactions committed").register(registry);
+        FunctionCounter.builder("tandem.applier.rejected.transactions", applier, a -> a.stats().rejectedTransactions())
+                .tag("app", app).description("Source transactions moved to tandem.rejects").register(registry);
+        Gauge.builder("tandem.applier.lag.rows", this, e -> e.status() == null ? Double.NaN : e.status().pending())
+                .tag("app", app).description("Committed journal rows not yet applied").register(registry);
+        Gauge.builder("tandem.applier.lag.ms", this, e -> e.status() == null ? Double.NaN : e.status().lagMillis())
+                .tag("app", app).description("Age of the oldest unapplied journal row").register(registry);
+        Gauge.builder("tandem.applier.rejects", this, e -> e.status() == null ? Double.NaN : e.status().rejects())
+                .tag("app", app).description("Rows in tandem.rejects").register(registry);
+        Gauge.builder("tandem.applier.leader", applier, a -> a.state() == ApplierState.STANDBY ? 0 : 1)
+                .tag("app", app).description("1 while this process leads").register(registry);
+    }
+
+    private synchronized ApplierStatus status() {
+        if (status == null || System.nanoTime() - statusReadAt > STATUS_TTL_NANOS) {
+            try (Connection c = dataSource.getConnection()) {
+                status = ApplierStatus.read(c, app);
+                statusReadAt = System.nanoTime();
+            } catch (SQLException e) {
+                log.warn("Could not read the applier status for /metrics: {}", e.getMessage());
+                return null;
+            }
+        }
+        return status;
+    }
+
+    private void health(HttpExchange exchange) throws IOException {
+        ApplierState state = applier.state();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("app", app);
+        body.put("state", state.sql());
+        body.put("leader", state == ApplierState.RUNNING || state == ApplierState.PAUSED || state == ApplierState.HALTED);
+        if (applier.haltedReason() != null) {
+            body.put("halted_reason", applier.haltedReason());
+        }
+        boolean healthy = state == ApplierState.RUNNING || state == ApplierState.STANDBY || state == ApplierState.PAUSED;
+        respond(exchange, healthy ? 200 : 503, "application/json", Output.toJson(body));
+    }
+
+    private void metrics(HttpExchange exchange) throws IOException {
+        respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
+    }
+
+    private static void respond(HttpExchange exchange, int code, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.sendResponseHeaders(code, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        registry.close();
+    }
+}

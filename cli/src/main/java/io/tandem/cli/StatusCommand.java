@@ -1,0 +1,86 @@
+package io.tandem.cli;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.tandem.applier.ApplierStatus;
+import io.tandem.core.TandemSchema;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code tandem status --app A}: live versions, applier state and leader, pending rows and lag, rejects. */
+@Command(name = "status", description = "Show an app's live versions, applier state, lag and rejects.")
+final class StatusCommand implements Callable<Integer>, JsonCapable {
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Option(names = "--app", required = true, description = "The app, e.g. shop")
+    String app;
+
+    @Option(names = "--json", description = "Print one JSON object")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        try (HikariDataSource pool = connection.pool("status", 1); Connection c = pool.getConnection()) {
+            String installed = TandemSchema.installedVersion(c);
+            if (installed == null) {
+                throw new io.tandem.core.TandemException("Tandem is not installed in " + connection.jdbcUrl
+                        + ": run `tandem migrate --schemas DIR` for the first release.");
+            }
+            ApplierStatus status = ApplierStatus.read(c, app);
+            if (json) {
+                Output.json(spec.commandLine().getOut(), toMap(status));
+            } else {
+                print(spec.commandLine().getOut(), status);
+            }
+            return 0;
+        }
+    }
+
+    private static Map<String, Object> toMap(ApplierStatus s) {
+        Map<String, Object> applier = new LinkedHashMap<>();
+        applier.put("state", s.state());
+        applier.put("leader", s.leader());
+        applier.put("leader_alive", s.leaderAlive());
+        applier.put("applied_rows", s.appliedRows());
+        applier.put("applied_at", s.appliedAt());
+        applier.put("halted_reason", s.haltedReason());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("app", s.app());
+        out.put("pending", s.pending());
+        out.put("lag_ms", s.lagMillis());
+        out.put("rejects", s.rejects());
+        out.put("applier", applier);
+        out.put("versions", s.versions());
+        return out;
+    }
+
+    private static void print(PrintWriter out, ApplierStatus s) {
+        out.printf("app        %s%n", s.app());
+        out.printf("versions   %s%n", s.versions().isEmpty() ? "none live" : "live: " + s.versions());
+        out.printf("applier    %s%s%n", s.state(), s.leader() == null ? "" : " (leader " + s.leader() + ")");
+        out.printf("pending    %d row(s), oldest %d ms%n", s.pending(), s.lagMillis());
+        out.printf("applied    %d row(s)%s%n", s.appliedRows(), s.appliedAt() == null ? "" : ", last at " + s.appliedAt());
+        out.printf("rejects    %d row(s) in tandem.rejects%n", s.rejects());
+        if (s.haltedReason() != null) {
+            out.printf("HALTED     %s%n", s.haltedReason());
+        }
+        out.flush();
+    }
+
+    @Override
+    public boolean json() {
+        return json;
+    }
+}
