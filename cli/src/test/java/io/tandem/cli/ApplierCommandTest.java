@@ -37,7 +37,7 @@ class ApplierCommandTest {
 
     @Test
     void runsServesHealthAndMetricsAndStopsCleanlyOnSigterm(TestDatabase db) throws Exception {
-        Release shop = Release.load(Path.of("..", "schemas", "shop"));
+        Release shop = Release.load(Path.of("..", "schemas", "releases", "1", "shop"));
         TandemSchema.install(db.dataSource());
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
             s.execute(Files.readString(shop.migrations().get(0)));

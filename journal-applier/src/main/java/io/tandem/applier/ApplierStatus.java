@@ -1,5 +1,6 @@
 package io.tandem.applier;
 
+import io.tandem.core.Backlog;
 import io.tandem.core.VersionRegistry;
 
 import java.sql.Connection;
@@ -30,40 +31,23 @@ public record ApplierStatus(String app, String state, String leader, boolean lea
                             long lagMillis, long rejects, long appliedRows, OffsetDateTime appliedAt,
                             String haltedReason, List<Integer> versions) {
 
-    private static final String PENDING = """
-            SELECT count(*), coalesce((extract(epoch FROM clock_timestamp() - min(p.written_at)) * 1000)::bigint, 0)
-              FROM (SELECT j.txid, j.written_at, max(j.seq) OVER (PARTITION BY j.txid) AS group_max
-                      FROM tandem.journal j
-                     WHERE j.app = ?
-                       AND j.txid >= pg_snapshot_xmin(?::pg_snapshot)
-                       AND NOT pg_visible_in_snapshot(j.txid, ?::pg_snapshot)) p
-             WHERE NOT (?::pg_snapshot IS NOT NULL AND pg_visible_in_snapshot(p.txid, ?::pg_snapshot)
-                        AND p.group_max <= ?)
-            """;
-
     /** Reads the status of {@code app}'s applier. */
     public static ApplierStatus read(Connection c, String app) throws SQLException {
         String state = "stopped";
         String leader = null;
-        String applied = "1:1:";
-        String batch = null;
-        long doneSeq = 0;
         long appliedRows = 0;
         OffsetDateTime appliedAt = null;
         String halted = null;
-        try (PreparedStatement s = c.prepareStatement("SELECT state, leader, applied_snapshot::text, batch_snapshot::text,"
-                + " batch_done_seq, applied_rows, applied_at, halted_reason FROM tandem.applier_state WHERE app = ?")) {
+        try (PreparedStatement s = c.prepareStatement("SELECT state, leader, applied_rows, applied_at, halted_reason"
+                + " FROM tandem.applier_state WHERE app = ?")) {
             s.setString(1, app);
             try (ResultSet rs = s.executeQuery()) {
                 if (rs.next()) {
                     state = rs.getString(1);
                     leader = rs.getString(2);
-                    applied = rs.getString(3);
-                    batch = rs.getString(4);
-                    doneSeq = rs.getLong(5);
-                    appliedRows = rs.getLong(6);
-                    appliedAt = rs.getObject(7, OffsetDateTime.class);
-                    halted = rs.getString(8);
+                    appliedRows = rs.getLong(3);
+                    appliedAt = rs.getObject(4, OffsetDateTime.class);
+                    halted = rs.getString(5);
                 }
             }
         }
@@ -72,24 +56,10 @@ public record ApplierStatus(String app, String state, String leader, boolean lea
             state = "stopped";
             leader = null;
         }
-        long pending;
-        long lag;
-        try (PreparedStatement s = c.prepareStatement(PENDING)) {
-            s.setString(1, app);
-            s.setString(2, applied);
-            s.setString(3, applied);
-            s.setString(4, batch);
-            s.setString(5, batch);
-            s.setLong(6, doneSeq);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                pending = rs.getLong(1);
-                lag = rs.getLong(2);
-            }
-        }
+        Backlog backlog = Backlog.read(c, app, null);
         List<Integer> versions = new ArrayList<>();
         VersionRegistry.live(c, app).forEach(v -> versions.add(v.version()));
-        return new ApplierStatus(app, state, leader, alive, pending, lag, rejects(c, app), appliedRows, appliedAt,
+        return new ApplierStatus(app, state, leader, alive, backlog.rows(), backlog.oldestMillis(), rejects(c, app), appliedRows, appliedAt,
                 halted, List.copyOf(versions));
     }
 

@@ -13,8 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReleaseTest {
-    /** The example app, relative to this module (the tests' working directory). */
-    static final Path SHOP = Path.of("../schemas/shop");
+    /** The example app's first release, relative to this module (the tests' working directory). */
+    static final Path SHOP = Path.of("../schemas/releases/1/shop");
+    /** The example app's newest release. */
+    static final Path SHOP_NOW = Path.of("../schemas/shop");
     private static final Path MINIMAL = Path.of("src/test/resources/definitions/valid/minimal.yaml");
 
     @Test
@@ -45,6 +47,20 @@ class ReleaseTest {
 
         TandemException e = assertThrows(TandemException.class, () -> release.version(2));
         assertTrue(e.getMessage().contains("app shop has no version 2"), e.getMessage());
+    }
+
+    @Test
+    void loadsTheShopsSecondRelease() {
+        Release release = Release.load(SHOP_NOW);
+        assertEquals(List.of(SHOP_NOW.resolve("migrations/V1__init.sql"), SHOP_NOW.resolve("migrations/V2__split_name.sql")),
+                release.migrations());
+        assertEquals(List.of(1, 2), release.versions().stream().map(VersionDefinition::version).toList());
+        EntityDefinition v1 = release.version(1).entities().get("customer");
+        assertEquals(List.of("id", "full_name", "email"), List.copyOf(v1.fields().keySet()));
+        assertEquals(List.of("first_name", "last_name", "email"), List.copyOf(v1.writes().get(0).set().keySet()));
+        assertEquals(java.util.Set.of("full_name"), v1.writes().get(0).set().get("last_name").referencedFields());
+        EntityDefinition v2 = release.version(2).entities().get("customer");
+        assertEquals(List.of("id", "first_name", "last_name", "email", "phone"), List.copyOf(v2.fields().keySet()));
     }
 
     @Test

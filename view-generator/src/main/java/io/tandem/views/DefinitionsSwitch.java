@@ -1,0 +1,56 @@
+package io.tandem.views;
+
+import io.tandem.core.Release;
+import io.tandem.core.VersionDefinition;
+import io.tandem.core.VersionRegistry;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The part of a release after the physical migrations, in the same transaction: lint the release's definitions
+ * against the migrated schema, store them, and recreate every live version's views and grants. Any problem throws
+ * and so rolls the whole release back.
+ */
+final class DefinitionsSwitch {
+    private final ViewGenerator views;
+    private final MigrationProgress progress;
+
+    DefinitionsSwitch(ViewGenerator views, MigrationProgress progress) {
+        this.views = views;
+        this.progress = progress;
+    }
+
+    void apply(Connection c, Release release) throws SQLException {
+        List<String> problems = new ArrayList<>();
+        Set<Integer> released = release.versions().stream().map(VersionDefinition::version).collect(Collectors.toSet());
+        for (VersionDefinition live : VersionRegistry.live(c, release.app())) {
+            if (!released.contains(live.version())) {
+                problems.add("version " + live.version() + " of app '" + release.app() + "' is live but "
+                        + release.appDir().resolve("versions").resolve("v" + live.version() + ".yaml")
+                        + " is missing: retire it first (tandem retire --app " + release.app() + " --version "
+                        + live.version() + ") or keep versions/v" + live.version() + ".yaml");
+            }
+        }
+        progress.step("Linting " + release.versions().size() + " version definition(s) against the migrated schema");
+        new Lint().check(c, release.versions()).forEach(p -> problems.add(p.toString()));
+        if (!problems.isEmpty()) {
+            throw new MigrationRefusedException(release.app(), problems);
+        }
+        for (VersionDefinition version : release.versions()) {
+            VersionRegistry.save(c, version);
+            try (Statement s = c.createStatement()) {
+                for (String sql : views.statements(c, version)) {
+                    s.execute(sql);
+                }
+            }
+            progress.step("Version " + version.version() + ": definition stored, views " + version.viewSchema()
+                    + ".* and grants recreated");
+        }
+    }
+}

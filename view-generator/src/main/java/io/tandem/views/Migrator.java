@@ -1,0 +1,182 @@
+package io.tandem.views;
+
+import io.tandem.core.Release;
+import io.tandem.core.TandemException;
+import io.tandem.core.TandemSchema;
+import io.tandem.core.VersionDefinition;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.output.MigrateOutput;
+import org.flywaydb.core.api.output.MigrateResult;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code tandem migrate}: releases a new state of an app online — its pending physical migrations, the definitions
+ * of every version that stays live (remapped onto the new schema), a new version, and all their views and grants —
+ * in ONE PostgreSQL transaction.
+ *
+ * <pre>{@code
+ * MigrationReport report = new Migrator(dataSource).progress(System.err::println).migrate(Release.load(dir));
+ * }</pre>
+ *
+ * <p>Guarantees: journal writes go on throughout (writers touch only {@code tandem.journal}); the applier is held
+ * at a batch boundary for exactly the migration transaction ({@link PauseLock}) and resumes on the new
+ * definitions after the commit; readers see the old schema and views or the new ones, never a mix; a failure
+ * anywhere — a migration, lint, a view — rolls everything back and the applier resumes on the old definitions.
+ * Each lock waits at most {@code lockTimeout}; a migration that hits it is retried from scratch (up to
+ * {@code attempts} times) and then given up with a clear error, so a long-running reader cannot make everyone
+ * queue behind the migration. A database without Tandem gets it installed first: the first release is a migrate.
+ */
+public final class Migrator {
+    private final DataSource dataSource;
+    private Duration lockTimeout = Duration.ofSeconds(2);
+    private int attempts = 5;
+    private MigrationProgress progress = MigrationProgress.SILENT;
+    private ViewGenerator views = new ViewGenerator();
+
+    public Migrator(DataSource dataSource) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    }
+
+    /** The longest any lock of the migration waits before the attempt is abandoned and retried (default 2 s). */
+    public Migrator lockTimeout(Duration timeout) {
+        this.lockTimeout = timeout;
+        return this;
+    }
+
+    /** Tries in all before giving up on lock timeouts (default 5). */
+    public Migrator attempts(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("attempts must be at least 1, got " + count);
+        }
+        this.attempts = count;
+        return this;
+    }
+
+    public Migrator progress(MigrationProgress listener) {
+        this.progress = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
+    public Migrator views(ViewGenerator generator) {
+        this.views = Objects.requireNonNull(generator, "generator");
+        return this;
+    }
+
+    /**
+     * Releases {@code release}.
+     *
+     * @throws MigrationRefusedException when lint or the version check refuses it (nothing changed)
+     * @throws TandemException when it failed or gave up (nothing changed), saying why and what to do
+     */
+    public MigrationReport migrate(Release release) {
+        long start = System.nanoTime();
+        progress.step("Tandem schema " + TandemSchema.install(dataSource) + " ready");
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            PauseLock.prepare(c, release.app());
+        } catch (SQLException e) {
+            throw new TandemException("Could not prepare the release of app '" + release.app() + "': " + e.getMessage(), e);
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return once(release, attempt, start);
+            } catch (RuntimeException e) {
+                MigrationRefusedException refused = find(e, MigrationRefusedException.class);
+                if (refused != null) {
+                    throw refused;
+                }
+                SQLException sql = find(e, SQLException.class);
+                boolean lockTimedOut = sql != null && "55P03".equals(sql.getSQLState());
+                if (!lockTimedOut) {
+                    throw new TandemException("The release of app '" + release.app() + "' failed and was rolled back"
+                            + " whole; the applier goes on with the old definitions. Cause: "
+                            + (sql != null ? sql.getMessage() : e.getMessage()), e);
+                }
+                if (attempt >= attempts) {
+                    throw new TandemException("Gave up the release of app '" + release.app() + "' after " + attempt
+                            + " attempt(s): each time a lock was not granted within " + lockTimeout.toMillis()
+                            + " ms (" + sql.getMessage() + "). A long-running transaction holds a lock the migration"
+                            + " needs; find it with SELECT pid, state, xact_start, query FROM pg_stat_activity WHERE"
+                            + " pid = ANY (pg_blocking_pids(<migrate pid>)), end it, and run migrate again."
+                            + " Nothing changed.", e);
+                }
+                long backoff = 250L << Math.min(attempt - 1, 4);
+                progress.step("A lock was not granted within " + lockTimeout.toMillis() + " ms (" + sql.getMessage()
+                        + "); rolled back, retrying in " + backoff + " ms (attempt " + (attempt + 1) + " of "
+                        + attempts + ")");
+                sleep(backoff);
+            }
+        }
+    }
+
+    private MigrationReport once(Release release, int attempt, long start) {
+        DefinitionsSwitch definitions = new DefinitionsSwitch(views, progress);
+        MigrationInfo[] pending = AppFlyway.of(dataSource, release).info().pending();
+        ReleaseCallback callback = new ReleaseCallback(release, pending.length, lockTimeout, definitions, progress);
+        Flyway flyway = AppFlyway.of(dataSource, release, callback);
+        List<String> applied = new ArrayList<>();
+        long pausedAt;
+        if (pending.length == 0) {
+            progress.step("No pending migration; switching definitions and views in one transaction");
+            pausedAt = definitionsOnly(release, definitions);
+        } else {
+            progress.step(pending.length + " pending migration(s) of app '" + release.app() + "'");
+            MigrateResult result = flyway.migrate();
+            for (MigrateOutput m : result.migrations) {
+                applied.add(m.version + " " + m.description);
+            }
+            pausedAt = callback.pausedAt();
+        }
+        long now = System.nanoTime();
+        long pauseMillis = pausedAt == 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(now - pausedAt);
+        List<Integer> versions = release.versions().stream().map(VersionDefinition::version).toList();
+        progress.step("Committed: applier resumed after a pause of " + pauseMillis + " ms; live versions " + versions);
+        return new MigrationReport(release.app(), List.copyOf(applied), versions, pauseMillis, attempt,
+                TimeUnit.NANOSECONDS.toMillis(now - start));
+    }
+
+    private long definitionsOnly(Release release, DefinitionsSwitch definitions) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                PauseLock.hold(c, release.app(), lockTimeout);
+                long pausedAt = System.nanoTime();
+                definitions.apply(c, release);
+                c.commit();
+                return pausedAt;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new ReleaseCallback.ReleaseStepFailed(e);
+        }
+    }
+
+    private static <T extends Throwable> T find(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TandemException("Interrupted while waiting to retry the release", e);
+        }
+    }
+}
