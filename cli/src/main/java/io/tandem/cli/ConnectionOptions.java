@@ -23,6 +23,15 @@ final class ConnectionOptions {
             description = "Database password (default: env TANDEM_PASSWORD)")
     String password;
 
+    /** The same options on another database of the same server. */
+    ConnectionOptions withDatabase(String database) {
+        ConnectionOptions other = new ConnectionOptions();
+        other.jdbcUrl = jdbcUrl.replaceFirst("^(jdbc:postgresql://[^/?]*)(/[^?]*)?", "$1/" + database);
+        other.user = user;
+        other.password = password;
+        return other;
+    }
+
     /** Whether a URL was given, by flag or environment. */
     boolean present() {
         return jdbcUrl != null && !jdbcUrl.isBlank();

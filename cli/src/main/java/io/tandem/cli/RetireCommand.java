@@ -1,0 +1,54 @@
+package io.tandem.cli;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.tandem.views.Retirer;
+import io.tandem.views.ViewGenerator;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code tandem retire --app A --version N}: drop a version's views, grants and definition (see {@link Retirer}). */
+@Command(name = "retire", description = "Retire an app version: drop its views, grants and definition.")
+final class RetireCommand implements Callable<Integer>, JsonCapable {
+    @Mixin
+    ConnectionOptions connection;
+    @Option(names = "--app", required = true, description = "The app, e.g. shop")
+    String app;
+    @Option(names = "--version", required = true, description = "The version to retire")
+    int version;
+    @Option(names = "--check-sessions", description = "Refuse while sessions of the version's role are connected")
+    boolean checkSessions;
+    @Option(names = "--json", description = "Print one JSON object")
+    boolean json;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        try (HikariDataSource pool = connection.pool("retire", 1)) {
+            new Retirer(pool, new ViewGenerator()).checkSessions(checkSessions).retire(app, version);
+        }
+        if (json) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("ok", true);
+            out.put("app", app);
+            out.put("retired", version);
+            Output.json(spec.commandLine().getOut(), out);
+        } else {
+            spec.commandLine().getOut().printf("Retired version %d of %s: views, grants and definition dropped%n",
+                    version, app);
+            spec.commandLine().getOut().flush();
+        }
+        return 0;
+    }
+
+    @Override
+    public boolean json() {
+        return json;
+    }
+}

@@ -1,0 +1,53 @@
+package io.tandem.cli;
+
+import io.tandem.core.Release;
+import io.tandem.core.TandemException;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * {@code --schemas DIR [--app A]}: the release to work on. DIR is either an app's folder (with {@code migrations/}
+ * and {@code versions/}, e.g. {@code schemas/shop}) or a folder of app folders (e.g. {@code schemas}), in which case
+ * {@code --app} picks one — or the only one there is.
+ */
+final class SchemasOptions {
+
+    @Option(names = "--schemas", required = true, paramLabel = "DIR",
+            description = "The release: an app folder (schemas/shop) or a folder of app folders (schemas)")
+    Path dir;
+
+    @Option(names = "--app", paramLabel = "APP", description = "The app, when --schemas holds several")
+    String app;
+
+    Release release() {
+        if (!Files.isDirectory(dir)) {
+            throw new TandemException("--schemas " + dir + " is not a folder");
+        }
+        if (Files.isDirectory(dir.resolve("versions"))) {
+            return Release.load(dir);
+        }
+        if (app != null) {
+            return Release.load(dir.resolve(app));
+        }
+        List<Path> apps = appFolders();
+        if (apps.size() != 1) {
+            throw new TandemException("--schemas " + dir + " holds " + (apps.isEmpty() ? "no app folder" : "several apps "
+                    + apps.stream().map(p -> p.getFileName().toString()).toList())
+                    + "; pass an app folder (e.g. schemas/shop) or add --app");
+        }
+        return Release.load(apps.get(0));
+    }
+
+    private List<Path> appFolders() {
+        try (Stream<Path> children = Files.list(dir)) {
+            return children.filter(p -> Files.isDirectory(p.resolve("versions"))).sorted().toList();
+        } catch (IOException e) {
+            throw new TandemException("Cannot list " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package io.tandem.cli;
+
+import io.tandem.core.Release;
+import io.tandem.core.TandemException;
+import io.tandem.views.LintProblem;
+import io.tandem.views.ReleaseCheck;
+import io.tandem.views.ViewGenerator;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code tandem views check|generate}: release preparation against a scratch copy of the target physical schema
+ * (the release's migrations applied to a throwaway database: embedded PostgreSQL, or a fresh database on the
+ * server of {@code --jdbc-url}).
+ */
+@Command(name = "views", description = "Check definitions against the target schema, or write their views and grants.",
+        subcommands = {ViewsCommand.Check.class, ViewsCommand.Generate.class})
+final class ViewsCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: check or generate");
+    }
+
+    @Command(name = "check", description = "Lint every live version's definition; exit 1 on any problem.")
+    static final class Check implements java.util.concurrent.Callable<Integer>, JsonCapable {
+        @Mixin
+        ConnectionOptions connection;
+        @Mixin
+        SchemasOptions schemas;
+        @Option(names = "--json", description = "Print one JSON object")
+        boolean json;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            Release release = schemas.release();
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("Applying " + release.migrations().size() + " migration(s) of " + release.app()
+                    + " to a scratch database...");
+            err.flush();
+            List<LintProblem> problems;
+            try (ScratchDatabase scratch = ScratchDatabase.open(connection)) {
+                problems = ReleaseCheck.prepare(scratch.dataSource(), release).lint();
+            }
+            if (json) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("ok", problems.isEmpty());
+                out.put("app", release.app());
+                out.put("versions", release.versions().stream().map(v -> v.version()).toList());
+                out.put("problems", problems.stream().map(LintProblem::toString).toList());
+                Output.json(spec.commandLine().getOut(), out);
+            } else {
+                PrintWriter out = spec.commandLine().getOut();
+                problems.forEach(out::println);
+                out.println(problems.isEmpty()
+                        ? "OK: " + release.versions().size() + " version(s) of " + release.app() + " check out"
+                        : problems.size() + " problem(s)");
+                out.flush();
+            }
+            return problems.isEmpty() ? 0 : 1;
+        }
+
+        @Override
+        public boolean json() {
+            return json;
+        }
+    }
+
+    @Command(name = "generate", description = "Write each version's views and grants as SQL for review.")
+    static final class Generate implements java.util.concurrent.Callable<Integer>, JsonCapable {
+        @Mixin
+        ConnectionOptions connection;
+        @Mixin
+        SchemasOptions schemas;
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where to write <app>_v<N>.sql")
+        Path out;
+        @Option(names = "--json", description = "Print one JSON object")
+        boolean json;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            Release release = schemas.release();
+            Map<Integer, String> scripts;
+            try (ScratchDatabase scratch = ScratchDatabase.open(connection)) {
+                scripts = ReleaseCheck.prepare(scratch.dataSource(), release).scripts(new ViewGenerator());
+            }
+            Map<String, Object> written = new LinkedHashMap<>();
+            try {
+                Files.createDirectories(out);
+                for (Map.Entry<Integer, String> e : scripts.entrySet()) {
+                    Path file = out.resolve(release.app() + "_v" + e.getKey() + ".sql");
+                    Files.writeString(file, e.getValue());
+                    written.put(Integer.toString(e.getKey()), file.toString());
+                }
+            } catch (IOException e) {
+                throw new TandemException("Cannot write to " + out + ": " + e.getMessage(), e);
+            }
+            if (json) {
+                Output.json(spec.commandLine().getOut(), Map.of("ok", true, "files", written));
+            } else {
+                written.values().forEach(f -> spec.commandLine().getOut().println("wrote " + f));
+                spec.commandLine().getOut().flush();
+            }
+            return 0;
+        }
+
+        @Override
+        public boolean json() {
+            return json;
+        }
+    }
+}
