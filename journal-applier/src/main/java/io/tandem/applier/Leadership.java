@@ -23,14 +23,28 @@ final class Leadership implements AutoCloseable {
     private final DataSource dataSource;
     private final String app;
     private Connection connection;
+    private boolean held;
 
     Leadership(DataSource dataSource, String app) {
         this.dataSource = dataSource;
         this.app = app;
     }
 
-    /** Tries once to take the lead; true if this process now leads. */
+    /**
+     * Tries once to take the lead; true if this process now leads.
+     *
+     * <p>A session advisory lock is re-entrant: taking it again on the same session stacks it, and one unlock then
+     * no longer frees it. So a leader that asks again (a new run after a failure or a definitions change) keeps the
+     * lock it holds instead of stacking another, or {@link #close} would leave it held on a pooled session and no
+     * standby could ever take over.
+     */
     boolean tryAcquire() throws SQLException {
+        if (held) {
+            if (stillHeld()) {
+                return true;
+            }
+            close(); // the session died, and its lock with it: take the lead again on a new connection
+        }
         if (connection == null) {
             connection = dataSource.getConnection();
             connection.setAutoCommit(true);
@@ -43,7 +57,8 @@ final class Leadership implements AutoCloseable {
             s.setString(1, app);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
-                return rs.getBoolean(1);
+                held = rs.getBoolean(1);
+                return held;
             }
         }
     }
@@ -67,6 +82,7 @@ final class Leadership implements AutoCloseable {
         if (connection == null) {
             return;
         }
+        held = false;
         try (PreparedStatement s = connection.prepareStatement(
                 "SELECT pg_advisory_unlock(hashtextextended('tandem-applier:' || ?, 0))")) {
             s.setString(1, app);

@@ -1,0 +1,119 @@
+package io.tandem.applier;
+
+import io.tandem.core.Fence;
+import io.tandem.core.JournalEntry;
+import io.tandem.orm.JournalWriter;
+import io.tandem.testing.PostgresTest;
+import io.tandem.testing.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@link Fence}: read-your-writes across transactions, for many concurrent waiters, with timeouts. */
+@PostgresTest
+class FenceTest {
+    private static JournalWriter writer;
+    private static DataSource pool;
+    private static Fence fence;
+
+    @BeforeAll
+    static void install(TestDatabase db) throws Exception {
+        writer = new JournalWriter(List.of(AcctFixture.install(db)));
+        pool = db.newPool(20);
+        fence = Fence.open(db.newPool(10));
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        fence.close();
+    }
+
+    @Test
+    void hundredConcurrentWaitersAllSeeTheirWriteApplied(TestDatabase db) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(100);
+        CountDownLatch go = new CountDownLatch(1);
+        try (Applier applier = Applier.start(new ApplierConfig(db.newPool(4), "acct"))) {
+            List<Future<String>> results = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                long id = 1_000 + i;
+                results.add(threads.submit(() -> {
+                    go.await();
+                    long txid = insert(id, id - 1_000, "fence-" + id);
+                    long start = System.nanoTime();
+                    Fence.Outcome outcome = fence.await("acct", txid, Duration.ofSeconds(10));
+                    long millis = (System.nanoTime() - start) / 1_000_000;
+                    // Read your writes: once the fence says applied, the physical row is there.
+                    return outcome + " " + ApplierBasicsTest.item(db, id) + (millis > 5_000 ? " slow " + millis : "");
+                }));
+            }
+            long start = System.nanoTime();
+            go.countDown();
+            for (int i = 0; i < results.size(); i++) {
+                assertEquals("APPLIED " + i + "|fence-" + (1_000 + i), results.get(i).get(30, TimeUnit.SECONDS));
+            }
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(millis < 5_000, "100 writes and fences took " + millis + " ms");
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void aFenceOnANeverAppliedTransactionTimesOut(TestDatabase db) throws Exception {
+        long txid = insert(2_000, 2_000, "later"); // no applier runs
+        long start = System.nanoTime();
+        assertEquals(Fence.Outcome.TIMED_OUT, fence.await("acct", txid, Duration.ofMillis(300)));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(millis >= 300 && millis < 3_000, "timed out after " + millis + " ms");
+
+        try (Applier applier = Applier.start(new ApplierConfig(db.newPool(4), "acct"))) {
+            assertEquals(Fence.Outcome.APPLIED, fence.await("acct", txid, Duration.ofSeconds(10)));
+            assertEquals("2000|later", ApplierBasicsTest.item(db, 2_000));
+        }
+    }
+
+    @Test
+    void aFenceOnATransactionThatJournaledNothingReturnsAtOnce() throws Exception {
+        long txid;
+        try (Connection c = pool.getConnection()) { // no applier runs
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TEMP TABLE scratch (x int)");
+            }
+            txid = Fence.currentTxid(c);
+            c.commit();
+        }
+        long start = System.nanoTime();
+        assertEquals(Fence.Outcome.APPLIED, fence.await("acct", txid, Duration.ofSeconds(10)));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(millis < 500, "took " + millis + " ms");
+    }
+
+    private static long insert(long id, long val, String token) throws SQLException {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            writer.append(c, JournalEntry.insert("acct", 1, "item", Map.of("id", id),
+                    Map.of("id", id, "val", val, "token", token)));
+            long txid = Fence.currentTxid(c);
+            c.commit();
+            return txid;
+        }
+    }
+}
