@@ -1,0 +1,86 @@
+package io.tandem.views;
+
+import io.tandem.core.EntityDefinition;
+import io.tandem.core.VersionDefinition;
+import io.tandem.core.WriteItem;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * The sequences a version's entity keys draw their values from: for each write item's key columns, the sequence
+ * owned by the column ({@code pg_get_serial_sequence}: serial, identity, {@code OWNED BY}) or named by a
+ * {@code nextval(...)} in its default. An app allocates ids from them before its journal row is applied.
+ */
+final class KeySequences {
+    private static final String QUERY = """
+            SELECT n.nspname, s.relname
+              FROM pg_catalog.pg_class s JOIN pg_catalog.pg_namespace n ON n.oid = s.relnamespace
+             WHERE s.relkind = 'S' AND s.oid IN (
+                   SELECT pg_catalog.pg_get_serial_sequence(a.attrelid::pg_catalog.regclass::text, a.attname)
+                              ::pg_catalog.regclass::pg_catalog.oid
+                     FROM pg_catalog.pg_attribute a
+                    WHERE a.attrelid = pg_catalog.to_regclass(?) AND a.attname = ANY (?) AND NOT a.attisdropped
+                   UNION
+                   SELECT d.refobjid
+                     FROM pg_catalog.pg_attrdef ad
+                     JOIN pg_catalog.pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
+                     JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass
+                          AND d.objid = ad.oid AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+                    WHERE ad.adrelid = pg_catalog.to_regclass(?) AND a.attname = ANY (?))
+             ORDER BY 1, 2""";
+
+    private KeySequences() {
+    }
+
+    /** A sequence as found in the catalog. */
+    record Sequence(String schema, String name) {
+        /** The schema, quoted. */
+        String quotedSchema() {
+            return quote(schema);
+        }
+
+        /** Schema-qualified and quoted, e.g. {@code "public"."customer_id_seq"}. */
+        String quoted() {
+            return quote(schema) + "." + quote(name);
+        }
+    }
+
+    /** The sequences of every write item's key columns, in order of first occurrence, without duplicates. */
+    static Set<Sequence> of(Connection c, VersionDefinition v) throws SQLException {
+        Set<Sequence> sequences = new LinkedHashSet<>();
+        for (EntityDefinition entity : v.entities().values()) {
+            for (WriteItem item : entity.writes()) {
+                sequences.addAll(of(c, item));
+            }
+        }
+        return sequences;
+    }
+
+    private static Set<Sequence> of(Connection c, WriteItem item) throws SQLException {
+        Set<Sequence> sequences = new LinkedHashSet<>();
+        Array columns = c.createArrayOf("text", item.key().keySet().toArray());
+        try (PreparedStatement s = c.prepareStatement(QUERY)) {
+            s.setString(1, item.tableName().quoted());
+            s.setArray(2, columns);
+            s.setString(3, item.tableName().quoted());
+            s.setArray(4, columns);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    sequences.add(new Sequence(rs.getString(1), rs.getString(2)));
+                }
+            }
+        }
+        return sequences;
+    }
+
+    /** Quotes a name read from the catalog (which may hold any character). */
+    static String quote(String name) {
+        return '"' + name.replace("\"", "\"\"") + '"';
+    }
+}

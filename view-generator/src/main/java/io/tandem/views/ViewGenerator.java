@@ -1,0 +1,250 @@
+package io.tandem.views;
+
+import io.tandem.core.EntityDefinition;
+import io.tandem.core.FieldDefinition;
+import io.tandem.core.SqlExpression;
+import io.tandem.core.SqlIdentifier;
+import io.tandem.core.TandemSchema;
+import io.tandem.core.VersionDefinition;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Generates the SQL that (re)creates a live app version's read side and its least-privilege role (BRIEF §4.2,
+ * §5 "Least privilege"): the schema {@code <app>_v<N>} with one view per entity, the role (named by a
+ * {@link RoleNaming}, {@code <app>_v<N>_app} by default), its grants and its row-level security policy on
+ * {@code tandem.journal}; and the SQL that removes all of it when the version is retired.
+ *
+ * <p>Guarantees:
+ * <ul>
+ *   <li>every statement is idempotent, and all of them are meant to run in one transaction the caller owns:
+ *       readers see the old views or the new ones, never a mix;</li>
+ *   <li>the view schema ends up holding exactly the definition's views (stale views are dropped);</li>
+ *   <li>the role gets exactly: USAGE and SELECT on its own view schema; USAGE on schema {@code tandem}; INSERT
+ *       of the writer's columns of {@code tandem.journal}; EXECUTE on {@code tandem.append}; USAGE on the
+ *       sequences its entities' keys draw from (and on their schemas, to reach them by name). No access to
+ *       physical tables, to another version's views, or to reading the journal;</li>
+ *   <li>row-level security lets the role insert journal rows of its own app and version only;</li>
+ *   <li>every name is a validated {@link SqlIdentifier} and quoted; no value from a definition is spliced
+ *       into SQL other than the definition's own {@code from} and {@code read} SQL.</li>
+ * </ul>
+ * Requires Tandem's schema (version 3 or later) installed, and a caller that owns {@code tandem.journal}.
+ * Stateless and thread-safe.
+ */
+public final class ViewGenerator {
+    private static final String JOURNAL = TandemSchema.SCHEMA + ".journal";
+    private static final String WRITER_COLUMNS = "app, app_version, entity, op, key, data, changed, origin";
+    private static final String APPEND = TandemSchema.SCHEMA
+            + ".append(text, integer, text, text, jsonb, jsonb, text[], text)";
+
+    private final RoleNaming roles;
+
+    /** A generator naming roles {@code <app>_v<N>_app}. */
+    public ViewGenerator() {
+        this(RoleNaming.DEFAULT);
+    }
+
+    /** A generator naming roles with {@code roles}, e.g. {@code RoleNaming.pattern("%s_v%d_rw")}. */
+    public ViewGenerator(RoleNaming roles) {
+        this.roles = Objects.requireNonNull(roles, "roles");
+    }
+
+    /**
+     * The role of {@code app} version {@code version}, e.g. {@code shop_v1_app}.
+     *
+     * @throws IllegalArgumentException if it, or its policy's name ({@code <role>_insert}), is not a valid name
+     */
+    public String roleName(String app, int version) {
+        return role(app, version).name();
+    }
+
+    /**
+     * The statements that create or update version {@code v}'s views, role, grants and journal policy, in order.
+     *
+     * @param c used only to look up the sequences the entities' key columns draw their defaults from
+     * @throws IllegalArgumentException if a generated name (schema, role, policy) would not be a valid name
+     */
+    public List<String> statements(Connection c, VersionDefinition v) throws SQLException {
+        SqlIdentifier schema = SqlIdentifier.of(v.viewSchema());
+        SqlIdentifier role = role(v.app(), v.version());
+        List<String> sql = new ArrayList<>();
+        sql.add("CREATE SCHEMA IF NOT EXISTS " + schema.quoted());
+        sql.add(dropOtherViews(schema, v.entities().keySet()));
+        for (EntityDefinition entity : v.entities().values()) {
+            String view = schema.quoted() + "." + SqlIdentifier.of(entity.name()).quoted();
+            sql.add("DROP VIEW IF EXISTS " + view);
+            sql.add("CREATE VIEW " + view + " AS\n" + select(entity));
+        }
+        sql.add(createRole(role));
+        sql.addAll(grants(schema, role, KeySequences.of(c, v)));
+        sql.addAll(policy(role, v.app(), v.version()));
+        return sql;
+    }
+
+    /**
+     * The statements that retire {@code app} version {@code version}: drop its view schema with everything in
+     * it, drop its journal policy, revoke every privilege its role holds in this database and drop the role.
+     * Idempotent. The role is kept (with a NOTICE) when it still holds privileges in another database of the
+     * cluster, since roles are cluster-wide.
+     *
+     * @throws IllegalArgumentException if {@code app} is not a valid name or {@code version} is not positive
+     */
+    public List<String> dropStatements(String app, int version) {
+        if (version <= 0) {
+            throw new IllegalArgumentException("version must be positive, not " + version);
+        }
+        SqlIdentifier schema = SqlIdentifier.of(SqlIdentifier.of(app).name() + "_v" + version);
+        SqlIdentifier role = role(app, version);
+        return List.of(
+                "DROP SCHEMA IF EXISTS " + schema.quoted() + " CASCADE",
+                "DROP POLICY IF EXISTS " + policyName(role).quoted() + " ON " + JOURNAL,
+                dropRole(role));
+    }
+
+    /**
+     * {@link #statements} as one reviewable SQL script with a header comment, each statement ending in
+     * {@code ;}. Run it in one transaction, e.g. {@code psql -1 -f shop_v1.sql}.
+     */
+    public String script(Connection c, VersionDefinition v) throws SQLException {
+        String header = """
+                -- Tandem: views and grants of %s version %d (schema %s, role %s).
+                -- Generated from %s. Idempotent; run it in ONE transaction, e.g. psql -1 -f <this file>,
+                -- as the owner of tandem.journal.
+                """.formatted(v.app(), v.version(), v.viewSchema(), roleName(v.app(), v.version()),
+                v.sourceFile().replace('\n', ' '));
+        return statements(c, v).stream().map(s -> s + ";\n")
+                .collect(Collectors.joining("\n", header + "\n", ""));
+    }
+
+    private SqlIdentifier role(String app, int version) {
+        SqlIdentifier role = SqlIdentifier.of(roles.roleName(app, version));
+        policyName(role);
+        return role;
+    }
+
+    private static SqlIdentifier policyName(SqlIdentifier role) {
+        String name = role.name() + "_insert";
+        if (!SqlIdentifier.isValid(name)) {
+            throw new IllegalArgumentException("policy name '" + name + "' is longer than 63 characters: choose a "
+                    + "shorter role name pattern");
+        }
+        return SqlIdentifier.of(name);
+    }
+
+    /** SELECT read AS "field", ... FROM from; never ends inside a {@code --} comment. */
+    private static String select(EntityDefinition entity) {
+        List<String> columns = new ArrayList<>();
+        for (FieldDefinition field : entity.fields().values()) {
+            columns.add("       " + readSql(field.read()) + " AS " + SqlIdentifier.of(field.name()).quoted());
+        }
+        String from = entity.from().contains("--") ? entity.from() + "\n" : entity.from();
+        return "SELECT " + String.join(",\n", columns).strip() + "\n  FROM " + from;
+    }
+
+    /** The read as written, with a newline after a trailing {@code --} comment so {@code AS} stays code. */
+    static String readSql(String read) {
+        return SqlExpression.parse(read).render(name -> ":" + name);
+    }
+
+    private static String dropOtherViews(SqlIdentifier schema, Set<String> keep) {
+        String names = keep.stream().map(ViewGenerator::literal).collect(Collectors.joining(", "));
+        return """
+                DO $$
+                DECLARE
+                    stale record;
+                BEGIN
+                    FOR stale IN SELECT c.relname FROM pg_catalog.pg_class c
+                                   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                                  WHERE n.nspname = %s AND c.relkind = 'v' AND c.relname <> ALL (ARRAY[%s]::text[])
+                    LOOP
+                        EXECUTE pg_catalog.format('DROP VIEW %%I.%%I', %s, stale.relname);
+                    END LOOP;
+                END
+                $$""".formatted(literal(schema.name()), names, literal(schema.name()));
+    }
+
+    private static String createRole(SqlIdentifier role) {
+        return """
+                DO $$
+                BEGIN
+                    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = %s) THEN
+                        CREATE ROLE %s NOLOGIN;
+                    END IF;
+                EXCEPTION WHEN duplicate_object OR unique_violation THEN
+                    NULL; -- created meanwhile by a concurrent migration (roles are cluster-wide)
+                END
+                $$""".formatted(literal(role.name()), role.quoted());
+    }
+
+    private static List<String> grants(SqlIdentifier schema, SqlIdentifier role, Set<KeySequences.Sequence> seqs) {
+        String to = " TO " + role.quoted();
+        List<String> sql = new ArrayList<>(List.of(
+                "GRANT USAGE ON SCHEMA " + schema.quoted() + to,
+                "GRANT SELECT ON ALL TABLES IN SCHEMA " + schema.quoted() + to,
+                "GRANT USAGE ON SCHEMA " + TandemSchema.SCHEMA + to,
+                "GRANT INSERT (" + WRITER_COLUMNS + ") ON " + JOURNAL + to,
+                "GRANT EXECUTE ON FUNCTION " + APPEND + to));
+        Set<String> sequenceSchemas = new LinkedHashSet<>();
+        seqs.forEach(s -> sequenceSchemas.add(s.quotedSchema()));
+        sequenceSchemas.forEach(s -> sql.add("GRANT USAGE ON SCHEMA " + s + to));
+        seqs.forEach(s -> sql.add("GRANT USAGE ON SEQUENCE " + s.quoted() + to));
+        return sql;
+    }
+
+    private static List<String> policy(SqlIdentifier role, String app, int version) {
+        String policy = policyName(role).quoted();
+        return List.of(
+                "ALTER TABLE " + JOURNAL + " ENABLE ROW LEVEL SECURITY",
+                "DROP POLICY IF EXISTS " + policy + " ON " + JOURNAL,
+                "CREATE POLICY " + policy + " ON " + JOURNAL + " FOR INSERT TO " + role.quoted()
+                        + " WITH CHECK (app = " + literal(app) + " AND app_version = " + version + ")");
+    }
+
+    private static String dropRole(SqlIdentifier role) {
+        return """
+                DO $$
+                DECLARE
+                    r oid := (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = %1$s);
+                    granted record;
+                BEGIN
+                    IF r IS NULL THEN
+                        RETURN;
+                    END IF;
+                    FOR granted IN
+                        SELECT DISTINCT CASE c.relkind WHEN 'S' THEN 'SEQUENCE ' ELSE 'TABLE ' END || c.oid::pg_catalog.regclass::text AS object
+                          FROM pg_catalog.pg_class c
+                         WHERE EXISTS (SELECT FROM pg_catalog.aclexplode(c.relacl) a WHERE a.grantee = r)
+                            OR EXISTS (SELECT FROM pg_catalog.pg_attribute att, pg_catalog.aclexplode(att.attacl) a
+                                        WHERE att.attrelid = c.oid AND a.grantee = r)
+                        UNION
+                        SELECT 'SCHEMA ' || pg_catalog.quote_ident(n.nspname) FROM pg_catalog.pg_namespace n
+                         WHERE EXISTS (SELECT FROM pg_catalog.aclexplode(n.nspacl) a WHERE a.grantee = r)
+                        UNION
+                        SELECT CASE p.prokind WHEN 'p' THEN 'PROCEDURE ' ELSE 'FUNCTION ' END
+                               || p.oid::pg_catalog.regprocedure::text FROM pg_catalog.pg_proc p
+                         WHERE EXISTS (SELECT FROM pg_catalog.aclexplode(p.proacl) a WHERE a.grantee = r)
+                    LOOP
+                        EXECUTE 'REVOKE ALL ON ' || granted.object || ' FROM ' || %2$s;
+                    END LOOP;
+                    BEGIN
+                        DROP ROLE %3$s;
+                    EXCEPTION WHEN dependent_objects_still_exist THEN
+                        RAISE NOTICE 'role %% is kept: it still holds privileges or objects in another database',
+                            %1$s;
+                    END;
+                END
+                $$""".formatted(literal(role.name()), literal(role.quoted()), role.quoted());
+    }
+
+    /** A SQL string literal (standard_conforming_strings, on since PostgreSQL 9.1). */
+    static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+}

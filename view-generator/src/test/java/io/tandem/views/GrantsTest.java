@@ -1,0 +1,134 @@
+package io.tandem.views;
+
+import io.tandem.testing.PostgresTest;
+import io.tandem.testing.TestDatabase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Least privilege (BRIEF §5), asserted as the database's own permission errors: a superuser connection that
+ * {@code SET ROLE shop_v1_app} has exactly the generated role's rights.
+ */
+@PostgresTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GrantsTest {
+    private static final String INSERT_V1 = "INSERT INTO tandem.journal (app, app_version, entity, op, key, data)"
+            + " VALUES ('shop', 1, 'customer', 'insert', '{\"id\": 7}', '{\"id\": 7, \"full_name\": \"G\","
+            + " \"email\": \"g@example.com\"}')";
+    private Connection asApp;
+
+    @BeforeAll
+    void setUp(TestDatabase db) throws Exception {
+        Shop.install(db);
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO customer (id, full_name, email) VALUES (1, 'Ada Lovelace', 'ada@example.com')");
+        }
+        ViewGenerator generator = new ViewGenerator();
+        Shop.generate(db, generator, Shop.v1());
+        Shop.generate(db, generator, Shop.asVersion(2));
+    }
+
+    @BeforeEach
+    void becomeTheV1Role(TestDatabase db) throws SQLException {
+        asApp = db.connect();
+        execute("SET ROLE shop_v1_app");
+    }
+
+    @AfterEach
+    void close() throws SQLException {
+        asApp.close();
+    }
+
+    @Test
+    void readsItsOwnViews() throws SQLException {
+        assertEquals("Ada Lovelace", single("SELECT full_name FROM shop_v1.customer WHERE id = 1"));
+        assertEquals("0", single("SELECT count(*) FROM shop_v1.orders"));
+    }
+
+    @Test
+    void writesJournalRowsOfItsOwnVersion() throws SQLException {
+        execute(INSERT_V1.replace("7", "77"));
+        long seq = Long.parseLong(single("SELECT tandem.append('shop', 1, 'customer', 'update', '{\"id\": 77}',"
+                + " '{\"email\": \"g2@example.com\"}', ARRAY['email'])"));
+        execute("RESET ROLE");
+        assertEquals("update", single("SELECT op FROM tandem.journal WHERE seq = " + seq),
+                "append returns the seq of the row it wrote");
+        assertEquals("2", single("SELECT count(*) FROM tandem.journal WHERE key = '{\"id\": 77}'"));
+    }
+
+    @Test
+    void allocatesIdsFromItsEntitiesSequences() throws SQLException {
+        assertTrue(Long.parseLong(single("SELECT nextval('customer_id_seq')")) > 0);
+        assertTrue(Long.parseLong(single("SELECT nextval('orders_id_seq')")) > 0);
+    }
+
+    @Test
+    void cannotTouchPhysicalTables() {
+        assertDenied("SELECT * FROM customer", "permission denied for table customer");
+        assertDenied("UPDATE customer SET email = 'x@example.com' WHERE id = 1", "permission denied for table customer");
+        assertDenied("INSERT INTO orders (customer_id, total) VALUES (1, 1)", "permission denied for table orders");
+        assertDenied("DELETE FROM customer", "permission denied for table customer");
+    }
+
+    @Test
+    void cannotReadAnotherVersionsViews() {
+        assertDenied("SELECT * FROM shop_v2.customer", "permission denied for schema shop_v2");
+    }
+
+    @Test
+    void cannotWriteJournalRowsOfAnotherVersionOrApp() {
+        String rls = "new row violates row-level security policy for table \"journal\"";
+        assertDenied(INSERT_V1.replace("'shop', 1", "'shop', 2"), rls);
+        assertDenied(INSERT_V1.replace("'shop', 1", "'billing', 1"), rls);
+        assertDenied("SELECT tandem.append('shop', 2, 'customer', 'delete', '{\"id\": 1}')", rls);
+    }
+
+    @Test
+    void cannotReadTheJournalNorForgeItsStampedColumns() {
+        assertDenied("SELECT * FROM tandem.journal", "permission denied for table journal");
+        assertDenied("SELECT count(*) FROM tandem.journal", "permission denied for table journal");
+        assertDenied("INSERT INTO tandem.journal (app, app_version, entity, op, key, written_at)"
+                + " VALUES ('shop', 1, 'customer', 'delete', '{\"id\": 1}', now())", "permission denied for table journal");
+        assertDenied("UPDATE tandem.journal SET op = 'delete'", "permission denied for table journal");
+    }
+
+    @Test
+    void theV2RoleIsBoundToVersion2(TestDatabase db) throws SQLException {
+        execute("SET ROLE shop_v2_app");
+        assertEquals("Ada Lovelace", single("SELECT full_name FROM shop_v2.customer WHERE id = 1"));
+        assertDenied("SELECT * FROM shop_v1.customer", "permission denied for schema shop_v1");
+        assertDenied(INSERT_V1, "new row violates row-level security policy");
+        execute(INSERT_V1.replace("'shop', 1", "'shop', 2"));
+    }
+
+    private void assertDenied(String sql, String message) {
+        SQLException e = assertThrows(SQLException.class, () -> execute(sql), sql);
+        assertEquals("42501", e.getSQLState(), e.getMessage());
+        assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Statement s = asApp.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private String single(String sql) throws SQLException {
+        try (Statement s = asApp.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            assertTrue(rs.next(), sql);
+            return rs.getString(1);
+        }
+    }
+}
