@@ -1,6 +1,7 @@
 package io.tandem.views;
 
 import io.tandem.core.Release;
+import io.tandem.core.SqlIdentifier;
 import io.tandem.core.VersionDefinition;
 import io.tandem.core.VersionRegistry;
 
@@ -24,6 +25,18 @@ final class DefinitionsSwitch {
     DefinitionsSwitch(ViewGenerator views, MigrationProgress progress) {
         this.views = views;
         this.progress = progress;
+    }
+
+    /**
+     * Drops the views of every live version of the app, so the migrations can change the columns they read. They
+     * are recreated by {@link #apply} in the same transaction: no reader ever sees them missing.
+     */
+    void clearViews(Connection c, String app) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            for (VersionDefinition live : VersionRegistry.live(c, app)) {
+                s.execute("DROP SCHEMA IF EXISTS " + SqlIdentifier.of(live.viewSchema()).quoted() + " CASCADE");
+            }
+        }
     }
 
     void apply(Connection c, Release release) throws SQLException {

@@ -10,7 +10,8 @@ import java.time.Duration;
 
 /**
  * Hooks the release into Flyway's single grouped transaction: before the first pending migration it takes the
- * {@link PauseLock}; after the last one it runs the {@link DefinitionsSwitch}. Both run on Flyway's connection,
+ * {@link PauseLock} and drops the live versions' views (which would stop the migrations from changing the columns
+ * they read); after the last one it runs the {@link DefinitionsSwitch}, which recreates them. Both run on Flyway's connection,
  * inside its transaction, so DDL, definitions, views and grants commit — or roll back — as one.
  */
 final class ReleaseCallback implements Callback {
@@ -52,6 +53,7 @@ final class ReleaseCallback implements Callback {
             if (event == Event.BEFORE_EACH_MIGRATE && migrated == 0) {
                 PauseLock.hold(context.getConnection(), release.app(), lockTimeout);
                 pausedAt = System.nanoTime();
+                definitions.clearViews(context.getConnection(), release.app());
                 progress.step("Applier of app " + release.app() + " held at a batch boundary; applying "
                         + pending + " migration(s) in one transaction");
             } else if (event == Event.AFTER_EACH_MIGRATE) {

@@ -15,7 +15,7 @@ import java.util.List;
 
 /** The shop's release 1 as test fixture: its definitions, its physical schema and Tandem installed. */
 final class Shop {
-    static final Path DIR = Path.of("../schemas/shop");
+    static final Path DIR = Path.of("../schemas/releases/1/shop");
 
     private Shop() {
     }

@@ -1,0 +1,229 @@
+package io.tandem.views;
+
+import io.tandem.applier.Applier;
+import io.tandem.applier.ApplierConfig;
+import io.tandem.core.Fence;
+import io.tandem.core.JournalEntry;
+import io.tandem.core.Release;
+import io.tandem.core.TandemException;
+import io.tandem.core.VersionRegistry;
+import io.tandem.orm.JournalWriter;
+import io.tandem.testing.PostgresTest;
+import io.tandem.testing.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The release step on one database, release after release: 1, a refused and a failing release 3 (nothing
+ * changes), 2, then the harder release 3 (a column moved to a joined table, a NOT NULL column with a default).
+ */
+@PostgresTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MigrateTest {
+    static final Path RELEASE_1 = Path.of("../schemas/releases/1/shop");
+    static final Path RELEASE_2 = Path.of("../schemas/shop");
+    static final Path RELEASE_3 = Path.of("src/test/resources/releases/3/shop");
+    static final Path BROKEN_3 = Path.of("src/test/resources/releases/broken-v3/shop");
+
+    private static Applier applier;
+    private static Fence fence;
+    private static final List<String> progress = new ArrayList<>();
+
+    @BeforeAll
+    static void start(TestDatabase db) {
+        MigrationReport first = migrator(db).migrate(Release.load(RELEASE_1));
+        assertEquals(List.of("1 init"), first.migrationsApplied());
+        applier = Applier.start(new ApplierConfig(db.newPool(4), "shop"));
+        fence = Fence.open(db.newPool(2));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        applier.close();
+        fence.close();
+    }
+
+    static Migrator migrator(TestDatabase db) {
+        return new Migrator(db.dataSource()).progress(line -> {
+            synchronized (progress) {
+                progress.add(line);
+            }
+        });
+    }
+
+    @Test
+    @Order(1)
+    void release1InstallsTandemTheSchemaAndViews(TestDatabase db) throws Exception {
+        long tx = write(db, Release.load(RELEASE_1), List.of(JournalEntry.insert("shop", 1, "customer", Map.of("id", 1L),
+                Map.of("id", 1L, "full_name", "Ada Lovelace", "email", "ada@example.com"))));
+        assertEquals(Fence.Outcome.APPLIED, fence.await("shop", tx, Duration.ofSeconds(10)));
+        assertEquals("Ada Lovelace|ada@example.com", one(db, "SELECT full_name || '|' || email FROM shop_v1.customer WHERE id = 1"));
+        assertTrue(progress.stream().anyMatch(l -> l.contains("held at a batch boundary")), progress.toString());
+    }
+
+    @Test
+    @Order(2)
+    void aFailingMigrationLeavesEverythingAsBeforeAndTheApplierGoesOn(TestDatabase db) throws Exception {
+        long generation = generation(db);
+        String views = one(db, "SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.views"
+                + " WHERE table_schema LIKE 'shop_v%'");
+        TandemException e = assertThrows(TandemException.class, () -> migrator(db).migrate(Release.load(BROKEN_3)));
+        assertTrue(e.getMessage().contains("rolled back whole") && e.getMessage().contains("first_name_is_an_initial"),
+                e.getMessage());
+        assertEquals("0", one(db, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'customer'"
+                + " AND column_name IN ('nickname', 'first_name')"), "V2 and V3 DDL rolled back");
+        assertEquals("1", one(db, "SELECT count(*) FROM flyway_schema_history WHERE success"), "history unchanged");
+        assertEquals(generation, generation(db), "definitions unchanged");
+        assertEquals(views, one(db, "SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.views"
+                + " WHERE table_schema LIKE 'shop_v%'"));
+        long tx = write(db, Release.load(RELEASE_1), List.of(JournalEntry.update("shop", 1, "customer", Map.of("id", 1L),
+                Map.of("email", "ada@after.example"), List.of("email"))));
+        assertEquals(Fence.Outcome.APPLIED, fence.await("shop", tx, Duration.ofSeconds(10)), "the applier resumed");
+    }
+
+    @Test
+    @Order(3)
+    void aViewStepFailingAfterTheDdlRollsTheDdlBack(TestDatabase db) throws Exception {
+        Migrator failing = migrator(db).views(new ViewGenerator((app, version) -> "x".repeat(70)));
+        assertThrows(RuntimeException.class, () -> failing.migrate(Release.load(RELEASE_2)));
+        assertEquals("0", one(db, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'customer'"
+                + " AND column_name = 'first_name'"), "V2's DDL rolled back with the failed view step");
+        assertEquals("1", one(db, "SELECT count(*) FROM flyway_schema_history WHERE success"));
+        assertEquals("Ada Lovelace", one(db, "SELECT full_name FROM shop_v1.customer WHERE id = 1"));
+    }
+
+    @Test
+    @Order(4)
+    void aLintProblemOrAMissingLiveVersionIsRefusedAndNothingChanges(TestDatabase db) throws Exception {
+        MigrationRefusedException e = assertThrows(MigrationRefusedException.class,
+                () -> migrator(db).migrate(Release.load(Path.of("src/test/resources/releases/lint-problem/shop"))));
+        assertTrue(e.getMessage().contains("shop v2 customer.phone"), e.getMessage());
+        assertTrue(e.getMessage().contains("nothing changed"), e.getMessage());
+        assertEquals("1", one(db, "SELECT count(*) FROM flyway_schema_history WHERE success"));
+        MigrationRefusedException missing = assertThrows(MigrationRefusedException.class,
+                () -> migrator(db).migrate(Release.load(Path.of("src/test/resources/releases/without-v1/shop"))));
+        assertTrue(missing.getMessage().contains("version 1 of app 'shop' is live but")
+                && missing.getMessage().contains("retire it first"), missing.getMessage());
+    }
+
+    @Test
+    @Order(5)
+    void aLongRunningReaderMakesItRetryThenGiveUpClearly(TestDatabase db) throws Exception {
+        try (Connection reader = db.connect()) {
+            reader.setAutoCommit(false);
+            try (Statement s = reader.createStatement()) {
+                s.executeQuery("SELECT count(*) FROM customer").close(); // holds ACCESS SHARE until the end
+            }
+            TandemException e = assertThrows(TandemException.class, () -> migrator(db)
+                    .lockTimeout(Duration.ofMillis(200)).attempts(2).migrate(Release.load(RELEASE_2)));
+            assertTrue(e.getMessage().contains("Gave up") && e.getMessage().contains("2 attempt(s)")
+                    && e.getMessage().contains("pg_blocking_pids"), e.getMessage());
+            reader.rollback();
+        }
+        assertEquals("1", one(db, "SELECT count(*) FROM flyway_schema_history WHERE success"));
+    }
+
+    @Test
+    @Order(6)
+    void release2ThenTheHarderRelease3KeepEveryVersionReadingAndWriting(TestDatabase db) throws Exception {
+        MigrationReport two = migrator(db).migrate(Release.load(RELEASE_2));
+        assertEquals(List.of("2 split name"), two.migrationsApplied());
+        assertEquals(List.of(1, 2), two.versions());
+        assertEquals("Ada|Lovelace", one(db, "SELECT first_name || '|' || last_name FROM shop_v2.customer WHERE id = 1"));
+        Release r2 = Release.load(RELEASE_2);
+        long tx = write(db, r2, List.of(
+                JournalEntry.update("shop", 2, "customer", Map.of("id", 1L), Map.of("phone", "+44 20"), List.of("phone")),
+                JournalEntry.insert("shop", 2, "customer", Map.of("id", 2L), Map.of("id", 2L, "first_name", "Grace",
+                        "last_name", "Hopper", "email", "grace@example.com", "phone", "+1 703"))));
+        assertEquals(Fence.Outcome.APPLIED, fence.await("shop", tx, Duration.ofSeconds(10)));
+        tx = write(db, r2, List.of(JournalEntry.update("shop", 1, "customer", Map.of("id", 1L),
+                Map.of("full_name", "Augusta Ada King"), List.of("full_name"))));
+        assertEquals(Fence.Outcome.APPLIED, fence.await("shop", tx, Duration.ofSeconds(10)));
+        assertEquals("Augusta|Ada King|+44 20", one(db, "SELECT first_name || '|' || last_name || '|' || phone"
+                + " FROM shop_v2.customer WHERE id = 1"), "v1's rename did not clobber v2's phone");
+
+        MigrationReport three = migrator(db).migrate(Release.load(RELEASE_3));
+        assertEquals(List.of("3 contact table"), three.migrationsApplied());
+        Release r3 = Release.load(RELEASE_3);
+        assertEquals("Grace Hopper|grace@example.com", one(db, "SELECT full_name || '|' || email FROM shop_v1.customer WHERE id = 2"));
+        tx = write(db, r3, List.of(JournalEntry.insert("shop", 1, "customer", Map.of("id", 3L),
+                Map.of("id", 3L, "full_name", "Alan Turing", "email", "alan@example.com"))));
+        assertEquals(Fence.Outcome.APPLIED, fence.await("shop", tx, Duration.ofSeconds(10)));
+        assertEquals("Alan|Turing|alan@example.com|basic", one(db, "SELECT c.first_name || '|' || c.last_name || '|'"
+                + " || cc.email || '|' || c.tier FROM customer c JOIN customer_contact cc ON cc.customer_id = c.id WHERE c.id = 3"),
+                "a v1 insert fills both tables; the NOT NULL tier takes its default");
+        tx = write(db, r3, List.of(JournalEntry.delete("shop", 2, "customer", Map.of("id", 3L))));
+        assertEquals(Fence.Outcome.APPLIED, fence.await("shop", tx, Duration.ofSeconds(10)));
+        assertEquals("0", one(db, "SELECT (SELECT count(*) FROM customer WHERE id = 3) + (SELECT count(*) FROM"
+                + " customer_contact WHERE customer_id = 3)"), "a delete goes last item first");
+        assertEquals("2", one(db, "SELECT count(*) FROM shop_v1.customer"));
+        assertEquals(one(db, "SELECT string_agg(id || full_name, ',' ORDER BY id) FROM shop_v1.customer"),
+                one(db, "SELECT string_agg(id || concat_ws(' ', first_name, nullif(last_name, '')), ',' ORDER BY id)"
+                        + " FROM shop_v2.customer"), "v1 and v2 agree on every row");
+    }
+
+    @Test
+    @Order(7)
+    void retireRefusesWhileRowsOfTheVersionAreUnappliedThenDropsIt(TestDatabase db) throws Exception {
+        applier.close();
+        write(db, Release.load(RELEASE_3), List.of(JournalEntry.update("shop", 1, "customer", Map.of("id", 1L),
+                Map.of("email", "ada@late.example"), List.of("email"))));
+        Retirer retirer = new Retirer(db.dataSource(), new ViewGenerator());
+        TandemException busy = assertThrows(TandemException.class, () -> retirer.retire("shop", 1));
+        assertTrue(busy.getMessage().contains("1 unapplied journal row(s)"), busy.getMessage());
+        applier = Applier.start(new ApplierConfig(db.newPool(4), "shop"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!"ada@late.example".equals(one(db, "SELECT email FROM shop_v1.customer WHERE id = 1"))) {
+            assertTrue(System.nanoTime() < deadline, "applied");
+            Thread.sleep(20);
+        }
+        retirer.retire("shop", 1);
+        assertEquals("0", one(db, "SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'shop_v1'"));
+        try (Connection c = db.connect()) {
+            assertEquals(List.of(2), VersionRegistry.live(c, "shop").stream().map(v -> v.version()).toList());
+        }
+        TandemException again = assertThrows(TandemException.class, () -> retirer.retire("shop", 1));
+        assertTrue(again.getMessage().contains("not live"), again.getMessage());
+    }
+
+    private static long write(TestDatabase db, Release release, List<JournalEntry> entries) throws SQLException {
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            new JournalWriter(release.versions()).append(c, entries);
+            long txid = Fence.currentTxid(c);
+            c.commit();
+            return txid;
+        }
+    }
+
+    private static long generation(TestDatabase db) throws SQLException {
+        try (Connection c = db.connect()) {
+            return VersionRegistry.generation(c, "shop");
+        }
+    }
+
+    static String one(TestDatabase db, String sql) throws SQLException {
+        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+}
