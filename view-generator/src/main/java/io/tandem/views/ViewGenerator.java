@@ -19,8 +19,8 @@ import java.util.stream.Collectors;
 /**
  * Generates the SQL that (re)creates a live app version's read side and its least-privilege role (BRIEF §4.2,
  * §5 "Least privilege"): the schema {@code <app>_v<N>} with one view per entity, the role (named by a
- * {@link RoleNaming}, {@code <app>_v<N>_app} by default), its grants and its row-level security policy on
- * {@code tandem.journal}; and the SQL that removes all of it when the version is retired.
+ * {@link RoleNaming}, {@code <app>_v<N>_app} by default), its grants and its entry in {@code tandem.version_roles}
+ * (read by the journal's one row-level security policy); and the SQL that removes all of it when the version is retired.
  *
  * <p>Guarantees:
  * <ul>
@@ -31,11 +31,13 @@ import java.util.stream.Collectors;
  *       of the writer's columns of {@code tandem.journal}; EXECUTE on {@code tandem.append}; USAGE on the
  *       sequences its entities' keys draw from (and on their schemas, to reach them by name). No access to
  *       physical tables, to another version's views, or to reading the journal;</li>
- *   <li>row-level security lets the role insert journal rows of its own app and version only;</li>
+ *   <li>row-level security lets the role (and its members) insert journal rows of its own app and version only;
+ *       registering it is a row in {@code tandem.version_roles}, never DDL on the journal, so a release never
+ *       makes a writer wait;</li>
  *   <li>every name is a validated {@link SqlIdentifier} and quoted; no value from a definition is spliced
  *       into SQL other than the definition's own {@code from} and {@code read} SQL.</li>
  * </ul>
- * Requires Tandem's schema (version 3 or later) installed, and a caller that owns {@code tandem.journal}.
+ * Requires Tandem's schema (version 4 or later) installed, and a caller that owns {@code tandem.journal}.
  * Stateless and thread-safe.
  */
 public final class ViewGenerator {
@@ -59,7 +61,7 @@ public final class ViewGenerator {
     /**
      * The role of {@code app} version {@code version}, e.g. {@code shop_v1_app}.
      *
-     * @throws IllegalArgumentException if it, or its policy's name ({@code <role>_insert}), is not a valid name
+     * @throws IllegalArgumentException if it is not a valid name
      */
     public String roleName(String app, int version) {
         return role(app, version).name();
@@ -69,7 +71,7 @@ public final class ViewGenerator {
      * The statements that create or update version {@code v}'s views, role, grants and journal policy, in order.
      *
      * @param c used only to look up the sequences the entities' key columns draw their defaults from
-     * @throws IllegalArgumentException if a generated name (schema, role, policy) would not be a valid name
+     * @throws IllegalArgumentException if a generated name (schema, role) would not be a valid name
      */
     public List<String> statements(Connection c, VersionDefinition v) throws SQLException {
         SqlIdentifier schema = SqlIdentifier.of(v.viewSchema());
@@ -90,7 +92,7 @@ public final class ViewGenerator {
 
     /**
      * The statements that retire {@code app} version {@code version}: drop its view schema with everything in
-     * it, drop its journal policy, revoke every privilege its role holds in this database and drop the role.
+     * it, remove it from the journal's writers, revoke every privilege its role holds in this database and drop the role.
      * Idempotent. The role is kept (with a NOTICE) when it still holds privileges in another database of the
      * cluster, since roles are cluster-wide.
      *
@@ -104,7 +106,7 @@ public final class ViewGenerator {
         SqlIdentifier role = role(app, version);
         return List.of(
                 "DROP SCHEMA IF EXISTS " + schema.quoted() + " CASCADE",
-                "DROP POLICY IF EXISTS " + policyName(role).quoted() + " ON " + JOURNAL,
+                "DELETE FROM tandem.version_roles WHERE role = " + literal(role.name()),
                 dropRole(role));
     }
 
@@ -124,18 +126,7 @@ public final class ViewGenerator {
     }
 
     private SqlIdentifier role(String app, int version) {
-        SqlIdentifier role = SqlIdentifier.of(roles.roleName(app, version));
-        policyName(role);
-        return role;
-    }
-
-    private static SqlIdentifier policyName(SqlIdentifier role) {
-        String name = role.name() + "_insert";
-        if (!SqlIdentifier.isValid(name)) {
-            throw new IllegalArgumentException("policy name '" + name + "' is longer than 63 characters: choose a "
-                    + "shorter role name pattern");
-        }
-        return SqlIdentifier.of(name);
+        return SqlIdentifier.of(roles.roleName(app, version));
     }
 
     /** SELECT read AS "field", ... FROM from; never ends inside a {@code --} comment. */
@@ -198,13 +189,14 @@ public final class ViewGenerator {
         return sql;
     }
 
+    /**
+     * Registers the role as the writer of (app, version) for the journal's row-level security policy (installed once
+     * by Tandem's V4 migration). Data, not DDL: no lock on the journal, so writers never wait for a release.
+     */
     private static List<String> policy(SqlIdentifier role, String app, int version) {
-        String policy = policyName(role).quoted();
-        return List.of(
-                "ALTER TABLE " + JOURNAL + " ENABLE ROW LEVEL SECURITY",
-                "DROP POLICY IF EXISTS " + policy + " ON " + JOURNAL,
-                "CREATE POLICY " + policy + " ON " + JOURNAL + " FOR INSERT TO " + role.quoted()
-                        + " WITH CHECK (app = " + literal(app) + " AND app_version = " + version + ")");
+        return List.of("INSERT INTO tandem.version_roles (role, app, version) VALUES (" + literal(role.name()) + ", "
+                + literal(app) + ", " + version + ") ON CONFLICT (role) DO UPDATE SET app = excluded.app,"
+                + " version = excluded.version");
     }
 
     private static String dropRole(SqlIdentifier role) {
