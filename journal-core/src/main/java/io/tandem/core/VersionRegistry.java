@@ -62,6 +62,21 @@ public final class VersionRegistry {
         return List.copyOf(versions);
     }
 
+    /** The versions of {@code app} that were retired. */
+    public static java.util.Set<Integer> retired(Connection c, String app) throws SQLException {
+        java.util.Set<Integer> versions = new java.util.TreeSet<>();
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT version FROM tandem.versions WHERE app = ? AND retired_at IS NOT NULL")) {
+            s.setString(1, app);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    versions.add(rs.getInt(1));
+                }
+            }
+        }
+        return versions;
+    }
+
     /** The app's definitions generation (0 before any version was saved). */
     public static long generation(Connection c, String app) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(

@@ -50,6 +50,13 @@ final class DefinitionsSwitch {
                         + live.version() + ") or keep versions/v" + live.version() + ".yaml");
             }
         }
+        for (int retired : VersionRegistry.retired(c, release.app())) {
+            if (released.contains(retired)) {
+                problems.add("version " + retired + " of app '" + release.app() + "' was retired, but the release still"
+                        + " has versions/v" + retired + ".yaml: remove it (a retired version does not come back; release"
+                        + " its mapping as a new version instead)");
+            }
+        }
         progress.step("Linting " + release.versions().size() + " version definition(s) against the migrated schema");
         new Lint().check(c, release.versions()).forEach(p -> problems.add(p.toString()));
         if (!problems.isEmpty()) {

@@ -1,0 +1,115 @@
+package io.tandem.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tandem.testing.PostgresTest;
+import io.tandem.testing.TestDatabase;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The release engineer's commands, in release order: views check/generate, migrate, status, retire. */
+@PostgresTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReleaseCommandsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String RELEASE_1 = "../schemas/releases/1/shop";
+    private static final String RELEASE_2 = "../schemas/shop";
+    private static final String LINT_PROBLEM = "../view-generator/src/test/resources/releases/lint-problem/shop";
+
+    private static CliRun run(TestDatabase db, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--jdbc-url", db.jdbcUrl(), "--user", db.user(), "--password", db.password()));
+        return CliRun.of(all.toArray(String[]::new));
+    }
+
+    @Test
+    @Order(1)
+    void viewsCheckPassesACleanReleaseOnAScratchDatabase(TestDatabase db) {
+        CliRun run = run(db, "views", "check", "--schemas", RELEASE_2);
+        assertEquals(0, run.exitCode(), run.err() + run.out());
+        assertTrue(run.out().contains("OK: 2 version(s) of shop check out"), run.out());
+    }
+
+    @Test
+    @Order(1)
+    void viewsCheckStartsAnEmbeddedPostgresWhenNoServerIsGiven() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("TANDEM_JDBC_URL") == null,
+                "TANDEM_JDBC_URL is set, so the command would use that server");
+        CliRun run = CliRun.of("views", "check", "--schemas", RELEASE_1);
+        assertEquals(0, run.exitCode(), run.err() + run.out());
+        assertTrue(run.out().contains("OK: 1 version(s) of shop check out"), run.out());
+    }
+
+    @Test
+    @Order(2)
+    void viewsCheckPrintsOneLinePerProblemAndExitsOne(TestDatabase db) throws Exception {
+        CliRun run = run(db, "views", "check", "--schemas", LINT_PROBLEM, "--json");
+        assertEquals(1, run.exitCode(), run.err() + run.out());
+        JsonNode json = JSON.readTree(run.out());
+        assertEquals(false, json.get("ok").asBoolean());
+        assertTrue(json.get("problems").get(0).asText().startsWith("shop v2 customer.phone: "), run.out());
+    }
+
+    @Test
+    @Order(3)
+    void viewsGenerateWritesOneScriptPerVersion(TestDatabase db, @TempDir Path out) throws Exception {
+        CliRun run = run(db, "views", "generate", "--schemas", "../schemas", "--app", "shop", "--out", out.toString());
+        assertEquals(0, run.exitCode(), run.err() + run.out());
+        assertTrue(Files.readString(out.resolve("shop_v1.sql")).contains("CREATE VIEW \"shop_v1\".\"customer\""));
+        assertTrue(Files.readString(out.resolve("shop_v2.sql")).contains("CREATE VIEW \"shop_v2\".\"customer\""));
+    }
+
+    @Test
+    @Order(4)
+    void migrateReleasesOneThenTwoAndRetireEndsVersionOne(TestDatabase db) throws Exception {
+        CliRun first = run(db, "migrate", "--schemas", RELEASE_1, "--json");
+        assertEquals(0, first.exitCode(), first.err() + first.out());
+        assertTrue(first.err().contains("migrate: Tandem schema"), "progress goes to stderr: " + first.err());
+        JsonNode one = JSON.readTree(first.out());
+        assertEquals("[\"1 init\"]", one.get("migrations_applied").toString());
+        assertTrue(one.get("pause_ms").asLong() >= 0, first.out());
+
+        JsonNode two = JSON.readTree(run(db, "migrate", "--schemas", RELEASE_2, "--json").out());
+        assertEquals("[\"2 split name\"]", two.get("migrations_applied").toString());
+        assertEquals("[1,2]", two.get("versions").toString());
+
+        JsonNode status = JSON.readTree(run(db, "status", "--app", "shop", "--json").out());
+        assertEquals("[1,2]", status.get("versions").toString());
+        assertEquals(0, status.get("pending").asLong());
+
+        CliRun retire = run(db, "retire", "--app", "shop", "--version", "1", "--json");
+        assertEquals(0, retire.exitCode(), retire.err() + retire.out());
+        assertEquals("[2]", JSON.readTree(run(db, "status", "--app", "shop", "--json").out()).get("versions").toString());
+
+        CliRun refused = run(db, "migrate", "--schemas", RELEASE_2);
+        assertEquals(1, refused.exitCode(), refused.out() + refused.err());
+        assertTrue(refused.err().contains("version 1 of app 'shop' was retired"), refused.err());
+    }
+
+    @Test
+    @Order(5)
+    void badDefinitionsNameFileAndLineAndBadFlagsPrintUsage(TestDatabase db, @TempDir Path dir) throws Exception {
+        Path app = dir.resolve("shop");
+        Files.createDirectories(app.resolve("migrations"));
+        Files.createDirectories(app.resolve("versions"));
+        Files.writeString(app.resolve("versions/v1.yaml"), "app: shop\nversion: 1\nentities:\n  customer:\n    keys: [id]\n");
+        CliRun bad = run(db, "views", "check", "--schemas", app.toString());
+        assertEquals(1, bad.exitCode());
+        assertTrue(bad.err().contains("v1.yaml:5:5") && bad.err().contains("keys"), bad.err());
+
+        CliRun usage = CliRun.of("migrate", "--schemas");
+        assertEquals(2, usage.exitCode());
+        assertTrue(usage.err().contains("Usage: tandem migrate"), usage.err());
+    }
+}
