@@ -49,9 +49,10 @@ final class Pipeline {
         this.epoch = epoch;
     }
 
-    /** The failure that ended a {@link End#FAILED} run. */
+    /** The failure that ended a {@link End#FAILED} run: the apply side's first, when it had one (the reader only
+     * stops because of it). */
     Throwable failure() {
-        return failure != null ? failure : applier.failure();
+        return applier.failure() != null ? applier.failure() : failure;
     }
 
     String haltedReason() {

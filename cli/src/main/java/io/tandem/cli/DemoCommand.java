@@ -1,0 +1,108 @@
+package io.tandem.cli;
+
+import io.tandem.demo.Demo;
+import io.tandem.demo.DemoConfig;
+import io.tandem.demo.DemoReport;
+import io.tandem.demo.PhaseReport;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code tandem demo}: the main job (see {@link Demo}). Exit 1 if anything was lost, duplicated or failed. */
+@Command(name = "demo", description = "A live zero-downtime release of the example shop on an embedded PostgreSQL, verified.")
+final class DemoCommand implements Callable<Integer>, JsonCapable {
+    @Option(names = "--jdbc-url", paramLabel = "URL",
+            description = "Run on this server, in a fresh database created and dropped by the demo (default: embedded)")
+    String jdbcUrl;
+    @Option(names = "--user", description = "Database user for --jdbc-url")
+    String user;
+    @Option(names = "--password", description = "Database password for --jdbc-url")
+    String password;
+    @Option(names = "--rows", defaultValue = "100000", description = "Customers seeded at release 1 (default 100000)")
+    int rows;
+    @Option(names = "--writers", defaultValue = "4", description = "Writer threads per app version (default 4)")
+    int writers;
+    @Option(names = "--duration", defaultValue = "20s", paramLabel = "D",
+            description = "Length of each writing phase: 20s, 1m, 500ms (default 20s)")
+    String duration;
+    @Option(names = "--schemas", paramLabel = "DIR", description = "The schemas folder (default: the repository's)")
+    Path schemas;
+    @Option(names = "--json", description = "Print one JSON object on stdout (progress goes to stderr)")
+    boolean json;
+    @Option(names = "--test-drop-row", hidden = true,
+            description = "Test hook: drop an applied row before the final comparison")
+    boolean dropRow;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        DemoConfig config = new DemoConfig(schemasDir(), jdbcUrl, user, password, rows, writers, parse(duration), dropRow);
+        PrintWriter err = spec.commandLine().getErr();
+        boolean terminal = System.console() != null && !json;
+        DemoReport report = Demo.run(config, line -> {
+            err.print(line);
+            err.flush();
+        }, terminal);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            Output.json(out, report.toMap());
+        } else {
+            print(out, report);
+        }
+        return report.ok() ? 0 : 1;
+    }
+
+    private Path schemasDir() {
+        if (schemas != null) {
+            return schemas;
+        }
+        String home = System.getProperty("tandem.home");
+        return home == null ? Path.of("schemas") : Path.of(home, "schemas");
+    }
+
+    private Duration parse(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (t.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            }
+            if (t.endsWith("s")) {
+                return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
+            }
+            if (t.endsWith("m")) {
+                return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 60_000));
+            }
+            return Duration.ofSeconds(Long.parseLong(t));
+        } catch (NumberFormatException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--duration '" + text + "' is not a duration: use e.g. 20s, 1m or 500ms");
+        }
+    }
+
+    private static void print(PrintWriter out, DemoReport r) {
+        out.println();
+        out.printf("%-8s %8s %8s %8s %7s %11s %10s %9s %9s%n", "phase", "seconds", "v1 w", "v2 w", "errors",
+                "write stall", "read stall", "lag p99", "pause");
+        for (PhaseReport p : r.phases()) {
+            out.printf("%-8s %8.1f %8d %8d %7d %9d ms %7d ms %6d ms %6d ms%n", p.phase(), p.seconds(), p.writesV1(),
+                    p.writesV2(), p.errors(), p.maxWriteStallMs(), p.maxReadStallMs(), p.lagP99Ms(), p.migrationPauseMs());
+        }
+        out.printf("%nwrites %d   errors %d   lost %d   duplicated %d%n", r.writes(), r.errors(), r.lost(), r.duplicated());
+        r.findings().forEach(f -> out.println("  " + f));
+        out.println(r.ok() ? "OK: every acknowledged write is in the physical tables and in every live version's views."
+                : "FAILED: see above.");
+        out.flush();
+    }
+
+    @Override
+    public boolean json() {
+        return json;
+    }
+}
