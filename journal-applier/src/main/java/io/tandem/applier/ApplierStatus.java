@@ -15,8 +15,9 @@ import java.util.List;
  * An app's applier as the database sees it, read in one pass by {@code tandem status} and the metrics endpoint.
  *
  * @param app           the app
- * @param state         {@code running}, {@code paused}, {@code halted} or {@code stopped}; {@code stopped} also
- *                      when the recorded leader's session is gone (it died without saying so)
+ * @param state         {@code running}, {@code paused} (held by a {@code tandem migrate} in progress),
+ *                      {@code halted} or {@code stopped}; {@code stopped} also when the recorded leader's session is
+ *                      gone (it died without saying so)
  * @param leader        {@code host/pid} of the leading applier, or null
  * @param leaderAlive   whether a session holds the leader lock right now
  * @param pending       committed journal rows of the app not yet applied (exact)
@@ -38,9 +39,13 @@ public record ApplierStatus(String app, String state, String leader, boolean lea
         long appliedRows = 0;
         OffsetDateTime appliedAt = null;
         String halted = null;
-        try (PreparedStatement s = c.prepareStatement("SELECT state, leader, applied_rows, applied_at, halted_reason"
+        boolean releasing = false;
+        try (PreparedStatement s = c.prepareStatement("SELECT state, leader, applied_rows, applied_at, halted_reason,"
+                + " pause_requested_by IS NOT NULL AND EXISTS (SELECT 1 FROM pg_stat_activity"
+                + " WHERE application_name = 'tandem-migrate:' || ?)"
                 + " FROM tandem.applier_state WHERE app = ?")) {
             s.setString(1, app);
+            s.setString(2, app);
             try (ResultSet rs = s.executeQuery()) {
                 if (rs.next()) {
                     state = rs.getString(1);
@@ -48,6 +53,7 @@ public record ApplierStatus(String app, String state, String leader, boolean lea
                     appliedRows = rs.getLong(3);
                     appliedAt = rs.getObject(4, OffsetDateTime.class);
                     halted = rs.getString(5);
+                    releasing = rs.getBoolean(6);
                 }
             }
         }
@@ -55,6 +61,8 @@ public record ApplierStatus(String app, String state, String leader, boolean lea
         if (!alive && !"halted".equals(state)) {
             state = "stopped";
             leader = null;
+        } else if (releasing && "running".equals(state)) {
+            state = "paused"; // held at a batch boundary by a `tandem migrate` that is still running
         }
         Backlog backlog = Backlog.read(c, app, null);
         List<Integer> versions = new ArrayList<>();

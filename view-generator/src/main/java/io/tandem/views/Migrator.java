@@ -80,12 +80,21 @@ public final class Migrator {
     public MigrationReport migrate(Release release) {
         long start = System.nanoTime();
         progress.step("Tandem schema " + TandemSchema.install(dataSource) + " ready");
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(true);
-            PauseLock.prepare(c, release.app());
+        try (Connection announcement = dataSource.getConnection()) {
+            announcement.setAutoCommit(true);
+            PauseLock.prepare(announcement, release.app());
+            PauseLock.announce(announcement, release.app());
+            try {
+                return attempts(release, start);
+            } finally {
+                PauseLock.withdraw(announcement, release.app());
+            }
         } catch (SQLException e) {
             throw new TandemException("Could not prepare the release of app '" + release.app() + "': " + e.getMessage(), e);
         }
+    }
+
+    private MigrationReport attempts(Release release, long start) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return once(release, attempt, start);

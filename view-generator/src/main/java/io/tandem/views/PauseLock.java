@@ -31,6 +31,34 @@ final class PauseLock {
         }
     }
 
+    /**
+     * Records, on a connection the caller keeps open for the whole release, that a release is holding the app's
+     * applier: {@code tandem status} reports the applier {@code paused} while this session lives.
+     */
+    static void announce(Connection c, String app) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("SET application_name = " + literal("tandem-migrate:" + app));
+        }
+        try (PreparedStatement s = c.prepareStatement("UPDATE tandem.applier_state SET pause_requested_by ="
+                + " 'tandem migrate (backend ' || pg_backend_pid() || ')', pause_requested_at = now() WHERE app = ?")) {
+            s.setString(1, app);
+            s.executeUpdate();
+        }
+    }
+
+    /** Clears what {@link #announce} recorded, noting when the applier was let go. */
+    static void withdraw(Connection c, String app) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE tandem.applier_state SET pause_requested_by = NULL,"
+                + " pause_requested_at = NULL, paused_at = now() WHERE app = ?")) {
+            s.setString(1, app);
+            s.executeUpdate();
+        }
+    }
+
+    private static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+
     static void hold(Connection c, String app, Duration lockTimeout) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("SET LOCAL lock_timeout = '" + lockTimeout.toMillis() + "ms'");

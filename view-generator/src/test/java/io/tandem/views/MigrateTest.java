@@ -133,13 +133,28 @@ class MigrateTest {
             try (Statement s = reader.createStatement()) {
                 s.executeQuery("SELECT count(*) FROM customer").close(); // holds ACCESS SHARE until the end
             }
-            TandemException e = assertThrows(TandemException.class, () -> migrator(db)
-                    .lockTimeout(Duration.ofMillis(200)).attempts(2).migrate(Release.load(RELEASE_2)));
+            java.util.concurrent.CompletableFuture<MigrationReport> release = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> migrator(db).lockTimeout(Duration.ofMillis(200)).attempts(2)
+                            .migrate(Release.load(RELEASE_2)));
+            String seen = "";
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!release.isDone() && !"paused".equals(seen) && System.nanoTime() < deadline) {
+                try (Connection c = db.connect()) {
+                    seen = io.tandem.applier.ApplierStatus.read(c, "shop").state();
+                }
+            }
+            assertEquals("paused", seen, "tandem status shows the applier held by the release in progress");
+            java.util.concurrent.ExecutionException failed = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> release.get(30, TimeUnit.SECONDS));
+            TandemException e = (TandemException) failed.getCause();
             assertTrue(e.getMessage().contains("Gave up") && e.getMessage().contains("2 attempt(s)")
                     && e.getMessage().contains("pg_blocking_pids"), e.getMessage());
             reader.rollback();
         }
         assertEquals("1", one(db, "SELECT count(*) FROM flyway_schema_history WHERE success"));
+        try (Connection c = db.connect()) {
+            assertEquals("running", io.tandem.applier.ApplierStatus.read(c, "shop").state(), "released again");
+        }
     }
 
     @Test
