@@ -133,10 +133,16 @@ public abstract class PostgresServer {
         private final String user;
         private final String password;
 
+        /** User and password default to the URL's {@code user}/{@code password} parameters, so neither is null. */
         Jdbc(String url, String user, String password) {
             this.url = url;
-            this.user = user;
-            this.password = password;
+            this.user = user != null ? user : parameter(url, "user", System.getProperty("user.name"));
+            this.password = password != null ? password : parameter(url, "password", "");
+        }
+
+        private static String parameter(String url, String name, String fallback) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("[?&]" + name + "=([^&]*)").matcher(url);
+            return m.find() ? java.net.URLDecoder.decode(m.group(1), java.nio.charset.StandardCharsets.UTF_8) : fallback;
         }
 
         @Override
