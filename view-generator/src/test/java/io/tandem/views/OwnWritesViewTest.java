@@ -149,7 +149,7 @@ class OwnWritesViewTest {
                 s.executeUpdate("UPDATE kinds_v1.thing SET name = 'seven', flag = NULL, price = 7 WHERE id = 7");
                 String[] row = journal(c, "update");
                 assertEquals("{\"id\": 7}", row[0]);
-                assertEquals("{\"name\": \"seven\", \"price\": 7}", row[1]);
+                assertEquals("{\"name\": \"seven\", \"price\": 7.00}", row[1]);
                 assertEquals("{name,price}", row[2]);
                 assertEquals("seven|7.00|thing 8", one(c, "SELECT (SELECT name || '|' || price FROM kinds_v1.thing"
                         + " WHERE id = 7) || '|' || (SELECT name FROM kinds_v1.thing WHERE id = 8)"));
