@@ -4,6 +4,8 @@ import io.tandem.core.Fence;
 import io.tandem.core.TandemException;
 import io.tandem.core.VersionDefinition;
 import io.tandem.core.VersionRegistry;
+import org.hibernate.SessionFactory;
+import org.hibernate.SessionFactoryObserver;
 import org.hibernate.boot.Metadata;
 import org.hibernate.boot.spi.BootstrapContext;
 import org.hibernate.engine.jdbc.connections.spi.ConnectionProvider;
@@ -47,13 +49,20 @@ public final class TandemIntegrator implements Integrator {
         }
         DataSource dataSource = new ProviderDataSource(sf.getServiceRegistry().requireService(ConnectionProvider.class));
         VersionDefinition definition = definition(dataSource, settings);
-        List<String> problems = new ArrayList<>(MappingCheck.unsupported(sf, settings));
-        problems.addAll(MappingCheck.differences(metadata, definition));
+        List<String> problems = new ArrayList<>(MappingCheck.differences(metadata, definition));
         if (!problems.isEmpty()) {
-            throw new TandemMappingException("The Hibernate mapping does not match " + settings.app() + " version "
-                    + settings.version() + " (" + definition.sourceFile() + ", as stored in tandem.versions):\n  - "
-                    + String.join("\n  - ", problems), problems);
+            throw mismatch(settings, definition, problems);
         }
+        // identifier generators exist only once the runtime metamodel is built: checked when the factory is created
+        sf.addObserver(new SessionFactoryObserver() {
+            @Override
+            public void sessionFactoryCreated(SessionFactory factory) {
+                List<String> unsupported = MappingCheck.unsupported(sf, settings);
+                if (!unsupported.isEmpty()) {
+                    throw mismatch(settings, definition, unsupported);
+                }
+            }
+        });
         if (settings.fenced()) {
             Fence fence = Fence.open(dataSource);
             fences.put(sf, fence);
@@ -69,6 +78,13 @@ public final class TandemIntegrator implements Integrator {
         log.info("Tandem: {} version {} through views {}, consistency {}", settings.app(), settings.version(),
                 settings.viewSchema(), settings.fenced() ? "fenced (" + settings.fenceTimeout().toMillis() + " ms)"
                         : "async");
+    }
+
+    private static TandemMappingException mismatch(TandemSettings settings, VersionDefinition definition,
+                                                   List<String> problems) {
+        return new TandemMappingException("The Hibernate mapping does not match " + settings.app() + " version "
+                + settings.version() + " (" + definition.sourceFile() + ", as stored in tandem.versions):\n  - "
+                + String.join("\n  - ", problems), problems);
     }
 
     private static VersionDefinition definition(DataSource dataSource, TandemSettings settings) {
