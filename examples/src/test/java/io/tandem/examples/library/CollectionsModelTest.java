@@ -9,7 +9,10 @@ import io.tandem.testing.TestDatabase;
 import io.tandem.views.Migrator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -28,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * applied, with no Tandem-specific code in the model.
  */
 @PostgresTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CollectionsModelTest {
     private static Applier applier;
     private static Library library;
@@ -54,6 +59,7 @@ class CollectionsModelTest {
     }
 
     @Test
+    @Order(1)
     void collectionsRoundTripThroughTheJournal(TestDatabase db) throws Exception {
         long authorId = library.inTransaction(s -> {
             Tag fantasy = new Tag("fantasy");
@@ -105,6 +111,7 @@ class CollectionsModelTest {
     }
 
     @Test
+    @Order(2)
     void persistFlushUpdateWithAnIdentityIdInOneTransaction(TestDatabase db) throws Exception {
         long id = library.inTransaction(s -> {
             Tag t = new Tag("draft");
@@ -118,6 +125,19 @@ class CollectionsModelTest {
         assertEquals("final!", physical(db, "SELECT label FROM tag WHERE id = " + id));
         assertEquals("insert,update,update", physical(db, "SELECT string_agg(op, ',' ORDER BY seq) FROM tandem.journal"
                 + " WHERE app = 'library' AND entity = 'tag' AND key = '{\"id\": " + id + "}'"));
+    }
+
+    /** Last: the applier halts on the rejected transaction (its default policy). */
+    @Test
+    @Order(99)
+    void aFencedCommitThatTheApplierRejectsThrowsItsReason() {
+        RuntimeException e = assertThrows(RuntimeException.class, () -> library.inTransactionDo(s -> s.persist(new Tag(null))));
+        Throwable cause = e;
+        while (cause != null && !(cause instanceof io.tandem.core.RejectedTransactionException)) {
+            cause = cause.getCause();
+        }
+        assertTrue(cause != null, "not a RejectedTransactionException: " + e);
+        assertTrue(cause.getMessage().contains("label"), cause.getMessage());
     }
 
     static String physical(TestDatabase db, String sql) throws SQLException {
