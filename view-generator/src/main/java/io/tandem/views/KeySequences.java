@@ -79,6 +79,37 @@ final class KeySequences {
         return sequences;
     }
 
+    /**
+     * For each key field of {@code entity} that some write item stores unchanged ({@code column: ":field"}) into a
+     * key column drawing from a sequence: that sequence (the first write item that has one wins). The generated
+     * insert trigger fills such a field from it when an insert leaves it NULL (IDENTITY ids).
+     */
+    static java.util.Map<String, Sequence> ofKeyFields(Connection c, EntityDefinition entity) throws SQLException {
+        java.util.Map<String, Sequence> result = new java.util.LinkedHashMap<>();
+        for (WriteItem item : entity.writes()) {
+            for (var column : item.key().entrySet()) {
+                io.tandem.core.SqlExpression e = column.getValue();
+                if (e.params().size() != 1 || !e.text().strip().equals(":" + e.params().get(0))
+                        || result.containsKey(e.params().get(0))) {
+                    continue;
+                }
+                Array one = c.createArrayOf("text", new Object[] {column.getKey()});
+                try (PreparedStatement s = c.prepareStatement(QUERY)) {
+                    s.setString(1, item.tableName().quoted());
+                    s.setArray(2, one);
+                    s.setString(3, item.tableName().quoted());
+                    s.setArray(4, one);
+                    try (ResultSet rs = s.executeQuery()) {
+                        if (rs.next()) {
+                            result.put(e.params().get(0), new Sequence(rs.getString(1), rs.getString(2)));
+                        }
+                    }
+                }
+            }
+        }
+        return result;
+    }
+
     /** Quotes a name read from the catalog (which may hold any character). */
     static String quote(String name) {
         return '"' + name.replace("\"", "\"\"") + '"';

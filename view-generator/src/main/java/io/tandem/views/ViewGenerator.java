@@ -37,7 +37,7 @@ import java.util.stream.Collectors;
  *   <li>every name is a validated {@link SqlIdentifier} and quoted; no value from a definition is spliced
  *       into SQL other than the definition's own {@code from} and {@code read} SQL.</li>
  * </ul>
- * Requires Tandem's schema (version 4 or later) installed, and a caller that owns {@code tandem.journal}.
+ * Requires Tandem's schema (version 5 or later) installed, and a caller that owns {@code tandem.journal}.
  * Stateless and thread-safe.
  */
 public final class ViewGenerator {
@@ -79,13 +79,25 @@ public final class ViewGenerator {
         List<String> sql = new ArrayList<>();
         sql.add("CREATE SCHEMA IF NOT EXISTS " + schema.quoted());
         sql.add(dropOtherViews(schema, v.entities().keySet()));
+        List<String> writable = new ArrayList<>();
         for (EntityDefinition entity : v.entities().values()) {
             String view = schema.quoted() + "." + SqlIdentifier.of(entity.name()).quoted();
             sql.add("DROP VIEW IF EXISTS " + view);
-            sql.add("CREATE VIEW " + view + " AS\n" + select(entity));
+            sql.add("CREATE VIEW " + view + " AS\n" + OwnWrites.view(v, entity, select(entity)));
+            if (!entity.readOnly()) {
+                String function = schema.quoted() + "." + OwnWrites.triggerFunctionName(entity).quoted();
+                sql.add(OwnWrites.triggerFunction(function, v, entity, KeySequences.ofKeyFields(c, entity)));
+                sql.add("CREATE TRIGGER " + SqlIdentifier.of("tandem_journal").quoted()
+                        + " INSTEAD OF INSERT OR UPDATE OR DELETE ON " + view
+                        + " FOR EACH ROW EXECUTE FUNCTION " + function + "()");
+                writable.add(view);
+            }
         }
         sql.add(createRole(role));
         sql.addAll(grants(schema, role, KeySequences.of(c, v)));
+        for (String view : writable) {
+            sql.add("GRANT INSERT, UPDATE, DELETE ON " + view + " TO " + role.quoted());
+        }
         sql.addAll(policy(role, v.app(), v.version()));
         return sql;
     }
@@ -130,7 +142,7 @@ public final class ViewGenerator {
     }
 
     /** SELECT read AS "field", ... FROM from; never ends inside a {@code --} comment. */
-    private static String select(EntityDefinition entity) {
+    static String select(EntityDefinition entity) {
         List<String> columns = new ArrayList<>();
         for (FieldDefinition field : entity.fields().values()) {
             columns.add("       " + readSql(field.read()) + " AS " + SqlIdentifier.of(field.name()).quoted());
@@ -157,8 +169,15 @@ public final class ViewGenerator {
                     LOOP
                         EXECUTE pg_catalog.format('DROP VIEW %%I.%%I', %s, stale.relname);
                     END LOOP;
+                    -- the generated trigger functions are recreated with their views (CASCADE drops the triggers)
+                    FOR stale IN SELECT p.oid::pg_catalog.regprocedure::text AS fn FROM pg_catalog.pg_proc p
+                                   JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+                                  WHERE n.nspname = %s
+                    LOOP
+                        EXECUTE 'DROP FUNCTION ' || stale.fn || ' CASCADE';
+                    END LOOP;
                 END
-                $$""".formatted(literal(schema.name()), names, literal(schema.name()));
+                $$""".formatted(literal(schema.name()), names, literal(schema.name()), literal(schema.name()));
     }
 
     private static String createRole(SqlIdentifier role) {

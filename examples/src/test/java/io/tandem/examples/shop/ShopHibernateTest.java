@@ -1,0 +1,309 @@
+package io.tandem.examples.shop;
+
+import io.tandem.applier.Applier;
+import io.tandem.applier.ApplierConfig;
+import io.tandem.core.Release;
+import io.tandem.examples.shop.v1.ShopV1;
+import io.tandem.examples.shop.v2.ShopV2;
+import io.tandem.orm.hibernate.TandemMappingException;
+import io.tandem.testing.PostgresTest;
+import io.tandem.testing.TestDatabase;
+import io.tandem.views.Migrator;
+import jakarta.persistence.criteria.CriteriaBuilder;
+import jakarta.persistence.criteria.CriteriaQuery;
+import jakarta.persistence.criteria.Root;
+import org.hibernate.Session;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The example shop, v1 and v2 side by side through Hibernate on release 2, with the applier running: writes land
+ * in the journal through the views' triggers, fenced commits are visible to the other version, a transaction sees
+ * its own writes, per-key order holds, and a mapping that does not match fails boot.
+ */
+@PostgresTest
+class ShopHibernateTest {
+    private static Applier applier;
+    private static ShopV1 v1;
+    private static ShopV2 v2;
+
+    @BeforeAll
+    static void start(TestDatabase db) {
+        new Migrator(db.dataSource()).migrate(Release.load(Path.of("../schemas/shop")));
+        applier = Applier.start(new ApplierConfig(db.newPool(4), "shop"));
+        v1 = ShopV1.open(db.jdbcUrl(), db.user(), db.password());
+        v2 = ShopV2.open(db.jdbcUrl(), db.user(), db.password());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        v1.close();
+        v2.close();
+        applier.close();
+    }
+
+    @Test
+    void eachFencedCommitIsSeenByTheOtherVersion(TestDatabase db) throws Exception {
+        long ada = v1.createCustomer("Ada Lovelace", "ada@example.com");
+        io.tandem.examples.shop.v2.Customer seen = v2.find(ada).orElseThrow();
+        assertEquals("Ada|Lovelace|null", seen.getFirstName() + "|" + seen.getLastName() + "|" + seen.getPhone());
+
+        assertTrue(v2.changePhone(ada, "+44 1"));
+        assertTrue(v1.rename(ada, "Ada King"));
+        io.tandem.examples.shop.v2.Customer renamed = v2.find(ada).orElseThrow();
+        assertEquals("Ada|King|+44 1", renamed.getFirstName() + "|" + renamed.getLastName() + "|" + renamed.getPhone(),
+                "v1's rename did not clobber the phone v1 does not know");
+
+        long order = v2.placeOrder(ada, new BigDecimal("12.50"));
+        assertEquals(new BigDecimal("12.50"), v1.inTransaction(s -> s.find(io.tandem.examples.shop.v1.Order.class,
+                order).getTotal()));
+
+        // merge of a detached entity
+        io.tandem.examples.shop.v1.Customer detached = v1.find(ada).orElseThrow();
+        detached.setEmail("ada@merged.example");
+        v1.inTransactionDo(s -> s.merge(detached));
+        assertEquals("ada@merged.example", v2.find(ada).orElseThrow().getEmail());
+        assertEquals("ada@merged.example", physical(db, "SELECT email FROM customer WHERE id = " + ada));
+
+        assertTrue(v2.delete(ada));
+        assertTrue(v1.find(ada).isEmpty());
+        assertEquals("0", physical(db, "SELECT count(*) FROM customer WHERE id = " + ada));
+    }
+
+    @Test
+    void bothVersionsWriteConcurrently(TestDatabase db) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<List<Long>> a = pool.submit(() -> {
+                List<Long> ids = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    long id = v1.createCustomer("One Person" + i, "one" + i + "@example.com");
+                    v1.rename(id, "Uno Person" + i);
+                    ids.add(id);
+                }
+                return ids;
+            });
+            Future<List<Long>> b = pool.submit(() -> {
+                List<Long> ids = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    long id = v2.createCustomer("Two", "Person" + i, "two" + i + "@example.com", "+1 " + i);
+                    v2.placeOrder(id, BigDecimal.TEN);
+                    ids.add(id);
+                }
+                return ids;
+            });
+            for (long id : a.get(60, TimeUnit.SECONDS)) {
+                assertEquals("Uno", v2.find(id).orElseThrow().getFirstName());
+            }
+            for (long id : b.get(60, TimeUnit.SECONDS)) {
+                long orders = v1.inTransaction(s -> s.createSelectionQuery(
+                        "select count(o) from Order o where o.customer.id = :id", Long.class)
+                        .setParameter("id", id).getSingleResult());
+                assertEquals(1L, orders);
+                assertTrue(v1.find(id).orElseThrow().getFullName().startsWith("Two Person"));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aTransactionSeesItsOwnWritesAndOthersSeeThemOnlyAfterCommit(TestDatabase db) throws Exception {
+        CountDownLatch written = new CountDownLatch(1);
+        CountDownLatch looked = new CountDownLatch(1);
+        CompletableFuture<Long> other = CompletableFuture.supplyAsync(() -> {
+            try {
+                written.await(10, TimeUnit.SECONDS);
+                return v2.inTransaction(s -> countByEmail(s, "own@example.com"));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            } finally {
+                looked.countDown();
+            }
+        });
+        long id = v1.inTransaction(s -> {
+            var c = new io.tandem.examples.shop.v1.Customer("Own Writes", "own@example.com");
+            s.persist(c);
+            // JPQL (auto-flushes), Criteria count and a native query all see the new row
+            assertEquals(1, s.createSelectionQuery("from Customer c where c.email = 'own@example.com'",
+                    io.tandem.examples.shop.v1.Customer.class).getResultList().size());
+            CriteriaBuilder cb = s.getCriteriaBuilder();
+            CriteriaQuery<Long> q = cb.createQuery(Long.class);
+            Root<io.tandem.examples.shop.v1.Customer> root = q.from(io.tandem.examples.shop.v1.Customer.class);
+            q.select(cb.count(root)).where(cb.equal(root.get("email"), "own@example.com"));
+            assertEquals(1L, s.createQuery(q).getSingleResult());
+            assertEquals("Own Writes", s.createNativeQuery("SELECT full_name FROM shop_v1.customer WHERE email ="
+                    + " 'own@example.com'", String.class).getSingleResult());
+            written.countDown();
+            await(looked);
+            // update then query
+            c.setFullName("Own Updated");
+            // the JPQL query auto-flushes the update (a native query alone would not: Hibernate's own rule, Tandem
+            // or not), then both read it back through the view
+            assertEquals(1L, s.createSelectionQuery("select count(c) from Customer c where c.fullName = 'Own Updated'",
+                    Long.class).getSingleResult());
+            assertEquals("Own Updated", s.createNativeQuery("SELECT full_name FROM shop_v1.customer WHERE id = "
+                    + c.getId(), String.class).getSingleResult());
+            return c.getId();
+        });
+        assertEquals(0L, other.get(10, TimeUnit.SECONDS), "another transaction saw an uncommitted write");
+        assertEquals("Own Updated", physical(db, "SELECT first_name || ' ' || last_name FROM customer WHERE id = " + id),
+                "fenced: applied when commit returned");
+        assertEquals("Own", v2.find(id).orElseThrow().getFirstName());
+
+        v1.inTransactionDo(s -> {
+            s.remove(s.find(io.tandem.examples.shop.v1.Customer.class, id));
+            assertEquals(0L, countByEmailV1(s, "own@example.com"), "delete then query");
+            assertEquals(0, s.createNativeQuery("SELECT id FROM shop_v1.customer WHERE id = " + id, Long.class)
+                    .getResultList().size());
+            try {
+                assertEquals("1", physical(db, "SELECT count(*) FROM customer WHERE id = " + id),
+                        "not applied before commit");
+                long seenByOthers = CompletableFuture.supplyAsync(() -> v2.inTransaction(o -> countByEmail(o,
+                        "own@example.com"))).get(10, TimeUnit.SECONDS);
+                assertEquals(1L, seenByOthers, "others still see the row");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertTrue(v2.find(id).isEmpty());
+    }
+
+    @Test
+    void repeatedFlushesWriteOneJournalRowPerChange(TestDatabase db) throws Exception {
+        long id = v1.inTransaction(s -> {
+            var c = new io.tandem.examples.shop.v1.Customer("Flush Flusher", "flush@example.com");
+            s.persist(c);
+            s.flush();
+            c.setEmail("flush2@example.com");
+            s.flush();
+            s.flush();
+            s.createSelectionQuery("from Customer", io.tandem.examples.shop.v1.Customer.class).getResultList();
+            s.flush();
+            return c.getId();
+        });
+        assertEquals("insert,update", physical(db, "SELECT string_agg(op, ',' ORDER BY seq) FROM tandem.journal"
+                + " WHERE entity = 'customer' AND key = '{\"id\": " + id + "}'"));
+        assertEquals("{email}", physical(db, "SELECT changed::text FROM tandem.journal WHERE op = 'update'"
+                + " AND key = '{\"id\": " + id + "}'"));
+        assertEquals("flush2@example.com", physical(db, "SELECT email FROM customer WHERE id = " + id));
+    }
+
+    /** Per-key order through Hibernate, 200 rounds (not 1000, to keep the suite fast). */
+    @Test
+    void theLaterCommitWinsPerKey(TestDatabase db) throws Exception {
+        long id = v1.createCustomer("Race Start", "race@example.com");
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 200; round++) {
+                String first = "First R" + round;
+                String second = "Second R" + round;
+                CountDownLatch firstUpdated = new CountDownLatch(1);
+                CountDownLatch secondStarted = new CountDownLatch(1);
+                Future<?> a = pool.submit(() -> v1.inTransactionDo(s -> {
+                    s.find(io.tandem.examples.shop.v1.Customer.class, id).setFullName(first);
+                    s.flush(); // journaled: holds the key's lock until commit
+                    firstUpdated.countDown();
+                    await(secondStarted);
+                }));
+                Future<?> b = pool.submit(() -> {
+                    await(firstUpdated);
+                    v1.inTransactionDo(s -> {
+                        var c = s.find(io.tandem.examples.shop.v1.Customer.class, id);
+                        secondStarted.countDown();
+                        c.setFullName(second); // its flush waits for the first commit
+                    });
+                });
+                a.get(30, TimeUnit.SECONDS);
+                b.get(30, TimeUnit.SECONDS);
+                assertEquals(second, physical(db, "SELECT first_name || ' ' || last_name FROM customer WHERE id = " + id),
+                        "round " + round);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aMappingThatDoesNotMatchTheVersionFailsBootNamingEntityAndProperty(TestDatabase db) {
+        TandemMappingException e = assertThrows(TandemMappingException.class, () -> new BadShop(db, 2,
+                io.tandem.examples.shop.v1.Customer.class, io.tandem.examples.shop.v1.Order.class));
+        assertTrue(e.getMessage().contains("shop version 2"), e.getMessage());
+        assertTrue(e.problems().contains("io.tandem.examples.shop.v1.Customer.fullName: column full_name is not a field"
+                + " of shop v2 entity customer (fields: id, first_name, last_name, email, phone)"), e.getMessage());
+        assertTrue(e.problems().contains("io.tandem.examples.shop.v1.Customer: field phone of shop v2 entity customer"
+                + " is not mapped (an insert would journal it as null); map it"), e.getMessage());
+        assertTrue(e.getMessage().contains("field first_name of shop v2 entity customer is not mapped"), e.getMessage());
+    }
+
+    @Test
+    void whatTandemCannotCarryFailsBootWithAClearMessage(TestDatabase db) {
+        TandemMappingException e = assertThrows(TandemMappingException.class,
+                () -> new BadShop(db, 1, SequenceCustomer.class));
+        assertTrue(e.getMessage().contains("io.tandem.examples.shop.SequenceCustomer.id: the id sequence"
+                + " shop_v1.customer_id_seq would be in the view schema, which holds no sequences"), e.getMessage());
+        assertFalse(e.getMessage().contains("is not a field"), e.getMessage());
+        io.tandem.core.TandemException notLive = assertThrows(io.tandem.core.TandemException.class,
+                () -> new BadShop(db, 7, io.tandem.examples.shop.v1.Customer.class));
+        assertTrue(notLive.getMessage().contains("shop version 7 is not live in tandem.versions (live: 1, 2)"),
+                notLive.getMessage());
+    }
+
+    /** A shop app with arbitrary entities, for boot failures. */
+    private static final class BadShop extends ShopApp {
+        BadShop(TestDatabase db, int version, Class<?>... entities) {
+            super(version, db.jdbcUrl(), db.user(), db.password(), Map.of("pool.size", "2"), entities);
+        }
+    }
+
+    private static long countByEmail(Session s, String email) {
+        return s.createSelectionQuery("select count(c) from Customer c where c.email = :e", Long.class)
+                .setParameter("e", email).getSingleResult();
+    }
+
+    private static long countByEmailV1(Session s, String email) {
+        return countByEmail(s, email);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertTrue(latch.await(10, TimeUnit.SECONDS), "timed out waiting for the other thread");
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String physical(TestDatabase db, String sql) throws SQLException {
+        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            assertTrue(rs.next(), sql);
+            return rs.getString(1);
+        }
+    }
+
+    static void assertAbsent(Object o) {
+        assertNull(o);
+    }
+}

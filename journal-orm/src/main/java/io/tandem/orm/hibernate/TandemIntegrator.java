@@ -1,0 +1,116 @@
+package io.tandem.orm.hibernate;
+
+import io.tandem.core.Fence;
+import io.tandem.core.TandemException;
+import io.tandem.core.VersionDefinition;
+import io.tandem.core.VersionRegistry;
+import org.hibernate.SessionFactory;
+import org.hibernate.SessionFactoryObserver;
+import org.hibernate.boot.Metadata;
+import org.hibernate.boot.spi.BootstrapContext;
+import org.hibernate.engine.jdbc.connections.spi.ConnectionProvider;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
+import org.hibernate.event.service.spi.EventListenerRegistry;
+import org.hibernate.event.spi.EventType;
+import org.hibernate.integrator.spi.Integrator;
+import org.hibernate.service.spi.SessionFactoryServiceRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * Tandem's Hibernate integration (docs/hibernate.md), registered through {@code META-INF/services} and active when
+ * {@code tandem.app} and {@code tandem.version} are set:
+ * <ol>
+ *   <li>checks the mapping against the version's definition as stored in {@code tandem.versions}; any difference
+ *       or unsupported mapping fails the SessionFactory's boot with the full list;</li>
+ *   <li>under {@code tandem.consistency=fenced} (default) makes each commit that wrote wait for the applier.</li>
+ * </ol>
+ * Writes themselves need nothing here: entities live in the version's view schema
+ * ({@link TandemMetadataBuilderInitializer}), whose INSTEAD OF triggers journal every insert, update and delete.
+ */
+public final class TandemIntegrator implements Integrator {
+    private static final Logger log = LoggerFactory.getLogger(TandemIntegrator.class);
+    private static final Map<SessionFactoryImplementor, Fence> fences = new ConcurrentHashMap<>();
+
+    @Override
+    public void integrate(Metadata metadata, BootstrapContext bootstrapContext, SessionFactoryImplementor sf) {
+        TandemSettings settings = TandemSettings.from(sf.getProperties());
+        if (settings == null) {
+            return;
+        }
+        DataSource dataSource = new ProviderDataSource(sf.getServiceRegistry().requireService(ConnectionProvider.class));
+        VersionDefinition definition = definition(dataSource, settings);
+        List<String> problems = new ArrayList<>(MappingCheck.differences(metadata, definition));
+        if (!problems.isEmpty()) {
+            throw mismatch(settings, definition, problems);
+        }
+        // identifier generators exist only once the runtime metamodel is built: checked when the factory is created
+        sf.addObserver(new SessionFactoryObserver() {
+            @Override
+            public void sessionFactoryCreated(SessionFactory factory) {
+                List<String> unsupported = MappingCheck.unsupported(sf, settings);
+                if (!unsupported.isEmpty()) {
+                    throw mismatch(settings, definition, unsupported);
+                }
+            }
+        });
+        if (settings.fenced()) {
+            Fence fence = Fence.open(dataSource);
+            fences.put(sf, fence);
+            WriteTracker tracker = new WriteTracker(settings, fence);
+            EventListenerRegistry listeners = sf.getEventListenerRegistry();
+            listeners.appendListeners(EventType.POST_INSERT, tracker);
+            listeners.appendListeners(EventType.POST_UPDATE, tracker);
+            listeners.appendListeners(EventType.POST_DELETE, tracker);
+            listeners.appendListeners(EventType.POST_COLLECTION_RECREATE, tracker);
+            listeners.appendListeners(EventType.POST_COLLECTION_UPDATE, tracker);
+            listeners.appendListeners(EventType.POST_COLLECTION_REMOVE, tracker);
+        }
+        log.info("Tandem: {} version {} through views {}, consistency {}", settings.app(), settings.version(),
+                settings.viewSchema(), settings.fenced() ? "fenced (" + settings.fenceTimeout().toMillis() + " ms)"
+                        : "async");
+    }
+
+    private static TandemMappingException mismatch(TandemSettings settings, VersionDefinition definition,
+                                                   List<String> problems) {
+        return new TandemMappingException("The Hibernate mapping does not match " + settings.app() + " version "
+                + settings.version() + " (" + definition.sourceFile() + ", as stored in tandem.versions):\n  - "
+                + String.join("\n  - ", problems), problems);
+    }
+
+    private static VersionDefinition definition(DataSource dataSource, TandemSettings settings) {
+        List<VersionDefinition> live;
+        try (Connection c = dataSource.getConnection()) {
+            live = VersionRegistry.live(c, settings.app());
+        } catch (SQLException e) {
+            throw new TandemException("Tandem could not read the live versions of " + settings.app()
+                    + " from tandem.versions: " + e.getMessage() + ". Has the app been released (`tandem migrate`)?", e);
+        }
+        return live.stream().filter(v -> v.version() == settings.version()).findFirst()
+                .orElseThrow(() -> new TandemException(settings.app() + " version " + settings.version()
+                        + " is not live in tandem.versions (live: " + (live.isEmpty() ? "none" : live.stream()
+                        .map(v -> Integer.toString(v.version())).collect(Collectors.joining(", ")))
+                        + "); release it with `tandem migrate` or set tandem.version to a live version"));
+    }
+
+    @Override
+    public void disintegrate(SessionFactoryImplementor sf, SessionFactoryServiceRegistry serviceRegistry) {
+        Fence fence = fences.remove(sf);
+        if (fence != null) {
+            try {
+                fence.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

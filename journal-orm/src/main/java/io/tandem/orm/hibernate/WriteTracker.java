@@ -1,0 +1,163 @@
+package io.tandem.orm.hibernate;
+
+import io.tandem.core.Fence;
+import io.tandem.core.TandemException;
+import org.hibernate.HibernateException;
+import org.hibernate.engine.spi.SharedSessionContractImplementor;
+import org.hibernate.event.spi.PostCollectionRecreateEvent;
+import org.hibernate.event.spi.PostCollectionRecreateEventListener;
+import org.hibernate.event.spi.PostCollectionRemoveEvent;
+import org.hibernate.event.spi.PostCollectionRemoveEventListener;
+import org.hibernate.event.spi.PostCollectionUpdateEvent;
+import org.hibernate.event.spi.PostCollectionUpdateEventListener;
+import org.hibernate.event.spi.PostDeleteEvent;
+import org.hibernate.event.spi.PostDeleteEventListener;
+import org.hibernate.event.spi.PostInsertEvent;
+import org.hibernate.event.spi.PostInsertEventListener;
+import org.hibernate.event.spi.PostUpdateEvent;
+import org.hibernate.event.spi.PostUpdateEventListener;
+import org.hibernate.persister.entity.EntityPersister;
+import org.hibernate.resource.transaction.spi.TransactionObserver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * Fenced consistency: notices that a session's transaction wrote (Hibernate's post-insert/update/delete and
+ * collection events, which fire after the view's INSTEAD OF trigger has journaled the row), captures the
+ * transaction's id just before it completes, and after a successful commit waits for the applier through the
+ * {@link Fence}. Transactions that wrote nothing through Hibernate cost nothing extra.
+ */
+final class WriteTracker implements PostInsertEventListener, PostUpdateEventListener, PostDeleteEventListener,
+        PostCollectionRecreateEventListener, PostCollectionUpdateEventListener, PostCollectionRemoveEventListener {
+    private static final Logger log = LoggerFactory.getLogger(WriteTracker.class);
+
+    private final TandemSettings settings;
+    private final Fence fence;
+    private final Map<SharedSessionContractImplementor, Observer> observers =
+            Collections.synchronizedMap(new WeakHashMap<>());
+
+    WriteTracker(TandemSettings settings, Fence fence) {
+        this.settings = settings;
+        this.fence = fence;
+    }
+
+    private void wrote(SharedSessionContractImplementor session) {
+        if (session == null) {
+            return;
+        }
+        observers.computeIfAbsent(session, s -> {
+            Observer o = new Observer(s);
+            s.getTransactionCoordinator().addObserver(o);
+            return o;
+        }).wrote = true;
+    }
+
+    /** One per session that has written: its transactions' fence. */
+    private final class Observer implements TransactionObserver {
+        private final SharedSessionContractImplementor session;
+        private boolean wrote;
+        private Long txid;
+
+        Observer(SharedSessionContractImplementor session) {
+            this.session = session;
+        }
+
+        @Override
+        public void afterBegin() {
+            wrote = false;
+            txid = null;
+        }
+
+        @Override
+        public void beforeCompletion() {
+            if (!wrote) {
+                return;
+            }
+            try {
+                Connection c = session.getJdbcCoordinator().getLogicalConnection().getPhysicalConnection();
+                try (Statement s = c.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT pg_current_xact_id_if_assigned()::text")) {
+                    rs.next();
+                    String id = rs.getString(1);
+                    txid = id == null ? null : Long.parseLong(id);
+                }
+            } catch (SQLException e) {
+                throw new HibernateException("Tandem could not read the transaction id to fence on: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void afterCompletion(boolean successful, boolean delayed) {
+            Long id = txid;
+            wrote = false;
+            txid = null;
+            if (!successful || id == null) {
+                return;
+            }
+            Fence.Outcome outcome;
+            try {
+                outcome = fence.await(settings.app(), id, settings.fenceTimeout());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TandemException("Interrupted while waiting for the applier to apply transaction " + id
+                        + " (it is committed and will be applied)", e);
+            } catch (SQLException e) {
+                throw new TandemException("Could not wait for the applier to apply transaction " + id + " (it is"
+                        + " committed and will be applied): " + e.getMessage(), e);
+            }
+            if (outcome == Fence.Outcome.TIMED_OUT) {
+                String message = "Transaction " + id + " of " + settings.app() + " v" + settings.version()
+                        + " is committed but the applier did not apply it within " + settings.fenceTimeout().toMillis()
+                        + " ms (tandem.fence-timeout); other transactions may not see it yet. Is the applier running?"
+                        + " `tandem status --app " + settings.app() + "`";
+                if (settings.throwOnTimeout()) {
+                    throw new FenceTimeoutException(id, message);
+                }
+                log.warn(message);
+            }
+        }
+    }
+
+    @Override
+    public void onPostInsert(PostInsertEvent event) {
+        wrote(event.getSession());
+    }
+
+    @Override
+    public void onPostUpdate(PostUpdateEvent event) {
+        wrote(event.getSession());
+    }
+
+    @Override
+    public void onPostDelete(PostDeleteEvent event) {
+        wrote(event.getSession());
+    }
+
+    @Override
+    public void onPostRecreateCollection(PostCollectionRecreateEvent event) {
+        wrote(event.getSession());
+    }
+
+    @Override
+    public void onPostUpdateCollection(PostCollectionUpdateEvent event) {
+        wrote(event.getSession());
+    }
+
+    @Override
+    public void onPostRemoveCollection(PostCollectionRemoveEvent event) {
+        wrote(event.getSession());
+    }
+
+    @Override
+    public boolean requiresPostCommitHandling(EntityPersister persister) {
+        return false;
+    }
+}

@@ -1,0 +1,180 @@
+package io.tandem.views;
+
+import io.tandem.core.EntityDefinition;
+import io.tandem.core.FieldDefinition;
+import io.tandem.core.FieldType;
+import io.tandem.core.SqlIdentifier;
+import io.tandem.core.VersionDefinition;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The write side and the own-writes overlay of a generated view (docs/views.md, "Writing through the views"):
+ *
+ * <ul>
+ *   <li>{@link #view}: the view's SELECT, which shows the physical rows whose key the current transaction has
+ *       not journaled, UNION ALL the current transaction's own state of every key it journaled (the physical row
+ *       folded with its journal rows in seq order). A transaction without a transaction id (it has written
+ *       nothing) never runs the journal side: both arms test {@code pg_current_xact_id_if_assigned()} once, in an
+ *       InitPlan.</li>
+ *   <li>{@link #triggerFunction}: the {@code INSTEAD OF} row trigger function that turns an INSERT, UPDATE or
+ *       DELETE on the view into one journal row, with key and data in the journal's JSON encoding
+ *       (docs/journal-format.md), the changed fields of an update computed from OLD and NEW.</li>
+ * </ul>
+ * Values from the definition other than its own SQL are never spliced: names are quoted identifiers, app and
+ * entity names are validated identifiers written as literals.
+ */
+final class OwnWrites {
+    private static final String XID_ASSIGNED = "(SELECT pg_catalog.pg_current_xact_id_if_assigned())";
+    /** jsonb_build_object takes at most 100 arguments: build objects of at most this many fields and concatenate. */
+    private static final int FIELDS_PER_OBJECT = 40;
+
+    private OwnWrites() {
+    }
+
+    /** The name of the entity's trigger function: {@code <entity>_write}, or a hashed name if that is too long. */
+    static SqlIdentifier triggerFunctionName(EntityDefinition entity) {
+        String name = entity.name() + "_write";
+        if (SqlIdentifier.isValid(name)) {
+            return SqlIdentifier.of(name);
+        }
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(entity.name().getBytes(StandardCharsets.UTF_8));
+            return SqlIdentifier.of("write_" + HexFormat.of().formatHex(hash, 0, 12));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The view body: physical rows not journaled by this transaction, UNION ALL this transaction's own state. */
+    static String view(VersionDefinition v, EntityDefinition entity, String physicalSelect) {
+        String call = "tandem.own_journal(" + ViewGenerator.literal(v.app()) + ", " + v.version() + ", "
+                + ViewGenerator.literal(entity.name()) + ")";
+        List<String> columns = new ArrayList<>();
+        List<String> ownColumns = new ArrayList<>();
+        for (FieldDefinition f : entity.fields().values()) {
+            String q = SqlIdentifier.of(f.name()).quoted();
+            columns.add("b." + q);
+            String source = entity.key().contains(f.name()) ? "s.key" : "s.state";
+            ownColumns.add(decode(f, source) + " AS " + q);
+        }
+        String keyOfB = object(entity.key(), entity, k -> "b." + SqlIdentifier.of(k).quoted());
+        List<String> baseMatch = new ArrayList<>();
+        for (String k : entity.key()) {
+            baseMatch.add("p." + SqlIdentifier.of(k).quoted() + " = " + decode(entity.fields().get(k), "w.key"));
+        }
+        String baseState = object(new ArrayList<>(entity.fields().keySet()), entity,
+                f -> "p." + SqlIdentifier.of(f).quoted());
+        String indented = physicalSelect.replace("\n", "\n         ");
+        return "SELECT " + String.join(", ", columns) + "\n"
+                + "  FROM (" + indented + ") b\n"
+                + " WHERE " + XID_ASSIGNED + " IS NULL\n"
+                + "    OR NOT (" + keyOfB + " IN (SELECT w.key FROM " + call + " w))\n"
+                + "UNION ALL\n"
+                + "SELECT " + String.join(",\n       ", ownColumns) + "\n"
+                + "  FROM (SELECT w.key, tandem.own_fold(\n"
+                + "                  (SELECT " + baseState + "\n"
+                + "                     FROM (" + physicalSelect.replace("\n", "\n                           ") + ") p\n"
+                + "                    WHERE " + String.join(" AND ", baseMatch) + "),\n"
+                + "                  w.ops, w.datas) AS state\n"
+                + "          FROM " + call + " w\n"
+                + "         WHERE " + XID_ASSIGNED + " IS NOT NULL) s\n"
+                + " WHERE s.state IS NOT NULL";
+    }
+
+    /** The INSTEAD OF row trigger function journaling inserts, updates and deletes on the view. */
+    static String triggerFunction(String function, VersionDefinition v, EntityDefinition entity,
+                                  Map<String, KeySequences.Sequence> keySequences) {
+        String insert = "INSERT INTO tandem.journal (app, app_version, entity, op, key, data, changed) VALUES ("
+                + ViewGenerator.literal(v.app()) + ", " + v.version() + ", " + ViewGenerator.literal(entity.name())
+                + ", ";
+        StringBuilder b = new StringBuilder();
+        b.append("CREATE FUNCTION ").append(function).append("() RETURNS trigger\n")
+                .append("    LANGUAGE plpgsql\n    SET search_path = pg_catalog, pg_temp AS\n$tandem$\n")
+                .append("-- Generated by Tandem: ").append(v.app()).append(" version ").append(v.version())
+                .append(", entity ").append(entity.name()).append(". Journals the row; touches no physical table.\n")
+                .append("DECLARE\n    d jsonb := '{}';\n    ch text[] := '{}';\nBEGIN\n")
+                .append("    IF TG_OP = 'INSERT' THEN\n");
+        for (Map.Entry<String, KeySequences.Sequence> e : keySequences.entrySet()) {
+            String q = SqlIdentifier.of(e.getKey()).quoted();
+            b.append("        IF NEW.").append(q).append(" IS NULL THEN\n            NEW.").append(q)
+                    .append(" := pg_catalog.nextval(").append(ViewGenerator.literal(e.getValue().quoted()))
+                    .append("::pg_catalog.regclass);\n        END IF;\n");
+        }
+        for (String k : entity.key()) {
+            b.append("        IF NEW.").append(SqlIdentifier.of(k).quoted()).append(" IS NULL THEN\n")
+                    .append("            RAISE EXCEPTION ").append(ViewGenerator.literal("Tandem: " + v.viewSchema() + "."
+                            + entity.name() + ": key field " + k + " is NULL; set it (it has no sequence to draw from)"))
+                    .append(" USING ERRCODE = 'not_null_violation';\n        END IF;\n");
+        }
+        b.append("        ").append(insert).append("'insert', ")
+                .append(object(entity.key(), entity, k -> "NEW." + SqlIdentifier.of(k).quoted())).append(",\n            ")
+                .append(object(new ArrayList<>(entity.fields().keySet()), entity,
+                        f -> "NEW." + SqlIdentifier.of(f).quoted()))
+                .append(", NULL);\n        RETURN NEW;\n")
+                .append("    ELSIF TG_OP = 'UPDATE' THEN\n");
+        for (String k : entity.key()) {
+            String q = SqlIdentifier.of(k).quoted();
+            b.append("        IF NEW.").append(q).append(" IS DISTINCT FROM OLD.").append(q).append(" THEN\n")
+                    .append("            RAISE EXCEPTION ").append(ViewGenerator.literal("Tandem: " + v.viewSchema() + "."
+                            + entity.name() + ": key field " + k + " cannot change; delete the row and insert a new one"))
+                    .append(" USING ERRCODE = 'feature_not_supported';\n        END IF;\n");
+        }
+        for (FieldDefinition f : entity.fields().values()) {
+            if (entity.key().contains(f.name())) {
+                continue;
+            }
+            String q = SqlIdentifier.of(f.name()).quoted();
+            b.append("        IF NEW.").append(q).append(" IS DISTINCT FROM OLD.").append(q).append(" THEN\n")
+                    .append("            d := d || pg_catalog.jsonb_build_object(").append(ViewGenerator.literal(f.name()))
+                    .append(", ").append(encode(f.type(), "NEW." + q)).append(");\n")
+                    .append("            ch := ch || ").append(ViewGenerator.literal(f.name())).append("::text;\n")
+                    .append("        END IF;\n");
+        }
+        String oldKey = object(entity.key(), entity, k -> "OLD." + SqlIdentifier.of(k).quoted());
+        b.append("        IF pg_catalog.cardinality(ch) = 0 THEN\n            RETURN NEW;\n        END IF;\n")
+                .append("        ").append(insert).append("'update', ").append(oldKey).append(", d, ch);\n")
+                .append("        RETURN NEW;\n    ELSE\n")
+                .append("        ").append(insert).append("'delete', ").append(oldKey).append(", NULL, NULL);\n")
+                .append("        RETURN OLD;\n    END IF;\nEND\n$tandem$");
+        return b.toString();
+    }
+
+    /** A jsonb object of {@code fields}, each value {@code value.apply(field)} in the journal's encoding. */
+    private static String object(List<String> fields, EntityDefinition entity, Function<String, String> value) {
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < fields.size(); i += FIELDS_PER_OBJECT) {
+            List<String> pairs = new ArrayList<>();
+            for (String f : fields.subList(i, Math.min(fields.size(), i + FIELDS_PER_OBJECT))) {
+                pairs.add(ViewGenerator.literal(f) + ", " + encode(entity.fields().get(f).type(), value.apply(f)));
+            }
+            parts.add("pg_catalog.jsonb_build_object(" + String.join(", ", pairs) + ")");
+        }
+        return parts.size() == 1 ? parts.get(0) : "(" + String.join(" || ", parts) + ")";
+    }
+
+    /** A value as journal JSON: to_jsonb, except bytea as unwrapped base64 (JournalCodec's encoding). */
+    static String encode(FieldType type, String expression) {
+        if (type.kind() == FieldType.Kind.BYTEA) {
+            return "pg_catalog.to_jsonb(pg_catalog.translate(pg_catalog.encode(" + expression
+                    + ", 'base64'), E'\\n', ''))";
+        }
+        return "pg_catalog.to_jsonb(" + expression + ")";
+    }
+
+    /** A field of a journal JSON object back as its declared type. */
+    static String decode(FieldDefinition field, String json) {
+        String text = json + " ->> " + ViewGenerator.literal(field.name());
+        if (field.type().kind() == FieldType.Kind.BYTEA) {
+            return "pg_catalog.decode(" + text + ", 'base64')";
+        }
+        return "CAST(" + text + " AS " + field.type().sql() + ")";
+    }
+}
