@@ -31,7 +31,8 @@ import java.util.function.Consumer;
  *
  * <ol>
  *   <li>release 1 of the shop ({@code tandem migrate}), seeded with {@code rows} customers; the applier starts;</li>
- *   <li><b>v1</b>: version 1 writers create, rename, re-email, delete and read customers;</li>
+ *   <li><b>v1</b>: version 1 writers — the Hibernate example app — create, rename, re-email, delete and read
+ *       customers;</li>
  *   <li><b>release</b>: release 2 — the physical {@code full_name} is split into {@code first_name}/{@code last_name},
  *       v1 is remapped, v2 (with a phone) is added — while the v1 writers go on;</li>
  *   <li><b>v1+v2</b>: version 2 writers join; both versions' views are compared with the model of every
@@ -81,11 +82,11 @@ public final class Demo {
 
     private DemoReport live(DemoDatabase db, HikariDataSource admin, Model model, LagProbe lag, Release release1,
                             Release release2) throws Exception {
-        HikariDataSource writersPool = db.pool("writers", 2 * config.writers() + 4);
-        ShopClient v1 = new ShopClient(writersPool, release1.version(1));
+        ShopClient v1 = ShopClient.open(1, db, config.writers() + 2);
         AtomicBoolean stopV1 = new AtomicBoolean();
         AtomicBoolean stopV2 = new AtomicBoolean();
         ExecutorService threads = Executors.newCachedThreadPool();
+        List<ShopClient> clients = new ArrayList<>(List.of(v1));
         Verifier verifier = new Verifier(admin, model);
         Verifier.Result beforeRetire;
         Verifier.Result atEnd;
@@ -103,7 +104,8 @@ public final class Demo {
 
             nextPhase("v1+v2");
             say("Phase v1+v2: version-2 writers join");
-            ShopClient v2 = new ShopClient(writersPool, release2.version(2));
+            ShopClient v2 = ShopClient.open(2, db, config.writers() + 2);
+            clients.add(v2);
             List<WriterLoop> v2Loops = writers(v2, model, lag, stopV2, 2);
             List<Future<?>> v2Writers = start(threads, v2Loops);
             sleep(config.phase().toMillis());
@@ -128,6 +130,7 @@ public final class Demo {
             stopV2.set(true);
             threads.shutdown();
             threads.awaitTermination(30, TimeUnit.SECONDS);
+            clients.forEach(ShopClient::close);
         }
         phases.add(meter.get().report());
         if (config.sabotage()) {
@@ -164,6 +167,9 @@ public final class Demo {
                         + " || '@example.com' FROM generate_series(1, ?) g")) {
             s.setInt(1, config.rows());
             s.executeUpdate();
+        }
+        try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
+            s.execute("SELECT setval('customer_id_seq', (SELECT max(id) FROM customer))"); // the app's ids come next
         }
         return new Model(config.rows());
     }

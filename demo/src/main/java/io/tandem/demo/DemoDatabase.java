@@ -59,6 +59,18 @@ final class DemoDatabase implements AutoCloseable {
         return new DemoDatabase(null, config.jdbcUrl(), url, config.user(), config.password(), name);
     }
 
+    String url() {
+        return url;
+    }
+
+    String user() {
+        return user;
+    }
+
+    String password() {
+        return password;
+    }
+
     /** Where it runs, for the user. */
     String describe() {
         return embedded != null ? "an embedded PostgreSQL (removed at the end)"

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /** Counts one phase as it runs: writes per version, errors, worst stalls, and sampled commit → applied lags. */
 final class PhaseMeter {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PhaseMeter.class);
     final String name;
     private final long startNanos = System.nanoTime();
     private final LongAdder writesV1 = new LongAdder();
@@ -31,8 +32,12 @@ final class PhaseMeter {
         maxReadNanos.accumulateAndGet(nanos, Math::max);
     }
 
-    void failed() {
+    /** Counts a failed write or read; the first few are logged with their cause. */
+    void failed(int version, Exception e) {
         errors.increment();
+        if (errors.sum() <= 3) {
+            log.warn("Phase {}: a version {} operation failed: {}", name, version, e.toString(), e);
+        }
     }
 
     void lag(long millis) {

@@ -1,104 +1,131 @@
 package io.tandem.demo;
 
-import io.tandem.core.Fence;
-import io.tandem.core.JournalEntry;
-import io.tandem.core.VersionDefinition;
-import io.tandem.orm.JournalWriter;
+import io.tandem.examples.shop.ShopApp;
+import io.tandem.examples.shop.v1.ShopV1;
+import io.tandem.examples.shop.v2.ShopV2;
+import org.hibernate.Session;
 
-import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
- * One app version of the shop, as the demo's writers use it: each write is one transaction appending one journal
- * entry in that version's terms (v1: {@code full_name}; v2: {@code first_name}, {@code last_name}, {@code phone})
- * and returning its transaction id; reads go through the version's views.
+ * One app version of the example shop as the demo's writers drive it: the Hibernate app of {@code examples}
+ * (entities read from the version's views, writes journaled by the views' triggers), one transaction per call.
+ * Each write returns the id of its transaction, for the lag probe, or -1 when it journaled nothing.
+ *
+ * <p>The apps run with {@code tandem.consistency=async}: a commit returns at once, so the demo measures the write
+ * path and the applier's lag separately (the default, {@code fenced}, would fold the lag into every write).
  */
-final class ShopClient {
-    private final DataSource pool;
-    private final JournalWriter writer;
-    private final int version;
-    private final String findSql;
+final class ShopClient implements AutoCloseable {
+    /** A created customer's id and the transaction that created it. */
+    record Created(long id, long txid) {
+    }
 
-    ShopClient(DataSource pool, VersionDefinition definition) {
-        this.pool = pool;
-        this.writer = new JournalWriter(List.of(definition));
-        this.version = definition.version();
-        this.findSql = "SELECT * FROM " + definition.viewSchema() + ".customer WHERE id = ?";
+    /**
+     * What a change returns when its customer is not visible yet: created by an async commit that the applier has
+     * not applied, so a new transaction cannot load it. Nothing was written; the writer picks another operation.
+     */
+    static final long NOT_YET_VISIBLE = -2;
+
+    private final ShopApp app;
+    private final int version;
+
+    private ShopClient(ShopApp app, int version) {
+        this.app = app;
+        this.version = version;
+    }
+
+    static ShopClient open(int version, DemoDatabase db, int poolSize) {
+        Map<String, String> settings = Map.of("tandem.consistency", "async", "pool.size", Integer.toString(poolSize));
+        ShopApp app = version == 1 ? ShopV1.open(db.url(), db.user(), db.password(), settings)
+                : ShopV2.open(db.url(), db.user(), db.password(), settings);
+        return new ShopClient(app, version);
     }
 
     int version() {
         return version;
     }
 
-    long insert(long id, Customer c) throws SQLException {
-        Map<String, Object> data = names(c.fullName());
-        data.put("id", id);
-        data.put("email", c.email());
-        if (version == 2 && c.phone() != null) {
-            data.put("phone", c.phone());
+    Created insert(Customer c) {
+        return app.inTransaction(s -> {
+            long id;
+            if (version == 1) {
+                io.tandem.examples.shop.v1.Customer e = new io.tandem.examples.shop.v1.Customer(c.fullName(), c.email());
+                s.persist(e);
+                s.flush();
+                id = e.getId();
+            } else {
+                io.tandem.examples.shop.v2.Customer e = new io.tandem.examples.shop.v2.Customer(c.firstName(),
+                        c.lastName(), c.email(), c.phone());
+                s.persist(e);
+                s.flush();
+                id = e.getId();
+            }
+            return new Created(id, txid(s));
+        });
+    }
+
+    long rename(long id, String fullName) {
+        Customer names = new Customer(fullName, null, null, false);
+        if (version == 1) {
+            return change(io.tandem.examples.shop.v1.Customer.class, id, c -> c.setFullName(fullName));
         }
-        return write(JournalEntry.insert("shop", version, "customer", Map.of("id", id), data));
+        return change(io.tandem.examples.shop.v2.Customer.class, id, c -> {
+            c.setFirstName(names.firstName());
+            c.setLastName(names.lastName());
+        });
     }
 
-    long rename(long id, String fullName) throws SQLException {
-        Map<String, Object> data = names(fullName);
-        return write(JournalEntry.update("shop", version, "customer", Map.of("id", id), data, List.copyOf(data.keySet())));
+    long changeEmail(long id, String email) {
+        return change(io.tandem.examples.shop.v1.Customer.class, id, c -> c.setEmail(email));
     }
 
-    long changeEmail(long id, String email) throws SQLException {
-        return write(JournalEntry.update("shop", version, "customer", Map.of("id", id), Map.of("email", email),
-                List.of("email")));
+    long changePhone(long id, String phone) {
+        return change(io.tandem.examples.shop.v2.Customer.class, id, c -> c.setPhone(phone));
     }
 
-    long changePhone(long id, String phone) throws SQLException {
-        return write(JournalEntry.update("shop", version, "customer", Map.of("id", id), Map.of("phone", phone),
-                List.of("phone")));
-    }
-
-    long delete(long id) throws SQLException {
-        return write(JournalEntry.delete("shop", version, "customer", Map.of("id", id)));
+    long delete(long id) {
+        return app.inTransaction(s -> {
+            Object c = s.find(entity(), id);
+            if (c == null) {
+                return NOT_YET_VISIBLE;
+            }
+            s.remove(c);
+            s.flush();
+            return txid(s);
+        });
     }
 
     /** Reads a customer through this version's view; true if it is there. */
-    boolean find(long id) throws SQLException {
-        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(findSql)) {
-            s.setLong(1, id);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next();
-            }
-        }
+    boolean find(long id) {
+        return app.inTransaction(s -> s.find(entity(), id) != null);
     }
 
-    private Map<String, Object> names(String fullName) {
-        Map<String, Object> data = new HashMap<>();
-        if (version == 1) {
-            data.put("full_name", fullName);
-        } else {
-            int space = fullName.indexOf(' ');
-            data.put("first_name", space < 0 ? fullName : fullName.substring(0, space));
-            data.put("last_name", space < 0 ? "" : fullName.substring(space + 1));
-        }
-        return data;
+    private Class<?> entity() {
+        return version == 1 ? io.tandem.examples.shop.v1.Customer.class : io.tandem.examples.shop.v2.Customer.class;
     }
 
-    private long write(JournalEntry entry) throws SQLException {
-        try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                writer.append(c, entry);
-                long txid = Fence.currentTxid(c);
-                c.commit();
-                return txid;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+    /** Loads the customer, changes it, and flushes; {@link #NOT_YET_VISIBLE} if it cannot be loaded yet. */
+    private <T> long change(Class<T> type, long id, Consumer<T> work) {
+        return app.inTransaction(s -> {
+            T c = s.find(type, id);
+            if (c == null) {
+                return NOT_YET_VISIBLE;
             }
-        }
+            work.accept(c);
+            s.flush();
+            return txid(s);
+        });
+    }
+
+    /** The transaction's id, once it wrote (the views' triggers journal at flush), or -1. */
+    private static long txid(Session s) {
+        String id = s.createNativeQuery("SELECT pg_current_xact_id_if_assigned()::text", String.class).getSingleResult();
+        return id == null ? -1 : Long.parseLong(id);
+    }
+
+    @Override
+    public void close() {
+        app.close();
     }
 }

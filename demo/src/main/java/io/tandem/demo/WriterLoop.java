@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /**
- * One writer thread of one app version: creates, renames, changes emails (v1) or phones (v2), deletes, and reads,
- * at random, on the customers it owns. Ownership makes the final state determined: v1 writer {@code w} owns the
+ * One writer thread of one app version, through the Hibernate example app: creates, renames, changes emails (v1)
+ * or phones (v2), deletes, and reads, at random, on the customers it owns. Ownership makes the final state determined: v1 writer {@code w} owns the
  * names and emails of seeded customers with {@code id % writers == w}, v2 writer {@code w} their phones, and
  * each writer everything of the customers it created itself.
  */
@@ -22,7 +22,6 @@ final class WriterLoop implements Runnable {
     private final BooleanSupplier stop;
     private final Random random;
     private final List<Long> created = new ArrayList<>();
-    private long nextId;
     private long counter;
 
     WriterLoop(ShopClient shop, Model model, int writer, int writers, AtomicReference<PhaseMeter> meter, LagProbe lag,
@@ -35,7 +34,6 @@ final class WriterLoop implements Runnable {
         this.lag = lag;
         this.stop = stop;
         this.random = new Random(seed);
-        this.nextId = shop.version() * 100_000_000L + writer * 1_000_000L + 1;
     }
 
     @Override
@@ -53,29 +51,32 @@ final class WriterLoop implements Runnable {
                     change();
                 }
             } catch (Exception e) {
-                meter.get().failed();
+                meter.get().failed(shop.version(), e);
             }
         }
     }
 
     private void create() throws Exception {
-        long id = nextId++;
         long n = counter++;
         Customer c = new Customer("Given" + n + " Family" + writer, "v" + shop.version() + "w" + writer + "n" + n
                 + "@example.com", shop.version() == 2 ? "+1 555 " + n : null, false);
         long start = System.nanoTime();
-        long txid = shop.insert(id, c);
-        acknowledged(start, txid);
-        model.put(id, c);
-        created.add(id);
+        ShopClient.Created done = shop.insert(c);
+        acknowledged(start, done.txid());
+        model.put(done.id(), c);
+        created.add(done.id());
     }
 
     private void delete() throws Exception {
-        long id = created.remove(random.nextInt(created.size()));
+        int index = random.nextInt(created.size());
+        long id = created.get(index);
         long start = System.nanoTime();
         long txid = shop.delete(id);
-        acknowledged(start, txid);
-        model.delete(id);
+        if (txid != ShopClient.NOT_YET_VISIBLE) {
+            created.remove(index);
+            acknowledged(start, txid);
+            model.delete(id);
+        }
     }
 
     private void change() throws Exception {
@@ -87,19 +88,25 @@ final class WriterLoop implements Runnable {
             if (random.nextBoolean() && shop.version() == 1) {
                 String email = "v1w" + writer + "e" + n + "@example.com";
                 long txid = shop.changeEmail(id, email);
-                acknowledged(start, txid);
-                model.update(id, c -> c.withEmail(email));
+                if (txid != ShopClient.NOT_YET_VISIBLE) {
+                    acknowledged(start, txid);
+                    model.update(id, c -> c.withEmail(email));
+                }
             } else {
                 String name = "Renamed" + n + " Family" + writer;
                 long txid = shop.rename(id, name);
-                acknowledged(start, txid);
-                model.update(id, c -> c.renamed(name));
+                if (txid != ShopClient.NOT_YET_VISIBLE) {
+                    acknowledged(start, txid);
+                    model.update(id, c -> c.renamed(name));
+                }
             }
         } else {
             String phone = "+44 20 " + n;
             long txid = shop.changePhone(id, phone);
-            acknowledged(start, txid);
-            model.update(id, c -> c.withPhone(phone));
+            if (txid != ShopClient.NOT_YET_VISIBLE) {
+                acknowledged(start, txid);
+                model.update(id, c -> c.withPhone(phone));
+            }
         }
     }
 
@@ -118,6 +125,8 @@ final class WriterLoop implements Runnable {
     private void acknowledged(long start, long txid) {
         long end = System.nanoTime();
         meter.get().wrote(shop.version(), end - start);
-        lag.offer(txid, end, meter.get());
+        if (txid > 0) {
+            lag.offer(txid, end, meter.get());
+        }
     }
 }
