@@ -212,6 +212,24 @@ class ShopHibernateTest {
         assertEquals("flush2@example.com", physical(db, "SELECT email FROM customer WHERE id = " + id));
     }
 
+    /**
+     * A transaction that loaded a row before another one changed it updates only what it changed itself: Tandem
+     * makes every entity's UPDATE dynamic, so a stale column is never sent back to overwrite the newer write.
+     */
+    @Test
+    void anUpdateAfterAStaleLoadDoesNotOverwriteWhatItDidNotChange(TestDatabase db) throws Exception {
+        long id = v1.createCustomer("Stale Loader", "stale@example.com");
+        assertTrue(v1.sessionFactory().unwrap(org.hibernate.engine.spi.SessionFactoryImplementor.class)
+                .getMappingMetamodel().getEntityDescriptor(io.tandem.examples.shop.v1.Customer.class).isDynamicUpdate());
+        v1.inTransactionDo(s -> {
+            var stale = s.find(io.tandem.examples.shop.v1.Customer.class, id);
+            assertTrue(v1.rename(id, "Fresh Name")); // another transaction, fenced: applied before it returns
+            stale.setEmail("stale2@example.com");
+        });
+        assertEquals("Fresh|Name|stale2@example.com", physical(db, "SELECT first_name || '|' || last_name || '|' || email"
+                + " FROM customer WHERE id = " + id));
+    }
+
     /** Per-key order through Hibernate, 200 rounds (not 1000, to keep the suite fast). */
     @Test
     void theLaterCommitWinsPerKey(TestDatabase db) throws Exception {

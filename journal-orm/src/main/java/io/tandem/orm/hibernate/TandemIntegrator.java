@@ -53,6 +53,9 @@ public final class TandemIntegrator implements Integrator {
         if (!problems.isEmpty()) {
             throw mismatch(settings, definition, problems);
         }
+        // An UPDATE must name only the columns the transaction changed: the view's trigger compares them with the
+        // row as the view shows it *now*, and a column re-sent from a stale load would overwrite a newer write.
+        metadata.getEntityBindings().forEach(entity -> entity.setDynamicUpdate(true));
         // identifier generators exist only once the runtime metamodel is built: checked when the factory is created
         sf.addObserver(new SessionFactoryObserver() {
             @Override
