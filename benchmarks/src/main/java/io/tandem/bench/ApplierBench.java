@@ -177,7 +177,7 @@ final class ApplierBench {
             maxTxid = Long.parseLong(rs.getString(1));
             s.execute("VACUUM ANALYZE tandem.journal");
         }
-        r.progress(String.format("loaded %d journal rows in %.1f s", lastSeq - firstSeq + 1, (System.nanoTime() - t0) / 1e9));
+        r.progress(String.format("loaded %d journal rows in %d transactions in %.1f s", (long) txs * ROWS_PER_TX, txs, (System.nanoTime() - t0) / 1e9));
         return new long[]{firstSeq, lastSeq, maxTxid};
     }
 

@@ -242,14 +242,18 @@ final class MigrationBench {
             threads.add(th);
             th.start();
         }
-        Thread.sleep((long) (p.migrationCalmSeconds() * 1000) + 50);
-        long m0 = System.nanoTime();
-        migration.run();
-        double migrationSeconds = (System.nanoTime() - m0) / 1e9;
-        Thread.sleep((long) (p.migrationCalmSeconds() * 1000));
-        stop.set(System.nanoTime());
-        for (Thread th : threads) {
-            th.join();
+        double migrationSeconds;
+        try {
+            Thread.sleep((long) (p.migrationCalmSeconds() * 1000) + 50);
+            long m0 = System.nanoTime();
+            migration.run();
+            migrationSeconds = (System.nanoTime() - m0) / 1e9;
+            Thread.sleep((long) (p.migrationCalmSeconds() * 1000));
+        } finally {
+            stop.set(System.nanoTime());
+            for (Thread th : threads) {
+                th.join();
+            }
         }
         if (failure.get() != null) {
             throw new IllegalStateException("migration benchmark clients failed: " + failure.get(), failure.get());
