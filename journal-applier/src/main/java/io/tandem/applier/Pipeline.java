@@ -93,6 +93,9 @@ final class Pipeline {
                 }
                 lastLeaderCheck = System.nanoTime();
             }
+            if (!awaitRoom(ring, stopRequested)) {
+                break;
+            }
             boolean persistIdle = System.nanoTime() - lastPublished > IDLE_PERSIST_NANOS;
             int[] published = {0};
             Snapshot target = reader.read(c, previous, resume, doneSeq, (snap, completes, txs) -> {
@@ -112,6 +115,27 @@ final class Pipeline {
                 LockSupport.parkNanos(pauseNanos);
             }
         }
+    }
+
+    /**
+     * Waits, outside any transaction, until at least half the ring is free before a batch is read. The read holds
+     * its cursor transaction (and an ACCESS SHARE lock on tandem.journal) while it publishes; if it blocked on a full
+     * ring there while the apply side is held by {@code tandem migrate}'s pause lock, a migration that needs a
+     * stronger lock on the journal (its row-level-security policies) would wait for the reader, the reader for the
+     * apply side, and the apply side for the migration, until the migration's lock_timeout. Found by the migration
+     * benchmark (benchmarks/RESULTS.md). Which rows are read, and in what order, does not change.
+     *
+     * @return false when asked to stop while waiting
+     */
+    private boolean awaitRoom(RingBuffer<Slice> ring, BooleanSupplier stopRequested) {
+        long wanted = Math.max(1, ring.getBufferSize() / 2);
+        while (ring.remainingCapacity() < wanted) {
+            if (stopRequested.getAsBoolean() || applier.stopped()) {
+                return false;
+            }
+            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
+        }
+        return true;
     }
 
     private long nextPause(long pauseNanos) {

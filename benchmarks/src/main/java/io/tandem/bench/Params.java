@@ -1,0 +1,43 @@
+package io.tandem.bench;
+
+import java.nio.file.Path;
+
+/**
+ * The sizes and durations of one run: {@link #full()}, {@link #quick()} (under 3 minutes) or {@link #tiny()}
+ * (seconds, for the smoke test).
+ */
+record Params(String mode, Path root,
+              double writeSeconds, int writeRounds,
+              int[] applierSizes, int applierRounds,
+              double lagSeconds, int[] lagRates,
+              int migrationRows, int migrationRounds, double migrationCalmSeconds,
+              int readCustomers, int readOrders, double readSeconds, int readRounds) {
+
+    static Params full(Path root) {
+        return new Params("full", root, 5, 5, new int[]{100_000, 1_000_000}, 3, 60, new int[]{1000, 2000},
+                1_000_000, 3, 3, 100_000, 1_000_000, 3, 5);
+    }
+
+    static Params quick(Path root) {
+        return new Params("quick", root, 1, 3, new int[]{100_000}, 2, 10, new int[]{1000, 2000},
+                100_000, 1, 2, 20_000, 100_000, 0.7, 3);
+    }
+
+    static Params tiny(Path root) {
+        return new Params("tiny", root, 0.2, 2, new int[]{2_000}, 1, 1, new int[]{200},
+                2_000, 1, 0.5, 500, 2_000, 0.1, 2);
+    }
+
+    Path release1() {
+        return root.resolve("schemas/releases/1/shop");
+    }
+
+    Path release2() {
+        return root.resolve("schemas/shop");
+    }
+
+    /** A release whose views join (customer_contact), a view-generator test fixture. */
+    Path release3() {
+        return root.resolve("view-generator/src/test/resources/releases/3/shop");
+    }
+}

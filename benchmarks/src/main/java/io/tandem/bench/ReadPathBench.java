@@ -1,0 +1,184 @@
+package io.tandem.bench;
+
+import io.tandem.core.Release;
+import io.tandem.views.Migrator;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Read path: queries through the generated version views vs the same queries written by hand against the physical
+ * tables, on the shop after release 3 (a view-generator fixture whose customer views join customer_contact).
+ * Closed loop, 2 threads (one per core), each case view and hand-written alternating, several rounds.
+ */
+final class ReadPathBench {
+    private static final String DB = "bench_read";
+    private static final int THREADS = 2;
+    private final Pg pg;
+    private final Params p;
+    private final Results r;
+
+    record Case(String name, boolean join, boolean range, String viewSql, String handSql, int keySpace) {
+    }
+
+    ReadPathBench(Pg pg, Params p, Results r) {
+        this.pg = pg;
+        this.p = p;
+        this.r = r;
+    }
+
+    void run() throws Exception {
+        pg.create(DB);
+        try {
+            DataSource ds = pg.pool(DB, THREADS + 2);
+            for (var release : List.of(p.release1(), p.release2(), p.release3())) {
+                new Migrator(ds).migrate(Release.load(release));
+            }
+            int customers = p.readCustomers();
+            int orders = p.readOrders();
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                s.execute("INSERT INTO customer (id, first_name, last_name, phone) SELECT g, 'First' || g, 'Last' || g,"
+                        + " '+1555' || g FROM generate_series(1, " + customers + ") g");
+                s.execute("INSERT INTO customer_contact (customer_id, email) SELECT g, 'c' || g || '@example.org'"
+                        + " FROM generate_series(1, " + customers + ") g");
+                s.execute("INSERT INTO orders (id, customer_id, total, status, placed_at) SELECT g, 1 + g % " + customers
+                        + ", (g % 1000) + 0.99, 'new', now() - g * interval '1 second' FROM generate_series(1, " + orders + ") g");
+                s.execute("VACUUM ANALYZE customer");
+                s.execute("VACUUM ANALYZE customer_contact");
+                s.execute("VACUUM ANALYZE orders");
+            }
+            String v2cust = "c.id, c.first_name, c.last_name, cc.email, c.phone FROM customer c JOIN customer_contact cc ON cc.customer_id = c.id";
+            String v1cust = "c.id, concat_ws(' ', c.first_name, nullif(c.last_name, '')) AS full_name, cc.email FROM customer c"
+                    + " JOIN customer_contact cc ON cc.customer_id = c.id";
+            String ord = "o.id, o.customer_id, o.total, o.status, o.placed_at FROM orders o";
+            List<Case> cases = List.of(
+                    new Case("plain view shop_v2.orders, key", false, false,
+                            "SELECT id, customer_id, total, status, placed_at FROM shop_v2.orders WHERE id = ?",
+                            "SELECT " + ord + " WHERE o.id = ?", orders),
+                    new Case("plain view shop_v2.orders, 100-row range", false, true,
+                            "SELECT id, customer_id, total, status, placed_at FROM shop_v2.orders WHERE id BETWEEN ? AND ? ORDER BY id",
+                            "SELECT " + ord + " WHERE o.id BETWEEN ? AND ? ORDER BY o.id", orders),
+                    new Case("join view shop_v2.customer, key", true, false,
+                            "SELECT id, first_name, last_name, email, phone FROM shop_v2.customer WHERE id = ?",
+                            "SELECT " + v2cust + " WHERE c.id = ?", customers),
+                    new Case("join view shop_v2.customer, 100-row range", true, true,
+                            "SELECT id, first_name, last_name, email, phone FROM shop_v2.customer WHERE id BETWEEN ? AND ? ORDER BY id",
+                            "SELECT " + v2cust + " WHERE c.id BETWEEN ? AND ? ORDER BY c.id", customers),
+                    new Case("join view shop_v1.customer (expression), key", true, false,
+                            "SELECT id, full_name, email FROM shop_v1.customer WHERE id = ?",
+                            "SELECT " + v1cust + " WHERE c.id = ?", customers),
+                    new Case("join view shop_v1.customer (expression), 100-row range", true, true,
+                            "SELECT id, full_name, email FROM shop_v1.customer WHERE id BETWEEN ? AND ? ORDER BY id",
+                            "SELECT " + v1cust + " WHERE c.id BETWEEN ? AND ? ORDER BY c.id", customers));
+            r.line("## Read path").line("")
+                    .line("The shop after release 3 (view-generator fixture: customer's email moved to `customer_contact`,"
+                            + " so both versions' customer views join): " + customers + " customers, " + orders + " orders,"
+                            + " analyzed. Queries per second, closed loop, " + THREADS + " threads, prepared statements,"
+                            + " every row read; through the view vs the same query written by hand on the physical tables;"
+                            + " " + p.readRounds() + " rounds of " + p.readSeconds() + " s per side, alternating. Median (min–max).")
+                    .line("")
+                    .line("| query | view q/s | hand-written q/s | view/hand |")
+                    .line("|---|---|---|---|");
+            Map<String, Object> json = new LinkedHashMap<>();
+            double worstJoin = Double.MAX_VALUE;
+            for (Case k : cases) {
+                List<Double> view = new ArrayList<>();
+                List<Double> hand = new ArrayList<>();
+                List<Double> ratio = new ArrayList<>();
+                measure(ds, k.viewSql(), k, Math.min(0.3, p.readSeconds()));
+                measure(ds, k.handSql(), k, Math.min(0.3, p.readSeconds()));
+                for (int round = 0; round < p.readRounds(); round++) {
+                    double v;
+                    double h;
+                    if (round % 2 == 0) {
+                        v = measure(ds, k.viewSql(), k, p.readSeconds());
+                        h = measure(ds, k.handSql(), k, p.readSeconds());
+                    } else {
+                        h = measure(ds, k.handSql(), k, p.readSeconds());
+                        v = measure(ds, k.viewSql(), k, p.readSeconds());
+                    }
+                    view.add(v);
+                    hand.add(h);
+                    ratio.add(v / h);
+                }
+                double median = Stats.median(ratio);
+                if (k.join()) {
+                    worstJoin = Math.min(worstJoin, median);
+                }
+                r.line("| " + k.name() + " | " + Stats.spread(view, "%.0f") + " | " + Stats.spread(hand, "%.0f") + " | "
+                        + Stats.spread(ratio, "%.3f") + " |");
+                r.progress(String.format("read %s: view/hand %.3f", k.name(), median));
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("view_q_per_s", Stats.summary(view));
+                m.put("hand_q_per_s", Stats.summary(hand));
+                m.put("view/hand", Stats.summary(ratio));
+                json.put(k.name(), m);
+            }
+            r.line("");
+            r.put("read_path", json);
+            r.put("read_path_ratio", Stats.round(worstJoin));
+        } finally {
+            pg.closePools();
+            pg.drop(DB);
+        }
+    }
+
+    private double measure(DataSource ds, String sql, Case k, double seconds) throws Exception {
+        long deadline = System.nanoTime() + (long) (seconds * 1e9);
+        long[] counts = new long[THREADS];
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> threads = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int t = 0; t < THREADS; t++) {
+            int slot = t;
+            Thread th = new Thread(() -> {
+                try (Connection c = ds.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+                    long n = 0;
+                    int expected = k.range() ? 100 : 1;
+                    while (System.nanoTime() < deadline) {
+                        long first = 1 + ThreadLocalRandom.current().nextLong(k.keySpace() - 100);
+                        s.setLong(1, first);
+                        if (k.range()) {
+                            s.setLong(2, first + 99);
+                        }
+                        int rows = 0;
+                        try (ResultSet rs = s.executeQuery()) {
+                            while (rs.next()) {
+                                rs.getString(2);
+                                rows++;
+                            }
+                        }
+                        if (rows != expected) {
+                            throw new IllegalStateException(sql + " returned " + rows + " rows, expected " + expected);
+                        }
+                        n++;
+                    }
+                    counts[slot] = n;
+                } catch (SQLException | RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, "reader-" + t);
+            threads.add(th);
+            th.start();
+        }
+        long total = 0;
+        for (int t = 0; t < THREADS; t++) {
+            threads.get(t).join();
+            total += counts[t];
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("read path failed: " + failure.get(), failure.get());
+        }
+        return total / ((System.nanoTime() - start) / 1e9);
+    }
+}
