@@ -28,7 +28,8 @@ import java.util.stream.Collectors;
  *       readers see the old views or the new ones, never a mix;</li>
  *   <li>the view schema ends up holding exactly the definition's views (stale views are dropped);</li>
  *   <li>the role gets exactly: USAGE and SELECT on its own view schema; USAGE on schema {@code tandem}; INSERT
- *       of the writer's columns of {@code tandem.journal}; EXECUTE on {@code tandem.append}; USAGE on the
+ *       of the writer's columns of {@code tandem.journal} and USAGE on its sequence; EXECUTE on
+ *       {@code tandem.append}; USAGE on the
  *       sequences its entities' keys draw from (and on their schemas, to reach them by name). No access to
  *       physical tables, to another version's views, or to reading the journal;</li>
  *   <li>row-level security lets the role (and its members) insert journal rows of its own app and version only;
@@ -37,7 +38,7 @@ import java.util.stream.Collectors;
  *   <li>every name is a validated {@link SqlIdentifier} and quoted; no value from a definition is spliced
  *       into SQL other than the definition's own {@code from} and {@code read} SQL.</li>
  * </ul>
- * Requires Tandem's schema (version 5 or later) installed, and a caller that owns {@code tandem.journal}.
+ * Requires Tandem's schema (version 6 or later) installed, and a caller that owns {@code tandem.journal}.
  * Stateless and thread-safe.
  */
 public final class ViewGenerator {
@@ -200,6 +201,8 @@ public final class ViewGenerator {
                 "GRANT SELECT ON ALL TABLES IN SCHEMA " + schema.quoted() + to,
                 "GRANT USAGE ON SCHEMA " + TandemSchema.SCHEMA + to,
                 "GRANT INSERT (" + WRITER_COLUMNS + ") ON " + JOURNAL + to,
+                // the journal's insert trigger allocates seq as the inserting role (Tandem schema V6)
+                "GRANT USAGE ON SEQUENCE " + JOURNAL + "_seq_seq" + to,
                 "GRANT EXECUTE ON FUNCTION " + APPEND + to));
         Set<String> sequenceSchemas = new LinkedHashSet<>();
         seqs.forEach(s -> sequenceSchemas.add(s.quotedSchema()));
