@@ -25,7 +25,6 @@ class ReleaseCommandsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String RELEASE_1 = "../schemas/releases/1/shop";
     private static final String RELEASE_2 = "../schemas/shop";
-    private static final String LINT_PROBLEM = "../view-generator/src/test/resources/releases/lint-problem/shop";
 
     private static CliRun run(TestDatabase db, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
@@ -53,8 +52,10 @@ class ReleaseCommandsTest {
 
     @Test
     @Order(2)
-    void viewsCheckPrintsOneLinePerProblemAndExitsOne(TestDatabase db) throws Exception {
-        CliRun run = run(db, "views", "check", "--schemas", LINT_PROBLEM, "--json");
+    void viewsCheckPrintsOneLinePerProblemAndExitsOne(TestDatabase db, @TempDir Path dir) throws Exception {
+        Path release = io.tandem.testing.TestFiles.copyTree(Path.of(RELEASE_2), dir.resolve("shop"));
+        io.tandem.testing.TestFiles.replace(release.resolve("versions/v2.yaml"), "read: c.phone", "read: c.fone");
+        CliRun run = run(db, "views", "check", "--schemas", release.toString(), "--json");
         assertEquals(1, run.exitCode(), run.err() + run.out());
         JsonNode json = JSON.readTree(run.out());
         assertEquals(false, json.get("ok").asBoolean());

@@ -41,8 +41,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MigrateTest {
     static final Path RELEASE_1 = Path.of("../schemas/releases/1/shop");
     static final Path RELEASE_2 = Path.of("../schemas/shop");
+    /** A full release (the benchmarks use it too): customer's email moved to a joined table, a NOT NULL tier. */
     static final Path RELEASE_3 = Path.of("src/test/resources/releases/3/shop");
-    static final Path BROKEN_3 = Path.of("src/test/resources/releases/broken-v3/shop");
+    @org.junit.jupiter.api.io.TempDir
+    static Path fixtures;
 
     private static Applier applier;
     private static Fence fence;
@@ -86,7 +88,8 @@ class MigrateTest {
         long generation = generation(db);
         String views = one(db, "SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.views"
                 + " WHERE table_schema LIKE 'shop_v%'");
-        TandemException e = assertThrows(TandemException.class, () -> migrator(db).migrate(Release.load(BROKEN_3)));
+        Release broken = Release.load(ReleaseFixture.withFixture(fixtures, "broken-v3"));
+        TandemException e = assertThrows(TandemException.class, () -> migrator(db).migrate(broken));
         assertTrue(e.getMessage().contains("rolled back whole") && e.getMessage().contains("first_name_is_an_initial"),
                 e.getMessage());
         assertEquals("0", one(db, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'customer'"
@@ -115,12 +118,12 @@ class MigrateTest {
     @Order(4)
     void aLintProblemOrAMissingLiveVersionIsRefusedAndNothingChanges(TestDatabase db) throws Exception {
         MigrationRefusedException e = assertThrows(MigrationRefusedException.class,
-                () -> migrator(db).migrate(Release.load(Path.of("src/test/resources/releases/lint-problem/shop"))));
+                () -> migrator(db).migrate(Release.load(lintProblem())));
         assertTrue(e.getMessage().contains("shop v2 customer.phone"), e.getMessage());
         assertTrue(e.getMessage().contains("nothing changed"), e.getMessage());
         assertEquals("1", one(db, "SELECT count(*) FROM flyway_schema_history WHERE success"));
         MigrationRefusedException missing = assertThrows(MigrationRefusedException.class,
-                () -> migrator(db).migrate(Release.load(Path.of("src/test/resources/releases/without-v1/shop"))));
+                () -> migrator(db).migrate(Release.load(withoutV1())));
         assertTrue(missing.getMessage().contains("version 1 of app 'shop' is live but")
                 && missing.getMessage().contains("retire it first"), missing.getMessage());
     }
@@ -218,6 +221,20 @@ class MigrateTest {
         }
         TandemException again = assertThrows(TandemException.class, () -> retirer.retire("shop", 1));
         assertTrue(again.getMessage().contains("not live"), again.getMessage());
+    }
+
+    /** The newest shop release with a v2 that reads a column that does not exist. */
+    private static Path lintProblem() {
+        Path release = ReleaseFixture.shop(fixtures, "lint-problem");
+        io.tandem.testing.TestFiles.replace(release.resolve("versions/v2.yaml"), "read: c.phone", "read: c.fone");
+        return release;
+    }
+
+    /** The newest shop release without versions/v1.yaml. */
+    private static Path withoutV1() throws java.io.IOException {
+        Path release = ReleaseFixture.shop(fixtures, "without-v1");
+        java.nio.file.Files.delete(release.resolve("versions/v1.yaml"));
+        return release;
     }
 
     private static long write(TestDatabase db, Release release, List<JournalEntry> entries) throws SQLException {
