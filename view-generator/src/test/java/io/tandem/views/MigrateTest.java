@@ -214,6 +214,16 @@ class MigrateTest {
             assertTrue(System.nanoTime() < deadline, "applied");
             Thread.sleep(20);
         }
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("DROP ROLE IF EXISTS shop_v1_instance");
+            s.execute("CREATE ROLE shop_v1_instance LOGIN IN ROLE shop_v1_app");
+        }
+        try (Connection instance = java.sql.DriverManager.getConnection(db.jdbcUrl(), "shop_v1_instance", "")) {
+            TandemException connected = assertThrows(TandemException.class,
+                    () -> new Retirer(db.dataSource(), new ViewGenerator()).checkSessions(true).retire("shop", 1));
+            assertTrue(connected.getMessage().contains("1 session(s) of role shop_v1_app"), connected.getMessage());
+            assertTrue(instance.isValid(1));
+        }
         retirer.retire("shop", 1);
         assertEquals("0", one(db, "SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'shop_v1'"));
         try (Connection c = db.connect()) {
