@@ -4,7 +4,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.tandem.applier.Applier;
 import io.tandem.applier.ApplierConfig;
 import io.tandem.core.Backlog;
-import io.tandem.core.Fence;
 import io.tandem.core.Release;
 import io.tandem.core.TandemException;
 import io.tandem.views.MigrationReport;
@@ -73,8 +72,7 @@ public final class Demo {
             migrate(admin, release1);
             Model model = seed(admin);
             try (Applier applier = Applier.start(new ApplierConfig(db.pool("applier", 4), "shop"));
-                 Fence fence = Fence.open(db.pool("fence", 3));
-                 LagProbe lag = new LagProbe(fence)) {
+                 LagProbe lag = new LagProbe(db.pool("lag", 1))) {
                 return live(db, admin, model, lag, release1, release2);
             }
         }
