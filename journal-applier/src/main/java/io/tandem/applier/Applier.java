@@ -29,6 +29,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class Applier implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Applier.class);
     private static final long MAX_BACKOFF_MILLIS = 5_000;
+    private static final long PAUSED_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final ApplierConfig config;
     private final ApplierStats stats = new ApplierStats();
@@ -37,6 +38,7 @@ public final class Applier implements AutoCloseable {
     private volatile boolean stopRequested;
     private volatile ApplierState state = ApplierState.STANDBY;
     private volatile String haltedReason;
+    private volatile SliceApplier current;
 
     private Applier(ApplierConfig config) {
         this.config = config;
@@ -51,7 +53,12 @@ public final class Applier implements AutoCloseable {
         return applier;
     }
 
+    /** The applier's state; {@link ApplierState#PAUSED} while a release holds it at a batch boundary. */
     public ApplierState state() {
+        SliceApplier applying = current;
+        if (state == ApplierState.RUNNING && applying != null && applying.heldLongerThan(PAUSED_AFTER_NANOS)) {
+            return ApplierState.PAUSED;
+        }
         return state;
     }
 
@@ -136,6 +143,7 @@ public final class Applier implements AutoCloseable {
             state = ApplierState.RUNNING;
             SliceApplier applier = new SliceApplier(apply, config.app(), definitions.projection(),
                     config.onReject(), stats, epoch, definitions.generation());
+            current = applier;
             BatchReader reader = new BatchReader(config.app(), definitions.decoder(config.app()), config.sliceRows());
             Pipeline pipeline = new Pipeline(config, reader, applier, leadership, epoch);
             Pipeline.End end = pipeline.run(read, start, () -> stopRequested);

@@ -42,6 +42,7 @@ final class SliceApplier implements EventHandler<Slice>, ExceptionHandler<Slice>
     private final long definitionsGeneration;
     private volatile Throwable failure;
     private volatile String haltedReason;
+    private volatile long lockWaitSince;
 
     SliceApplier(Connection connection, String app, Projection projection, RejectPolicy policy, ApplierStats stats,
                  long epoch, long definitionsGeneration) throws SQLException {
@@ -65,6 +66,15 @@ final class SliceApplier implements EventHandler<Slice>, ExceptionHandler<Slice>
     /** Why the applier halted before a transaction, or {@code null}. */
     String haltedReason() {
         return haltedReason;
+    }
+
+    /**
+     * Whether the apply thread has been waiting for the state row lock for longer than {@code nanos}: something —
+     * normally a {@code tandem migrate} — holds the applier at a batch boundary.
+     */
+    boolean heldLongerThan(long nanos) {
+        long since = lockWaitSince;
+        return since != 0 && System.nanoTime() - since > nanos;
     }
 
     boolean stopped() {
@@ -171,7 +181,13 @@ final class SliceApplier implements EventHandler<Slice>, ExceptionHandler<Slice>
 
     /** Starts a target transaction holding the state row, and checks this pipeline may still write. */
     private void begin() throws SQLException, Superseded {
-        StateTable.Locked locked = state.lock(connection);
+        lockWaitSince = System.nanoTime();
+        StateTable.Locked locked;
+        try {
+            locked = state.lock(connection);
+        } finally {
+            lockWaitSince = 0;
+        }
         if (locked.epoch() != epoch) {
             rollback();
             throw new Superseded("another applier took the lead of app '" + app + "' (epoch " + locked.epoch()

@@ -95,10 +95,7 @@ final class StateTable {
             s.setString(3, app);
             s.executeUpdate();
         }
-        try (PreparedStatement s = c.prepareStatement("SELECT pg_notify('tandem_applied', ?)")) {
-            s.setString(1, app);
-            s.execute();
-        }
+        notifyFences(c);
     }
 
     /** Records that the applier halted before transaction {@code txid}, and why. */
@@ -110,10 +107,7 @@ final class StateTable {
             s.setString(3, app);
             s.executeUpdate();
         }
-        try (PreparedStatement s = c.prepareStatement("SELECT pg_notify('tandem_applied', ?)")) {
-            s.setString(1, app);
-            s.execute();
-        }
+        notifyFences(c);
     }
 
     /** Records a state change ({@code running}, {@code paused}, {@code stopped}) of the leader of {@code epoch}. */
@@ -126,6 +120,14 @@ final class StateTable {
             s.setString(3, app);
             s.setLong(4, epoch);
             s.executeUpdate();
+        }
+    }
+
+    /** One {@code NOTIFY tandem_applied} for the fences, delivered when the caller's transaction commits. */
+    private void notifyFences(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT pg_notify('tandem_applied', ?)")) {
+            s.setString(1, app);
+            s.execute();
         }
     }
 }

@@ -137,16 +137,22 @@ class MigrateTest {
                 s.executeQuery("SELECT count(*) FROM customer").close(); // holds ACCESS SHARE until the end
             }
             java.util.concurrent.CompletableFuture<MigrationReport> release = java.util.concurrent.CompletableFuture
-                    .supplyAsync(() -> migrator(db).lockTimeout(Duration.ofMillis(200)).attempts(2)
+                    .supplyAsync(() -> migrator(db).lockTimeout(Duration.ofMillis(700)).attempts(2)
                             .migrate(Release.load(RELEASE_2)));
+            Thread.sleep(100);
+            write(db, Release.load(RELEASE_1), List.of(JournalEntry.update("shop", 1, "customer", Map.of("id", 1L),
+                    Map.of("email", "ada@held.example"), List.of("email")))); // the applier wants to apply it
             String seen = "";
+            boolean pausedInProcess = false;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (!release.isDone() && !"paused".equals(seen) && System.nanoTime() < deadline) {
+            while (!release.isDone() && !("paused".equals(seen) && pausedInProcess) && System.nanoTime() < deadline) {
                 try (Connection c = db.connect()) {
                     seen = io.tandem.applier.ApplierStatus.read(c, "shop").state();
                 }
+                pausedInProcess |= applier.state() == io.tandem.applier.ApplierState.PAUSED;
             }
             assertEquals("paused", seen, "tandem status shows the applier held by the release in progress");
+            assertTrue(pausedInProcess, "the applier itself reports PAUSED while held");
             java.util.concurrent.ExecutionException failed = assertThrows(java.util.concurrent.ExecutionException.class,
                     () -> release.get(30, TimeUnit.SECONDS));
             TandemException e = (TandemException) failed.getCause();
