@@ -220,7 +220,8 @@ class ShopHibernateTest {
     void anUpdateAfterAStaleLoadDoesNotOverwriteWhatItDidNotChange(TestDatabase db) throws Exception {
         long id = v1.createCustomer("Stale Loader", "stale@example.com");
         assertTrue(v1.sessionFactory().unwrap(org.hibernate.engine.spi.SessionFactoryImplementor.class)
-                .getMappingMetamodel().getEntityDescriptor(io.tandem.examples.shop.v1.Customer.class).isDynamicUpdate());
+                .getMappingMetamodel().getEntityDescriptor(io.tandem.examples.shop.v1.Customer.class)
+                .getEntityMetamodel().isDynamicUpdate()); // EntityPersister.isDynamicUpdate() is 7.x only
         v1.inTransactionDo(s -> {
             var stale = s.find(io.tandem.examples.shop.v1.Customer.class, id);
             assertTrue(v1.rename(id, "Fresh Name")); // another transaction, fenced: applied before it returns
@@ -228,6 +229,39 @@ class ShopHibernateTest {
         });
         assertEquals("Fresh|Name|stale2@example.com", physical(db, "SELECT first_name || '|' || last_name || '|' || email"
                 + " FROM customer WHERE id = " + id));
+    }
+
+    /**
+     * A StatelessSession's writes are journaled by the triggers; on Hibernate 7.x its commits are fenced too (20 in a
+     * row). On 6.6 its entity events carry no session (HHH-19737, fixed in 7.2), so its commits are not fenced: the
+     * rows arrive once the applier gets to them (docs/hibernate.md, "Versions of Hibernate").
+     */
+    @Test
+    void aStatelessSessionsWritesAreJournaledAndOn7xFenced(TestDatabase db) throws Exception {
+        boolean fenced = !org.hibernate.Version.getVersionString().startsWith("6.");
+        for (int i = 0; i < 20; i++) {
+            long id;
+            try (org.hibernate.StatelessSession s = v1.sessionFactory().openStatelessSession()) {
+                var tx = s.beginTransaction();
+                var c = new io.tandem.examples.shop.v1.Customer("Stateless Writer" + i, "stateless" + i + "@example.com");
+                s.insert(c);
+                id = c.getId();
+                tx.commit();
+            }
+            String sql = "SELECT email FROM customer WHERE id = " + id;
+            if (!fenced) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (physicalCount(db, id) == 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+            }
+            assertEquals("stateless" + i + "@example.com", physical(db, sql),
+                    fenced ? "the commit returned before the applier applied it" : "never applied");
+        }
+    }
+
+    private static long physicalCount(TestDatabase db, long id) throws SQLException {
+        return Long.parseLong(physical(db, "SELECT count(*) FROM customer WHERE id = " + id));
     }
 
     /** Per-key order through Hibernate, 200 rounds (not 1000, to keep the suite fast). */

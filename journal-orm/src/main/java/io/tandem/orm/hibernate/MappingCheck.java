@@ -123,7 +123,7 @@ final class MappingCheck {
             FieldType declared = entity.fields().get(name).type();
             int code;
             try {
-                code = column.getSqlTypeCode(metadata);
+                code = HibernateCompat.sqlTypeCode(column, metadata);
             } catch (RuntimeException e) {
                 continue; // not resolvable at boot: the database will tell
             }

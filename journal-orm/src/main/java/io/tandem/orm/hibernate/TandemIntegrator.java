@@ -70,7 +70,8 @@ public final class TandemIntegrator implements Integrator {
             Fence fence = Fence.open(dataSource);
             fences.put(sf, fence);
             WriteTracker tracker = new WriteTracker(settings, fence);
-            EventListenerRegistry listeners = sf.getEventListenerRegistry();
+            // sf.getEventListenerRegistry() is 7.x only; the event engine's registry is there on 6.6 and 7.x
+            EventListenerRegistry listeners = sf.getEventEngine().getListenerRegistry();
             listeners.appendListeners(EventType.POST_INSERT, tracker);
             listeners.appendListeners(EventType.POST_UPDATE, tracker);
             listeners.appendListeners(EventType.POST_DELETE, tracker);

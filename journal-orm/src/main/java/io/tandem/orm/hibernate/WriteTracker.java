@@ -128,17 +128,17 @@ final class WriteTracker implements PostInsertEventListener, PostUpdateEventList
 
     @Override
     public void onPostInsert(PostInsertEvent event) {
-        wrote(event.getSession());
+        wrote(HibernateCompat.session(event)); // getSession()'s return type differs in 6.6
     }
 
     @Override
     public void onPostUpdate(PostUpdateEvent event) {
-        wrote(event.getSession());
+        wrote(HibernateCompat.session(event)); // getSession()'s return type differs in 6.6
     }
 
     @Override
     public void onPostDelete(PostDeleteEvent event) {
-        wrote(event.getSession());
+        wrote(HibernateCompat.session(event)); // getSession()'s return type differs in 6.6
     }
 
     @Override
