@@ -87,6 +87,7 @@ public final class ViewGenerator {
             String own = schema.quoted() + "." + OwnWrites.ownFunctionName(entity).quoted();
             sql.add("DROP VIEW IF EXISTS " + view);
             sql.add(OwnWrites.ownFunction(own, v, entity, select(entity)));
+            sql.add(OwnWrites.pinSearchPath(own));
             sql.add("CREATE VIEW " + view + " AS\n" + OwnWrites.view(v, entity, select(entity), own));
             ownFunctions.add(own);
             if (!entity.readOnly()) {
