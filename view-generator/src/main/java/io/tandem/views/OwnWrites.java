@@ -21,9 +21,10 @@ import java.util.function.Function;
  * <ul>
  *   <li>{@link #view}: the view's SELECT, which shows the physical rows whose key the current transaction has
  *       not journaled, UNION ALL the current transaction's own state of every key it journaled (the physical row
- *       folded with its journal rows in seq order). A transaction without a transaction id (it has written
- *       nothing) never runs the journal side: both arms test {@code pg_current_xact_id_if_assigned()} once, in an
- *       InitPlan.</li>
+ *       folded with its journal rows in seq order), computed by the generated plpgsql function
+ *       {@link #ownFunction} so the view's plan holds a single copy of the physical SELECT. A transaction without a
+ *       transaction id (it has written nothing) never runs the journal side: both arms test
+ *       {@code pg_current_xact_id_if_assigned()} once, in an InitPlan.</li>
  *   <li>{@link #triggerFunction}: the {@code INSTEAD OF} row trigger function that turns an INSERT, UPDATE or
  *       DELETE on the view into one journal row, with key and data in the journal's JSON encoding
  *       (docs/journal-format.md), the changed fields of an update computed from OLD and NEW.</li>

@@ -180,7 +180,7 @@ public final class ViewGenerator {
                     LOOP
                         EXECUTE pg_catalog.format('DROP VIEW %%I.%%I', %s, stale.relname);
                     END LOOP;
-                    -- the generated trigger functions are recreated with their views (CASCADE drops the triggers)
+                    -- the generated trigger and own-state functions are recreated with their views (CASCADE drops the triggers and views)
                     FOR stale IN SELECT p.oid::pg_catalog.regprocedure::text AS fn FROM pg_catalog.pg_proc p
                                    JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
                                   WHERE n.nspname = %s
