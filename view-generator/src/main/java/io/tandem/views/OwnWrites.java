@@ -21,9 +21,10 @@ import java.util.function.Function;
  * <ul>
  *   <li>{@link #view}: the view's SELECT, which shows the physical rows whose key the current transaction has
  *       not journaled, UNION ALL the current transaction's own state of every key it journaled (the physical row
- *       folded with its journal rows in seq order). A transaction without a transaction id (it has written
- *       nothing) never runs the journal side: both arms test {@code pg_current_xact_id_if_assigned()} once, in an
- *       InitPlan.</li>
+ *       folded with its journal rows in seq order), computed by the generated plpgsql function
+ *       {@link #ownFunction} so the view's plan holds a single copy of the physical SELECT. A transaction without a
+ *       transaction id (it has written nothing) never runs the journal side: both arms test
+ *       {@code pg_current_xact_id_if_assigned()} once, in an InitPlan.</li>
  *   <li>{@link #triggerFunction}: the {@code INSTEAD OF} row trigger function that turns an INSERT, UPDATE or
  *       DELETE on the view into one journal row, with key and data in the journal's JSON encoding
  *       (docs/journal-format.md), the changed fields of an update computed from OLD and NEW.</li>
@@ -45,18 +46,33 @@ final class OwnWrites {
         if (SqlIdentifier.isValid(name)) {
             return SqlIdentifier.of(name);
         }
+        return SqlIdentifier.of("write_" + hash(entity.name()));
+    }
+
+    /** The name of the entity's own-state function: {@code <entity>_own}, or a hashed name if that is too long. */
+    static SqlIdentifier ownFunctionName(EntityDefinition entity) {
+        String name = entity.name() + "_own";
+        if (SqlIdentifier.isValid(name)) {
+            return SqlIdentifier.of(name);
+        }
+        return SqlIdentifier.of("own_" + hash(entity.name()));
+    }
+
+    private static String hash(String name) {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(entity.name().getBytes(StandardCharsets.UTF_8));
-            return SqlIdentifier.of("write_" + HexFormat.of().formatHex(hash, 0, 12));
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 12);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /** The view body: physical rows not journaled by this transaction, UNION ALL this transaction's own state. */
-    static String view(VersionDefinition v, EntityDefinition entity, String physicalSelect) {
-        String call = "tandem.own_journal(" + ViewGenerator.literal(v.app()) + ", " + v.version() + ", "
-                + ViewGenerator.literal(entity.name()) + ")";
+    /**
+     * The view body: physical rows not journaled by this transaction, UNION ALL this transaction's own state, which
+     * {@code ownFunction} (see {@link #ownFunction}) computes. The function is plpgsql, so the planner never inlines
+     * it: the view's plan holds one copy of the physical SELECT, and a transaction that wrote nothing never calls it.
+     */
+    static String view(VersionDefinition v, EntityDefinition entity, String physicalSelect, String ownFunction) {
         List<String> columns = new ArrayList<>();
         List<String> ownColumns = new ArrayList<>();
         for (FieldDefinition f : entity.fields().values()) {
@@ -66,27 +82,75 @@ final class OwnWrites {
             ownColumns.add(decode(f, source) + " AS " + q);
         }
         String keyOfB = object(entity.key(), entity, k -> "b." + SqlIdentifier.of(k).quoted());
+        String indented = physicalSelect.replace("\n", "\n         ");
+        return "SELECT " + String.join(", ", columns) + "\n"
+                + "  FROM (" + indented + ") b\n"
+                + " WHERE " + XID_ASSIGNED + " IS NULL\n"
+                + "    OR NOT (" + keyOfB + " IN (SELECT w.key FROM " + ownJournal(v, entity) + " w))\n"
+                + "UNION ALL\n"
+                + "SELECT " + String.join(",\n       ", ownColumns) + "\n"
+                + "  FROM " + ownFunction + "() s\n"
+                + " WHERE " + XID_ASSIGNED + " IS NOT NULL";
+    }
+
+    private static String ownJournal(VersionDefinition v, EntityDefinition entity) {
+        return "tandem.own_journal(" + ViewGenerator.literal(v.app()) + ", " + v.version() + ", "
+                + ViewGenerator.literal(entity.name()) + ")";
+    }
+
+    /**
+     * The function {@code function}() returning the current transaction's own state of every key of the entity it
+     * journaled, as (key, state) in the journal's JSON encoding, a deleted key left out: the physical row as the
+     * view reads it, folded with the transaction's journal rows in seq order ({@code tandem.own_fold}).
+     *
+     * <p>plpgsql, so it is never inlined into the view's plan. {@code SECURITY DEFINER}: functions called by a view
+     * run with the caller's rights, and the app roles have no privilege on the physical tables, so it reads them
+     * as its owner, exactly as the view does; it only returns keys the caller's own transaction journaled.
+     * Created with {@code search_path = pg_catalog, pg_temp}; {@link #pinSearchPath} then sets the search_path the
+     * views were generated with, so the physical SELECT's names resolve as the view's own copy did.
+     */
+    static String ownFunction(String function, VersionDefinition v, EntityDefinition entity, String physicalSelect) {
         List<String> baseMatch = new ArrayList<>();
         for (String k : entity.key()) {
             baseMatch.add("p." + SqlIdentifier.of(k).quoted() + " = " + decode(entity.fields().get(k), "w.key"));
         }
         String baseState = object(new ArrayList<>(entity.fields().keySet()), entity,
                 f -> "p." + SqlIdentifier.of(f).quoted());
-        String indented = physicalSelect.replace("\n", "\n         ");
-        return "SELECT " + String.join(", ", columns) + "\n"
-                + "  FROM (" + indented + ") b\n"
-                + " WHERE " + XID_ASSIGNED + " IS NULL\n"
-                + "    OR NOT (" + keyOfB + " IN (SELECT w.key FROM " + call + " w))\n"
-                + "UNION ALL\n"
-                + "SELECT " + String.join(",\n       ", ownColumns) + "\n"
-                + "  FROM (SELECT w.key, tandem.own_fold(\n"
-                + "                  (SELECT " + baseState + "\n"
-                + "                     FROM (" + physicalSelect.replace("\n", "\n                           ") + ") p\n"
-                + "                    WHERE " + String.join(" AND ", baseMatch) + "),\n"
-                + "                  w.ops, w.datas) AS state\n"
-                + "          FROM " + call + " w\n"
-                + "         WHERE " + XID_ASSIGNED + " IS NOT NULL) s\n"
-                + " WHERE s.state IS NOT NULL";
+        return "CREATE FUNCTION " + function + "() RETURNS TABLE (key jsonb, state jsonb)\n"
+                + "    LANGUAGE plpgsql STABLE SECURITY DEFINER\n"
+                + "    SET search_path = pg_catalog, pg_temp AS\n$tandem$\n"
+                + "#variable_conflict use_column\n"
+                + "-- Generated by Tandem: " + v.app() + " version " + v.version() + ", entity " + entity.name()
+                + ". The current transaction's own state of the keys it journaled (the view's second arm).\n"
+                + "BEGIN\n"
+                + "    RETURN QUERY\n"
+                + "    SELECT s.key, s.state\n"
+                + "      FROM (SELECT w.key, tandem.own_fold(\n"
+                + "                      (SELECT " + baseState + "\n"
+                + "                         FROM (" + physicalSelect.replace("\n", "\n                               ")
+                + ") p\n"
+                + "                        WHERE " + String.join(" AND ", baseMatch) + "),\n"
+                + "                      w.ops, w.datas) AS state\n"
+                + "              FROM " + ownJournal(v, entity) + " w) s\n"
+                + "     WHERE s.state IS NOT NULL;\n"
+                + "END\n$tandem$";
+    }
+
+    /**
+     * Pins {@code function}'s search_path to the schemas of the current one (as the view's own copy of the physical
+     * SELECT resolved its names at {@code CREATE VIEW}), then {@code pg_temp} last, so a caller's temporary table
+     * cannot stand in for a physical table in this {@code SECURITY DEFINER} function.
+     */
+    static String pinSearchPath(String function) {
+        return """
+                DO $$
+                BEGIN
+                    EXECUTE pg_catalog.format('ALTER FUNCTION %%s() SET search_path = %%s', %s,
+                        (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(s), ', ' ORDER BY o)
+                           FROM pg_catalog.unnest(pg_catalog.array_append(pg_catalog.current_schemas(false), 'pg_temp'))
+                                WITH ORDINALITY AS t(s, o)));
+                END
+                $$""".formatted(ViewGenerator.literal(function));
     }
 
     /** The INSTEAD OF row trigger function journaling inserts, updates and deletes on the view. */

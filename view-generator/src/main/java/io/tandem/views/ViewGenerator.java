@@ -81,10 +81,15 @@ public final class ViewGenerator {
         sql.add("CREATE SCHEMA IF NOT EXISTS " + schema.quoted());
         sql.add(dropOtherViews(schema, v.entities().keySet()));
         List<String> writable = new ArrayList<>();
+        List<String> ownFunctions = new ArrayList<>();
         for (EntityDefinition entity : v.entities().values()) {
             String view = schema.quoted() + "." + SqlIdentifier.of(entity.name()).quoted();
+            String own = schema.quoted() + "." + OwnWrites.ownFunctionName(entity).quoted();
             sql.add("DROP VIEW IF EXISTS " + view);
-            sql.add("CREATE VIEW " + view + " AS\n" + OwnWrites.view(v, entity, select(entity)));
+            sql.add(OwnWrites.ownFunction(own, v, entity, select(entity)));
+            sql.add(OwnWrites.pinSearchPath(own));
+            sql.add("CREATE VIEW " + view + " AS\n" + OwnWrites.view(v, entity, select(entity), own));
+            ownFunctions.add(own);
             if (!entity.readOnly()) {
                 String function = schema.quoted() + "." + OwnWrites.triggerFunctionName(entity).quoted();
                 sql.add(OwnWrites.triggerFunction(function, v, entity, KeySequences.ofKeyFields(c, entity)));
@@ -98,6 +103,11 @@ public final class ViewGenerator {
         sql.addAll(grants(schema, role, KeySequences.of(c, v)));
         for (String view : writable) {
             sql.add("GRANT INSERT, UPDATE, DELETE ON " + view + " TO " + role.quoted());
+        }
+        // a function called by a view is checked against the caller, not the view's owner
+        for (String own : ownFunctions) {
+            sql.add("REVOKE EXECUTE ON FUNCTION " + own + "() FROM PUBLIC");
+            sql.add("GRANT EXECUTE ON FUNCTION " + own + "() TO " + role.quoted());
         }
         sql.addAll(policy(role, v.app(), v.version()));
         return sql;
@@ -170,7 +180,7 @@ public final class ViewGenerator {
                     LOOP
                         EXECUTE pg_catalog.format('DROP VIEW %%I.%%I', %s, stale.relname);
                     END LOOP;
-                    -- the generated trigger functions are recreated with their views (CASCADE drops the triggers)
+                    -- the generated trigger and own-state functions are recreated with their views (CASCADE drops the triggers and views)
                     FOR stale IN SELECT p.oid::pg_catalog.regprocedure::text AS fn FROM pg_catalog.pg_proc p
                                    JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
                                   WHERE n.nspname = %s

@@ -193,6 +193,26 @@ class OwnWritesViewTest {
         }
     }
 
+    @Test
+    void theAppRoleSeesItsOwnWritesThroughTheOwnFunctionWhichATemporaryTableCannotHijack(TestDatabase db)
+            throws Exception {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            assertEquals("search_path=public, pg_temp", one(c, "SELECT proconfig[1] FROM pg_proc"
+                    + " WHERE oid = 'kinds_v1.thing_own()'::regprocedure"));
+            assertEquals("false", one(c, "SELECT has_function_privilege('public', 'kinds_v1.thing_own()', 'EXECUTE')::text"));
+            c.setAutoCommit(false);
+            s.execute("SET LOCAL ROLE kinds_v1_owntest");
+            // a temporary table named like the physical one must not stand in for it in the definer function
+            s.execute("CREATE TEMPORARY TABLE thing (id bigint, name text, price numeric(12,2), at timestamptz,"
+                    + " local timestamp, day date, flag boolean, ref uuid, blob bytea, ratio double precision)");
+            s.execute("INSERT INTO pg_temp.thing (id, name) VALUES (7, 'fake')");
+            assertEquals(1, s.executeUpdate("UPDATE kinds_v1.thing SET price = 1.50 WHERE id = 7"));
+            assertEquals("thing 7|1.50", one(c, "SELECT name || '|' || price FROM kinds_v1.thing WHERE id = 7"));
+            assertEquals("5000", one(c, "SELECT count(*) FROM kinds_v1.thing"));
+            c.rollback();
+        }
+    }
+
     private static String[] journal(Connection c, String op) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT key::text, data::text,"
                 + " changed::text FROM tandem.journal WHERE txid = pg_current_xact_id() AND op = '" + op
