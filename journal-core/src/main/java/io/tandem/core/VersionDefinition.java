@@ -35,9 +35,22 @@ public record VersionDefinition(String app, int version, Map<String, EntityDefin
         entities = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(entities, "entities")));
     }
 
-    /** The view schema of this version, e.g. {@code shop_v1}. */
+    /**
+     * The view schema of this version, e.g. {@code shop_v1}: its views always show the applied state overlaid with
+     * the reading transaction's own journaled writes.
+     */
     public String viewSchema() {
         return app + "_v" + version;
+    }
+
+    /**
+     * The plain view schema of this version, e.g. {@code shop_v1_plain}: the same views without the own-writes
+     * overlay, for transactions that have written nothing. An app puts it first on its search_path; the views'
+     * write triggers swap it for {@link #viewSchema()} for the rest of a transaction that writes
+     * (docs/views.md, "Own writes").
+     */
+    public String plainViewSchema() {
+        return viewSchema() + "_plain";
     }
 
     /**

@@ -18,7 +18,10 @@ import java.util.stream.Collectors;
 
 /**
  * Generates the SQL that (re)creates a live app version's read side and its least-privilege role (BRIEF §4.2,
- * §5 "Least privilege"): the schema {@code <app>_v<N>} with one view per entity, the role (named by a
+ * §5 "Least privilege"): the schema {@code <app>_v<N>} with one view per entity (the applied state overlaid with
+ * the reading transaction's own writes), the schema {@code <app>_v<N>_plain} with the same views without the
+ * overlay (for transactions that have written nothing; the write triggers move a writing transaction's search_path
+ * off it, see docs/views.md "Own writes"), the role (named by a
  * {@link RoleNaming}, {@code <app>_v<N>_app} by default), its grants and its entry in {@code tandem.version_roles}
  * (read by the journal's one row-level security policy); and the SQL that removes all of it when the version is retired.
  *
@@ -27,7 +30,8 @@ import java.util.stream.Collectors;
  *   <li>every statement is idempotent, and all of them are meant to run in one transaction the caller owns:
  *       readers see the old views or the new ones, never a mix;</li>
  *   <li>the view schema ends up holding exactly the definition's views (stale views are dropped);</li>
- *   <li>the role gets exactly: USAGE and SELECT on its own view schema; USAGE on schema {@code tandem}; INSERT
+ *   <li>the role gets exactly: USAGE and SELECT on its own two view schemas (INSERT, UPDATE, DELETE on their
+ *       writable views, whose triggers journal them); USAGE on schema {@code tandem}; INSERT
  *       of the writer's columns of {@code tandem.journal} and USAGE on its sequence; EXECUTE on
  *       {@code tandem.append}; USAGE on the
  *       sequences its entities' keys draw from (and on their schemas, to reach them by name). No access to
@@ -76,31 +80,41 @@ public final class ViewGenerator {
      */
     public List<String> statements(Connection c, VersionDefinition v) throws SQLException {
         SqlIdentifier schema = SqlIdentifier.of(v.viewSchema());
+        SqlIdentifier plain = SqlIdentifier.of(v.plainViewSchema());
         SqlIdentifier role = role(v.app(), v.version());
         List<String> sql = new ArrayList<>();
-        sql.add("CREATE SCHEMA IF NOT EXISTS " + schema.quoted());
-        sql.add(dropOtherViews(schema, v.entities().keySet()));
+        for (SqlIdentifier s : List.of(schema, plain)) {
+            sql.add("CREATE SCHEMA IF NOT EXISTS " + s.quoted());
+            sql.add(dropOtherViews(s, v.entities().keySet()));
+        }
         List<String> writable = new ArrayList<>();
         List<String> ownFunctions = new ArrayList<>();
         for (EntityDefinition entity : v.entities().values()) {
-            String view = schema.quoted() + "." + SqlIdentifier.of(entity.name()).quoted();
+            SqlIdentifier name = SqlIdentifier.of(entity.name());
+            String view = schema.quoted() + "." + name.quoted();
+            String plainView = plain.quoted() + "." + name.quoted();
             String own = schema.quoted() + "." + OwnWrites.ownFunctionName(entity).quoted();
+            String select = select(entity);
             sql.add("DROP VIEW IF EXISTS " + view);
-            sql.add(OwnWrites.ownFunction(own, v, entity, select(entity)));
+            sql.add("DROP VIEW IF EXISTS " + plainView);
+            sql.add(OwnWrites.ownFunction(own, v, entity, select));
             sql.add(OwnWrites.pinSearchPath(own));
-            sql.add("CREATE VIEW " + view + " AS\n" + OwnWrites.view(v, entity, select(entity), own));
+            sql.add("CREATE VIEW " + view + " AS\n" + OwnWrites.view(v, entity, select, own, ColumnTypes.of(c, select)));
+            sql.add("CREATE VIEW " + plainView + " AS\n" + select);
             ownFunctions.add(own);
             if (!entity.readOnly()) {
                 String function = schema.quoted() + "." + OwnWrites.triggerFunctionName(entity).quoted();
                 sql.add(OwnWrites.triggerFunction(function, v, entity, KeySequences.ofKeyFields(c, entity)));
-                sql.add("CREATE TRIGGER " + SqlIdentifier.of("tandem_journal").quoted()
-                        + " INSTEAD OF INSERT OR UPDATE OR DELETE ON " + view
-                        + " FOR EACH ROW EXECUTE FUNCTION " + function + "()");
-                writable.add(view);
+                for (String target : List.of(view, plainView)) {
+                    sql.add("CREATE TRIGGER " + SqlIdentifier.of("tandem_journal").quoted()
+                            + " INSTEAD OF INSERT OR UPDATE OR DELETE ON " + target
+                            + " FOR EACH ROW EXECUTE FUNCTION " + function + "()");
+                    writable.add(target);
+                }
             }
         }
         sql.add(createRole(role));
-        sql.addAll(grants(schema, role, KeySequences.of(c, v)));
+        sql.addAll(grants(List.of(schema, plain), role, KeySequences.of(c, v)));
         for (String view : writable) {
             sql.add("GRANT INSERT, UPDATE, DELETE ON " + view + " TO " + role.quoted());
         }
@@ -126,8 +140,10 @@ public final class ViewGenerator {
             throw new IllegalArgumentException("version must be positive, not " + version);
         }
         SqlIdentifier schema = SqlIdentifier.of(SqlIdentifier.of(app).name() + "_v" + version);
+        SqlIdentifier plain = SqlIdentifier.of(schema.name() + "_plain");
         SqlIdentifier role = role(app, version);
         return List.of(
+                "DROP SCHEMA IF EXISTS " + plain.quoted() + " CASCADE",
                 "DROP SCHEMA IF EXISTS " + schema.quoted() + " CASCADE",
                 "DELETE FROM tandem.version_roles WHERE role = " + literal(role.name()),
                 dropRole(role));
@@ -204,11 +220,15 @@ public final class ViewGenerator {
                 $$""".formatted(literal(role.name()), role.quoted());
     }
 
-    private static List<String> grants(SqlIdentifier schema, SqlIdentifier role, Set<KeySequences.Sequence> seqs) {
+    private static List<String> grants(List<SqlIdentifier> viewSchemas, SqlIdentifier role,
+                                       Set<KeySequences.Sequence> seqs) {
         String to = " TO " + role.quoted();
-        List<String> sql = new ArrayList<>(List.of(
-                "GRANT USAGE ON SCHEMA " + schema.quoted() + to,
-                "GRANT SELECT ON ALL TABLES IN SCHEMA " + schema.quoted() + to,
+        List<String> sql = new ArrayList<>();
+        for (SqlIdentifier schema : viewSchemas) {
+            sql.add("GRANT USAGE ON SCHEMA " + schema.quoted() + to);
+            sql.add("GRANT SELECT ON ALL TABLES IN SCHEMA " + schema.quoted() + to);
+        }
+        sql.addAll(List.of(
                 "GRANT USAGE ON SCHEMA " + TandemSchema.SCHEMA + to,
                 "GRANT INSERT (" + WRITER_COLUMNS + ") ON " + JOURNAL + to,
                 // the journal's insert trigger allocates seq as the inserting role (Tandem schema V6)

@@ -213,6 +213,34 @@ class OwnWritesViewTest {
         }
     }
 
+    @Test
+    void aTransactionReadsThePlainViewsUntilItsFirstWriteSwitchesItsSearchPathToTheOverlay(TestDatabase db)
+            throws Exception {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            assertFalse(plan(s, "EXPLAIN SELECT * FROM kinds_v1_plain.thing WHERE id = 1").contains("Function Scan"),
+                    "the plain view is the physical SELECT alone");
+            c.setAutoCommit(false);
+            s.execute("SET LOCAL ROLE kinds_v1_owntest");
+            s.execute("SET LOCAL search_path = kinds_v1_plain, public");
+            // a server-side prepared statement whose result has typmods (numeric(12,2)) must survive the switch
+            s.execute("PREPARE look(bigint) AS SELECT name, price, blob FROM thing WHERE id = $1");
+            assertEquals("thing 1|", one(c, "SELECT name || '|' || coalesce(price::text, '') FROM thing WHERE id = 1"));
+            for (int i = 0; i < 6; i++) {
+                assertEquals("thing 1", one(c, "EXECUTE look(1)"));
+            }
+            assertEquals("kinds_v1_plain", one(c, "SELECT (current_schemas(false))[1]"));
+            String id = one(c, "INSERT INTO thing (name, price) VALUES ('switched', 2.50) RETURNING id");
+            assertEquals("kinds_v1", one(c, "SELECT (current_schemas(false))[1]"),
+                    "the first write moves the transaction to the overlay views");
+            assertEquals("kinds_v1,public", one(c, "SELECT array_to_string(current_schemas(false), ',')"));
+            assertEquals("switched", one(c, "EXECUTE look(" + id + ")"), "the prepared statement sees the own write");
+            assertEquals(1, s.executeUpdate("UPDATE thing SET price = 3.25 WHERE id = " + id));
+            assertEquals("3.25", one(c, "SELECT price::text FROM thing WHERE id = " + id));
+            c.rollback();
+            assertEquals("\"$user\", public", one(c, "SHOW search_path"), "the switch ends with the transaction");
+        }
+    }
+
     private static String[] journal(Connection c, String op) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT key::text, data::text,"
                 + " changed::text FROM tandem.journal WHERE txid = pg_current_xact_id() AND op = '" + op

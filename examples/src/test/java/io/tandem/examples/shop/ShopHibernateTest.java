@@ -193,6 +193,26 @@ class ShopHibernateTest {
     }
 
     @Test
+    void aTransactionReadsThePlainViewsUntilItWrites() {
+        String before = v1.inTransaction(ShopHibernateTest::firstSchema);
+        assertEquals("shop_v1_plain", before, "a transaction that has not written reads the plain views");
+        v1.inTransactionDo(s -> {
+            assertEquals("shop_v1_plain", firstSchema(s));
+            var c = new io.tandem.examples.shop.v1.Customer("Plain Until Written", "plain@example.com");
+            s.persist(c); // IDENTITY: the INSERT runs now, through the plain view's trigger
+            assertEquals("shop_v1", firstSchema(s), "after its first write the transaction reads the overlay");
+            assertEquals("Plain Until Written", s.createNativeQuery("SELECT full_name FROM customer WHERE id = "
+                    + c.getId(), String.class).getSingleResult(), "an unqualified native query sees the own write");
+        });
+        assertEquals("shop_v1_plain", v1.inTransaction(ShopHibernateTest::firstSchema),
+                "the switch ends with the transaction");
+    }
+
+    private static String firstSchema(Session s) {
+        return s.createNativeQuery("SELECT (pg_catalog.current_schemas(false))[1]", String.class).getSingleResult();
+    }
+
+    @Test
     void repeatedFlushesWriteOneJournalRowPerChange(TestDatabase db) throws Exception {
         long id = v1.inTransaction(s -> {
             var c = new io.tandem.examples.shop.v1.Customer("Flush Flusher", "flush@example.com");

@@ -34,8 +34,9 @@ import java.util.stream.Collectors;
  *       or unsupported mapping fails the SessionFactory's boot with the full list;</li>
  *   <li>under {@code tandem.consistency=fenced} (default) makes each commit that wrote wait for the applier.</li>
  * </ol>
- * Writes themselves need nothing here: entities live in the version's view schema
- * ({@link TandemMetadataBuilderInitializer}), whose INSTEAD OF triggers journal every insert, update and delete.
+ * Writes themselves need nothing here: entities are mapped without a schema and each connection's search_path
+ * starts with the version's views ({@link TandemServiceContributor}), whose INSTEAD OF triggers journal every
+ * insert, update and delete.
  */
 public final class TandemIntegrator implements Integrator {
     private static final Logger log = LoggerFactory.getLogger(TandemIntegrator.class);

@@ -30,6 +30,11 @@ public record TandemSettings(String app, int version, boolean fenced, Duration f
         return app + "_v" + version;
     }
 
+    /** The plain view schema of this version, e.g. {@code shop_v1_plain}: first on the app's search_path. */
+    public String plainViewSchema() {
+        return viewSchema() + "_plain";
+    }
+
     /**
      * Reads the settings from Hibernate's properties.
      *
