@@ -117,10 +117,6 @@ public final class BenchMain {
                             + ", shared_buffers=" + settings.get("shared_buffers") + ", max_wal_size=" + settings.get("max_wal_size")
                             + ", work_mem=" + settings.get("work_mem") + ", wal_sync_method=" + settings.get("wal_sync_method")
                             + " (everything else at PostgreSQL's defaults). Client and server share the machine's cores.")
-                    .line("")
-                    .line("**Write path measured with plain JDBC:** `JournalWriter` vs `INSERT`, not yet through Hibernate"
-                            + " (the Hibernate integration writes through the views' triggers; a Hibernate pair, persist"
-                            + " through the views vs persist to the tables, is two more `WriteVariant` implementations).")
                     .line("");
             targets(r, body.json);
             r.md.append(body.md);

@@ -100,7 +100,7 @@ final class LagBench {
                         worstBehind.accumulateAndGet(now - due, Math::max);
                         long id = ids.getAndIncrement();
                         writer.append(c, JournalEntry.insert("shop", 1, "customer", Map.of("id", id),
-                                Map.of("id", id, "full_name", WriteVariants.fullName(id), "email", WriteVariants.email(id))));
+                                Map.of("id", id, "full_name", WriteVariant.fullName(id), "email", WriteVariant.email(id))));
                         long txid = Fence.currentTxid(c);
                         c.commit();
                         committed.add(new Committed(txid, System.nanoTime()));

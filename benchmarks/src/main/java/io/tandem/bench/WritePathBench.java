@@ -5,7 +5,6 @@ import io.tandem.views.Migrator;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,13 +12,17 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Write path: committed transactions per second of N threads each writing k new customers per transaction, through
- * the journal, directly into the physical table, and through pgroll's trigger. Variants alternate within every
- * round (rotating which goes first), so drift in the machine or the server hits all of them alike.
- * The applier is not running: this is the writer's own cost; the applier's is measured separately.
+ * Write path: committed transactions per second of N threads each persisting k new shop v1 customers per transaction
+ * with Hibernate, through the journal (the example app), directly into the physical table (the same entities and
+ * settings without Tandem), and into a table carrying pgroll's trigger. Then, smaller and informative, the same
+ * with plain JDBC. Variants alternate within every round (rotating which goes first), so drift in the machine or the
+ * server hits all of them alike. The applier is not running: this is the writer's own cost; the applier's is
+ * measured separately.
  */
 final class WritePathBench {
     private static final String DB = "bench_write";
+    /** Connections per pool, the same on every side: one per thread of the largest case. */
+    private static final int POOL_SIZE = 8;
     private final Pg pg;
     private final Params p;
     private final Results r;
@@ -34,45 +37,71 @@ final class WritePathBench {
     void run() throws Exception {
         pg.create(DB);
         try {
-            DataSource ds = pg.pool(DB, 10);
+            DataSource ds = pg.pool(DB, POOL_SIZE);
             Release release1 = Release.load(p.release1());
             new Migrator(ds).migrate(release1);
-            List<WriteVariant> variants = List.of(new WriteVariants.Direct(),
-                    new WriteVariants.Journal(release1.versions()), new WriteVariants.PgrollTrigger());
             try (Connection c = ds.getConnection()) {
-                for (WriteVariant v : variants) {
-                    v.prepare(c);
-                }
+                PgrollTable.create(c);
             }
-            r.line("## Write path").line("")
-                    .line("Committed transactions/s, each inserting k new `customer` rows (shop release 1), plain JDBC, "
-                            + "autocommit off, one pooled connection per thread; " + p.writeRounds() + " rounds of "
-                            + p.writeSeconds() + " s per variant, variants alternating (rotated) within each round. "
-                            + "`journal` = `JournalWriter.append` (one journal row per entity, one JDBC batch); `direct` = "
-                            + "`INSERT INTO customer` (one batch); `pgroll_trigger` = the direct insert into a table with "
-                            + "pgroll's BEFORE trigger filling duplicate columns (first_name/last_name from full_name). "
-                            + "The applier is not running (its cost is the applier benchmark's). Median (min–max) over rounds.")
-                    .line("")
-                    .line("| threads | entities/tx | direct tx/s | journal tx/s | pgroll_trigger tx/s | journal/direct | pgroll/direct | journal p99 ms | direct p99 ms |")
-                    .line("|---|---|---|---|---|---|---|---|---|");
-            Map<String, Object> json = new LinkedHashMap<>();
-            for (int threads : new int[]{1, 8}) {
-                for (int perTx : new int[]{1, 10}) {
-                    json.put("t" + threads + "_e" + perTx, cell(ds, variants, threads, perTx));
-                }
+            try (ShopSessionFactories shop = new ShopSessionFactories(pg.urlFor(DB), POOL_SIZE)) {
+                hibernate(shop);
             }
-            r.line("");
-            r.put("write_path", json);
-            @SuppressWarnings("unchecked")
-            Map<String, Object> key = (Map<String, Object>) json.get("t8_e1");
-            r.put("write_path_ratio", ((Map<?, ?>) key.get("journal/direct")).get("median"));
+            jdbc(ds, release1);
         } finally {
             pg.closePools();
             pg.drop(DB);
         }
     }
 
-    private Map<String, Object> cell(DataSource ds, List<WriteVariant> variants, int threads, int perTx) throws Exception {
+    private void hibernate(ShopSessionFactories shop) throws Exception {
+        List<WriteVariant> variants = List.of(new HibernateWrite("direct", shop.direct()),
+                new HibernateWrite("journal", shop.journal()), new HibernateWrite("pgroll_trigger", shop.pgroll()));
+        r.line("## Write path").line("")
+                .line("Committed transactions/s, each persisting k new `Customer` entities of the example shop app"
+                        + " (`io.tandem.examples.shop.v1`, IDENTITY ids) with Hibernate (`SessionFactory.inTransaction`,"
+                        + " `persist`, commit), one HikariCP pool of " + POOL_SIZE + " per side, the app's JDBC batch"
+                        + " settings on every side; " + p.writeRounds() + " rounds of " + p.writeSeconds()
+                        + " s per variant, variants alternating (rotated) within each round. `journal` = the app"
+                        + " `ShopV1` (`tandem.app=shop`, `tandem.version=1`, `tandem.consistency=async`): inserts into"
+                        + " the `shop_v1.customer` view, whose trigger writes one journal row each; `direct` = the same"
+                        + " entity classes and settings without Tandem's properties, so Hibernate inserts into release"
+                        + " 1's `customer` table; `pgroll_trigger` = direct into a copy of that table with pgroll's"
+                        + " BEFORE trigger filling duplicate columns (first_name/last_name from full_name). The applier"
+                        + " is not running (its cost is the applier benchmark's). Median (min–max) over rounds.")
+                .line("");
+        header();
+        Map<String, Object> json = new LinkedHashMap<>();
+        for (int threads : new int[]{1, 8}) {
+            for (int perTx : new int[]{1, 10}) {
+                json.put("t" + threads + "_e" + perTx, cell("Hibernate", variants, threads, perTx));
+            }
+        }
+        r.line("");
+        r.put("write_path", json);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> key = (Map<String, Object>) json.get("t8_e1");
+        r.put("write_path_ratio", ((Map<?, ?>) key.get("journal/direct")).get("median"));
+    }
+
+    /** The same comparison without Hibernate, for the headline case only: what each side costs below the ORM. */
+    private void jdbc(DataSource ds, Release release1) throws Exception {
+        List<WriteVariant> variants = List.of(JdbcWrites.insert("direct", ds, "customer"),
+                JdbcWrites.journal(ds, release1.versions()), JdbcWrites.insert("pgroll_trigger", ds, PgrollTable.CUSTOMER));
+        r.line("Informative, the same rows with plain JDBC (autocommit off, one batch per transaction): `journal` ="
+                        + " `JournalWriter.append`, `direct` = `INSERT INTO customer`, `pgroll_trigger` = the same"
+                        + " insert into pgroll's table; same pool, rounds and rotation.")
+                .line("");
+        header();
+        r.put("write_path_jdbc", Map.of("t8_e1", cell("JDBC", variants, 8, 1)));
+        r.line("");
+    }
+
+    private void header() {
+        r.line("| threads | entities/tx | direct tx/s | journal tx/s | pgroll_trigger tx/s | journal/direct | pgroll/direct | journal p99 ms | direct p99 ms |")
+                .line("|---|---|---|---|---|---|---|---|---|");
+    }
+
+    private Map<String, Object> cell(String label, List<WriteVariant> variants, int threads, int perTx) throws Exception {
         Map<String, List<Double>> tps = new LinkedHashMap<>();
         Map<String, List<Double>> p99 = new LinkedHashMap<>();
         variants.forEach(v -> {
@@ -80,7 +109,7 @@ final class WritePathBench {
             p99.put(v.name(), new ArrayList<>());
         });
         for (WriteVariant v : variants) {
-            measure(ds, v, threads, perTx, Math.min(0.5, p.writeSeconds())); // warm-up: JIT, plan caches
+            measure(v, threads, perTx, Math.min(0.5, p.writeSeconds())); // warm-up: JIT, plan caches
         }
         List<Double> ratio = new ArrayList<>();
         List<Double> pgrollRatio = new ArrayList<>();
@@ -88,7 +117,7 @@ final class WritePathBench {
             Map<String, Double> thisRound = new LinkedHashMap<>();
             for (int i = 0; i < variants.size(); i++) {
                 WriteVariant v = variants.get((i + round) % variants.size());
-                double[] m = measure(ds, v, threads, perTx, p.writeSeconds());
+                double[] m = measure(v, threads, perTx, p.writeSeconds());
                 tps.get(v.name()).add(m[0]);
                 p99.get(v.name()).add(m[1]);
                 thisRound.put(v.name(), m[0]);
@@ -96,8 +125,8 @@ final class WritePathBench {
             ratio.add(thisRound.get("journal") / thisRound.get("direct"));
             pgrollRatio.add(thisRound.get("pgroll_trigger") / thisRound.get("direct"));
         }
-        r.progress(String.format("write path %d thread(s) x %d entities: direct %.0f, journal %.0f, pgroll %.0f tx/s",
-                threads, perTx, Stats.median(tps.get("direct")), Stats.median(tps.get("journal")),
+        r.progress(String.format("write path (%s) %d thread(s) x %d entities: direct %.0f, journal %.0f, pgroll %.0f tx/s",
+                label, threads, perTx, Stats.median(tps.get("direct")), Stats.median(tps.get("journal")),
                 Stats.median(tps.get("pgroll_trigger"))));
         r.line("| " + threads + " | " + perTx + " | " + Stats.spread(tps.get("direct"), "%.0f") + " | "
                 + Stats.spread(tps.get("journal"), "%.0f") + " | " + Stats.spread(tps.get("pgroll_trigger"), "%.0f")
@@ -113,7 +142,7 @@ final class WritePathBench {
     }
 
     /** Runs one variant for {@code seconds}; returns {tx/s, p99 latency ms}. */
-    private double[] measure(DataSource ds, WriteVariant v, int threads, int perTx, double seconds) throws Exception {
+    private double[] measure(WriteVariant v, int threads, int perTx, double seconds) throws Exception {
         long deadline = System.nanoTime() + (long) (seconds * 1e9);
         List<Thread> workers = new ArrayList<>();
         List<Stats.Samples> latencies = new ArrayList<>();
@@ -123,15 +152,13 @@ final class WritePathBench {
             Stats.Samples lat = new Stats.Samples();
             latencies.add(lat);
             Thread w = new Thread(() -> {
-                try (Connection c = ds.getConnection()) {
-                    c.setAutoCommit(false);
+                try {
                     while (System.nanoTime() < deadline) {
                         long t0 = System.nanoTime();
-                        v.write(c, ids.getAndAdd(perTx), perTx);
-                        c.commit();
+                        v.commitCustomers(ids.getAndAdd(perTx), perTx);
                         lat.add((System.nanoTime() - t0) / 1e6);
                     }
-                } catch (SQLException | RuntimeException e) {
+                } catch (Exception e) {
                     synchronized (failures) {
                         failures.add(e);
                     }

@@ -1,19 +1,23 @@
 package io.tandem.bench;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-
 /**
- * One way of writing {@code n} new customers in the caller's transaction (the driver commits). The write-path
- * benchmark runs every variant side by side; a Hibernate variant (persist through the journal vs persist to the
- * physical tables, issue 5) plugs in here as two more implementations without touching the driver.
+ * One way of committing a transaction that creates {@code n} new customers. The write-path benchmark runs every
+ * variant of a table side by side with the same driver, threads and rounds; a variant is safe to call from many
+ * threads at once, each call being one whole transaction (begin, writes, commit).
  */
 interface WriteVariant {
     String name();
 
-    /** Creates what the variant writes into (tables, triggers), once, before the first round. */
-    void prepare(Connection c) throws SQLException;
+    /** Commits one transaction creating customers number {@code first .. first + n - 1} (unique names and emails). */
+    void commitCustomers(long first, int n) throws Exception;
 
-    /** Writes customers {@code firstId .. firstId + n - 1}, uncommitted. */
-    void write(Connection c, long firstId, int n) throws SQLException;
+    /** The full name of customer number {@code n}, the same in every variant. */
+    static String fullName(long n) {
+        return "Customer " + n;
+    }
+
+    /** The (unique) email of customer number {@code n}, the same in every variant. */
+    static String email(long n) {
+        return "c" + n + "@example.org";
+    }
 }
