@@ -79,8 +79,8 @@ final class EntityWrites {
                 names.append(names.length() == 0 ? "" : ", ").append(quote(column));
                 values.append(values.length() == 0 ? "" : ", ").append(render(expr, params));
             });
-            out.add(new WriteStatement("INSERT INTO " + table(item) + " (" + names + ") VALUES (" + values + ")",
-                    List.copyOf(params)));
+            out.add(statement(item, "INSERT INTO " + table(item) + " (" + names + ") VALUES (" + values + ")",
+                    params));
         }
         return List.copyOf(out);
     }
@@ -98,8 +98,7 @@ final class EntityWrites {
             });
             if (sets.length() > 0) {
                 String where = keyCondition(item, params);
-                out.add(new WriteStatement("UPDATE " + table(item) + " SET " + sets + " WHERE " + where,
-                        List.copyOf(params)));
+                out.add(statement(item, "UPDATE " + table(item) + " SET " + sets + " WHERE " + where, params));
             }
         }
         return List.copyOf(out);
@@ -111,9 +110,15 @@ final class EntityWrites {
         for (int i = items.size() - 1; i >= 0; i--) {
             List<String> params = new ArrayList<>();
             String where = keyCondition(items.get(i), params);
-            out.add(new WriteStatement("DELETE FROM " + table(items.get(i)) + " WHERE " + where, List.copyOf(params)));
+            out.add(statement(items.get(i), "DELETE FROM " + table(items.get(i)) + " WHERE " + where, params));
         }
         return List.copyOf(out);
+    }
+
+    private WriteStatement statement(WriteItem item, String sql, List<String> params) {
+        List<String> keyParams = new ArrayList<>();
+        String keyShape = keyCondition(item, keyParams);
+        return new WriteStatement(table(item), keyShape, List.copyOf(keyParams), sql, List.copyOf(params));
     }
 
     private String keyCondition(WriteItem item, List<String> params) {

@@ -9,17 +9,20 @@ import java.util.List;
 
 /**
  * The definitions an applier run works with: the app's live versions from {@code tandem.versions} and their
- * generation, compiled into a decoder and a projection.
+ * generation, compiled into a decoder and a projection, and the foreign keys among the tables they write.
  *
  * <p>The generation is read <em>before</em> the versions: if {@code tandem migrate} commits in between, the run has
  * newer versions under an older generation and simply reloads once more; the other order could pair old versions
  * with the new generation and never reload.
  */
-record LiveDefinitions(long generation, List<VersionDefinition> versions) {
+record LiveDefinitions(long generation, List<VersionDefinition> versions, TableLinks links) {
 
     static LiveDefinitions load(Connection c, String app) throws SQLException {
         long generation = VersionRegistry.generation(c, app);
-        return new LiveDefinitions(generation, VersionRegistry.live(c, app));
+        List<VersionDefinition> versions = VersionRegistry.live(c, app);
+        List<String> tables = versions.stream().flatMap(v -> v.entities().values().stream())
+                .flatMap(e -> e.writes().stream()).map(w -> w.tableName().quoted()).distinct().toList();
+        return new LiveDefinitions(generation, versions, TableLinks.load(c, tables));
     }
 
     RowDecoder decoder(String app) {
@@ -27,6 +30,6 @@ record LiveDefinitions(long generation, List<VersionDefinition> versions) {
     }
 
     Projection projection() {
-        return new SqlProjection(versions);
+        return new SqlProjection(versions, links);
     }
 }

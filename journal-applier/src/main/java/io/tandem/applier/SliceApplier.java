@@ -95,23 +95,40 @@ final class SliceApplier implements EventHandler<Slice>, ExceptionHandler<Slice>
     private void apply(Slice slice) throws SQLException, Superseded {
         boolean clean = slice.transactions.stream().allMatch(tx -> tx.firstUndecoded() == null);
         if (clean) {
-            try {
-                begin();
-                projection.apply(connection, slice.transactions);
-                state.advance(connection, slice.target, slice.completesBatch, slice.lastMaxSeq, slice.rows);
-                connection.commit();
-                stats.applied(slice.rows, slice.transactions.size());
+            if (applyWhole(slice, true) == null) {
                 return;
-            } catch (SQLException e) {
-                rollback();
-                if (!ApplyFailure.isDataProblem(e)) {
-                    throw e;
-                }
-                log.info("A slice of {} transaction(s) failed ({}); applying them one by one to find the culprit",
-                        slice.transactions.size(), e.getMessage());
             }
+            String refused = applyWhole(slice, false);
+            if (refused == null) {
+                return;
+            }
+            log.info("A slice of {} transaction(s) failed ({}); applying them one by one to find the culprit",
+                    slice.transactions.size(), refused);
         }
         applyOneByOne(slice);
+    }
+
+    /**
+     * Applies the whole slice in one target transaction, regrouped for long batches or in journal order; returns
+     * null, or, rolled back, why the database refused it for a reason in the data.
+     */
+    private String applyWhole(Slice slice, boolean regroup) throws SQLException, Superseded {
+        try {
+            begin();
+            projection.apply(connection, slice.transactions, regroup);
+            state.advance(connection, slice.target, slice.completesBatch, slice.lastMaxSeq, slice.rows);
+            connection.commit();
+            stats.applied(slice.rows, slice.transactions.size());
+            return null;
+        } catch (SQLException e) {
+            rollback();
+            if (!ApplyFailure.isDataProblem(e)) {
+                throw e;
+            }
+            log.debug("A slice of {} transaction(s) failed {} ({})", slice.transactions.size(),
+                    regroup ? "regrouped" : "in journal order", e.getMessage());
+            return e.getMessage();
+        }
     }
 
     private void applyOneByOne(Slice slice) throws SQLException, Superseded {
@@ -155,7 +172,7 @@ final class SliceApplier implements EventHandler<Slice>, ExceptionHandler<Slice>
             return bad.describe() + ": " + bad.problem();
         }
         try {
-            projection.apply(connection, List.of(tx));
+            projection.apply(connection, List.of(tx), false);
             return null;
         } catch (SQLException e) {
             rollback();

@@ -6,6 +6,7 @@ import io.tandem.core.VersionDefinition;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,25 +15,35 @@ import java.util.Map;
 final class SqlProjection implements Projection {
     private final Map<String, EntityWrites> entities = new HashMap<>();
 
-    SqlProjection(List<VersionDefinition> versions) {
+    private final ApplyOrder order;
+
+    SqlProjection(List<VersionDefinition> versions, TableLinks links) {
         for (VersionDefinition version : versions) {
             for (EntityDefinition entity : version.entities().values()) {
                 entities.put(key(version.version(), entity.name()), new EntityWrites(entity));
             }
         }
+        this.order = new ApplyOrder(links);
     }
 
     @Override
-    public void apply(Connection c, List<SourceTransaction> transactions) throws SQLException {
-        try (StatementBatcher batcher = new StatementBatcher(c)) {
-            for (SourceTransaction tx : transactions) {
-                for (JournalRow row : tx.rows()) {
-                    JournalEntry entry = row.entry();
-                    EntityWrites writes = entities.get(key(entry.version(), entry.entity()));
-                    for (WriteStatement statement : writes.statementsFor(entry)) {
-                        batcher.add(statement, entry);
-                    }
+    public void apply(Connection c, List<SourceTransaction> transactions, boolean regroup) throws SQLException {
+        List<List<ApplyOrder.Step>> rows = new ArrayList<>();
+        for (SourceTransaction tx : transactions) {
+            for (JournalRow row : tx.rows()) {
+                JournalEntry entry = row.entry();
+                List<ApplyOrder.Step> steps = new ArrayList<>();
+                for (WriteStatement statement : entities.get(key(entry.version(), entry.entity())).statementsFor(entry)) {
+                    steps.add(new ApplyOrder.Step(statement, entry));
                 }
+                rows.add(steps);
+            }
+        }
+        List<ApplyOrder.Step> steps = regroup ? order.arrange(rows)
+                : rows.stream().flatMap(List::stream).toList();
+        try (StatementBatcher batcher = new StatementBatcher(c)) {
+            for (ApplyOrder.Step step : steps) {
+                batcher.add(step.statement(), step.entry());
             }
             batcher.flush();
         }

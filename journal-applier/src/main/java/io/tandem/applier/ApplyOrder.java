@@ -1,0 +1,103 @@
+package io.tandem.applier;
+
+import io.tandem.core.JournalEntry;
+
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Reorders a slice's statements so that rows compiling to the same statement are adjacent and go to the database
+ * as one JDBC batch, while every row still runs after each earlier row it could depend on.
+ *
+ * <p>Why: a slice of mixed inserts and updates in journal order alternates statements, and a batch only holds one
+ * statement, so it cost a round trip per row. Here each journal row gets a <em>level</em>: one more than the
+ * highest level of an earlier row that touches the same physical row (same table, same key columns, same key
+ * values, whichever entity or version wrote it) or any row of a table tied to one of its tables by a foreign key
+ * ({@link TableLinks}). Rows of one level never depend on each other, so they run grouped by statement; a row's own
+ * statements keep their order; levels run in order. What this cannot see — a unique constraint on a non-key
+ * column, a trigger — can still make the regrouped order fail where journal order would not: the applier then
+ * applies the slice again in journal order ({@code SliceApplier}).
+ */
+final class ApplyOrder {
+    /** One statement of one journal row. */
+    record Step(WriteStatement statement, JournalEntry entry) {
+    }
+
+    private final TableLinks links;
+
+    ApplyOrder(TableLinks links) {
+        this.links = links;
+    }
+
+    /** {@code rows} (each a journal row's statements, in journal order) as one regrouped list of steps. */
+    List<Step> arrange(List<List<Step>> rows) {
+        Map<List<Object>, Integer> levelOfRow = new HashMap<>();
+        Map<String, Integer> levelOfTable = new HashMap<>();
+        // level -> position within the row -> statement text -> steps, in first-appearance order
+        TreeMap<Integer, TreeMap<Integer, Map<String, List<Step>>>> groups = new TreeMap<>();
+        for (List<Step> row : rows) {
+            int level = 0;
+            for (Step step : row) {
+                level = Math.max(level, levelOfRow.getOrDefault(rowIdentity(step), -1) + 1);
+                for (String tied : links.of(step.statement().table())) {
+                    level = Math.max(level, levelOfTable.getOrDefault(tied, -1) + 1);
+                }
+            }
+            for (int k = 0; k < row.size(); k++) {
+                Step step = row.get(k);
+                levelOfRow.put(rowIdentity(step), level);
+                levelOfTable.merge(step.statement().table(), level, Math::max);
+                groups.computeIfAbsent(level, l -> new TreeMap<>()).computeIfAbsent(k, i -> new LinkedHashMap<>())
+                        .computeIfAbsent(step.statement().sql(), sql -> new ArrayList<>()).add(step);
+            }
+        }
+        List<Step> out = new ArrayList<>();
+        groups.values().forEach(byPosition -> byPosition.values()
+                .forEach(bySql -> bySql.values().forEach(out::addAll)));
+        return out;
+    }
+
+    /** The physical row a step writes: table, key columns and expressions, key values (compared loosely). */
+    private static List<Object> rowIdentity(Step step) {
+        WriteStatement s = step.statement();
+        List<Object> id = new ArrayList<>(s.keyParams().size() + 2);
+        id.add(s.table());
+        id.add(s.keyShape());
+        for (String param : s.keyParams()) {
+            id.add(loosely(step.entry().value(param)));
+        }
+        return id;
+    }
+
+    /**
+     * A key value in a form where two spellings of one database value compare equal (1.0 and 1.00, an int and a
+     * long, one instant at two offsets, 'A' and 'a' for a case-insensitive key): treating two rows as the same when
+     * they are not only costs batching, the other way round would break per-key order.
+     */
+    static Object loosely(Object value) {
+        if (value instanceof BigDecimal d) {
+            return d.stripTrailingZeros().toPlainString();
+        }
+        if (value instanceof Number n && !(value instanceof Double) && !(value instanceof Float)) {
+            return Long.toString(n.longValue()); // as BigDecimal's plain string: 5 and 5.00 are one key
+        }
+        if (value instanceof byte[] bytes) {
+            return HexFormat.of().formatHex(bytes);
+        }
+        if (value instanceof OffsetDateTime t) {
+            return t.toInstant();
+        }
+        if (value instanceof String text) {
+            return text.toLowerCase(Locale.ROOT);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,142 @@
+package io.tandem.applier;
+
+import io.tandem.core.Fence;
+import io.tandem.core.JournalEntry;
+import io.tandem.core.VersionDefinition;
+import io.tandem.orm.JournalWriter;
+import io.tandem.testing.PostgresTest;
+import io.tandem.testing.TestDatabase;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * Regrouping a slice for long JDBC batches ({@link ApplyOrder}) keeps per-row and foreign-key order, and a slice
+ * whose regrouped order a unique constraint refuses is applied in journal order instead, nothing rejected.
+ */
+@PostgresTest
+class ApplyOrderTest {
+    private static VersionDefinition acct;
+
+    @BeforeAll
+    static void install(TestDatabase db) throws Exception {
+        acct = AcctFixture.install(db);
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE UNIQUE INDEX item_token ON item (token)");
+            s.execute("INSERT INTO item (id, val, token) VALUES (1, 1, 'a'), (5, 5, 'e'), (6, 6, 'f')");
+        }
+    }
+
+    @Test
+    void sameStatementsGoTogetherButARowsLaterWritesFollowItsEarlierOnes() {
+        List<List<ApplyOrder.Step>> rows = rows(
+                insertItem(2, "b"), updateItem(5, 50), insertItem(3, "c"), updateItem(6, 60), updateItem(2, 20));
+        List<String> order = new ArrayList<>();
+        new ApplyOrder(TableLinks.none()).arrange(rows).forEach(s -> order.add(describe(s)));
+        assertEquals(List.of("INSERT 2", "INSERT 3", "UPDATE 5", "UPDATE 6", "UPDATE 2"), order);
+    }
+
+    @Test
+    void rowsOfTablesTiedByAForeignKeyKeepJournalOrder(TestDatabase db) throws Exception {
+        try (Connection c = db.connect()) {
+            TableLinks links = TableLinks.load(c, List.of("\"item\"", "\"line\""));
+            assertEquals(java.util.Set.of("\"line\""), links.of("\"item\""));
+            List<List<ApplyOrder.Step>> rows = rows(insertItem(7, "g"), insertLine(70, 7),
+                    insertItem(8, "h"), insertLine(80, 8));
+            List<String> order = new ArrayList<>();
+            new ApplyOrder(links).arrange(rows).forEach(s -> order.add(describe(s)));
+            assertEquals(List.of("INSERT 7", "INSERT 70", "INSERT 8", "INSERT 80"), order);
+            c.setAutoCommit(false);
+            projection(links).apply(c, List.of(tx(insertItem(7, "g"), insertLine(70, 7), insertItem(8, "h"),
+                    insertLine(80, 8))), true);
+            c.rollback();
+        }
+    }
+
+    @Test
+    void aSliceAUniqueConstraintRefusesRegroupedIsAppliedInJournalOrder(TestDatabase db) throws Exception {
+        // journal order: item 9 takes 'x', item 1 gives up 'a', item 4 takes 'a'. Regrouped, both inserts run first.
+        List<JournalEntry> entries = List.of(insertItem(9, "x"), updateToken(1, "z"), insertItem(4, "a"));
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            SqlProjection projection = projection(TableLinks.load(c, List.of("\"item\"", "\"line\"")));
+            SQLException refused = assertThrows(SQLException.class,
+                    () -> projection.apply(c, List.of(tx(entries.toArray(JournalEntry[]::new))), true));
+            assertEquals("23505", refused.getSQLState());
+            c.rollback();
+        }
+        long txid;
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            new JournalWriter(List.of(acct)).append(c, entries);
+            txid = Fence.currentTxid(c);
+            c.commit();
+        }
+        try (Applier applier = Applier.start(new ApplierConfig(db.newPool(4), "acct"));
+             Fence fence = Fence.open(db.newPool(2))) {
+            assertEquals(Fence.Outcome.APPLIED, fence.await("acct", txid, Duration.ofSeconds(20)));
+        }
+        assertEquals("1|z", ApplierBasicsTest.item(db, 1));
+        assertEquals("4|a", ApplierBasicsTest.item(db, 4));
+        try (Connection c = db.connect(); Statement s = c.createStatement();
+             var rs = s.executeQuery("SELECT count(*) FROM tandem.rejects")) {
+            rs.next();
+            assertEquals(0, rs.getInt(1), "nothing rejected");
+        }
+    }
+
+    private static SqlProjection projection(TableLinks links) {
+        return new SqlProjection(List.of(acct), links);
+    }
+
+    private static List<List<ApplyOrder.Step>> rows(JournalEntry... entries) {
+        EntityWrites item = new EntityWrites(acct.entities().get("item"));
+        EntityWrites line = new EntityWrites(acct.entities().get("line"));
+        List<List<ApplyOrder.Step>> rows = new ArrayList<>();
+        for (JournalEntry e : entries) {
+            EntityWrites writes = e.entity().equals("item") ? item : line;
+            rows.add(writes.statementsFor(e).stream().map(s -> new ApplyOrder.Step(s, e)).toList());
+        }
+        return rows;
+    }
+
+    private static SourceTransaction tx(JournalEntry... entries) {
+        List<JournalRow> rows = new ArrayList<>();
+        for (int i = 0; i < entries.length; i++) {
+            rows.add(new JournalRow(i + 1, 1, entries[i], null, null));
+        }
+        return new SourceTransaction(1, entries.length, rows);
+    }
+
+    private static String describe(ApplyOrder.Step step) {
+        return step.statement().sql().split(" ")[0] + " " + step.entry().key().get("id");
+    }
+
+    private static JournalEntry insertItem(long id, String token) {
+        return JournalEntry.insert("acct", 1, "item", Map.of("id", id), Map.of("id", id, "val", id, "token", token));
+    }
+
+    private static JournalEntry updateItem(long id, long val) {
+        return JournalEntry.update("acct", 1, "item", Map.of("id", id), Map.of("val", val), List.of("val"));
+    }
+
+    private static JournalEntry updateToken(long id, String token) {
+        return JournalEntry.update("acct", 1, "item", Map.of("id", id), Map.of("token", token), List.of("token"));
+    }
+
+    private static JournalEntry insertLine(long id, long item) {
+        return JournalEntry.insert("acct", 1, "line", Map.of("id", id),
+                Map.of("id", id, "item_id", item, "amount", new BigDecimal("1.00")));
+    }
+}
