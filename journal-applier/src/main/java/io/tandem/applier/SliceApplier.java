@@ -13,7 +13,8 @@ import java.util.List;
  * The consuming end of the pipeline: applies each slice in one target transaction that also moves the position
  * (exactly once), on one dedicated connection.
  *
- * <p>If the slice fails for a reason in the data, it is rolled back and applied again one source transaction per
+ * <p>A slice is applied regrouped for long batches ({@link ApplyOrder}). If the database refuses it for a reason in
+ * the data, it is rolled back and applied again in journal order; if that fails too, one source transaction per
  * target transaction, to find the culprit and reject it under the {@link RejectPolicy}; every other transaction
  * of the slice still applies. Any other failure (connection lost, leadership lost, definitions changed) stops the
  * pipeline: the first failure is kept in {@link #failure()}, later slices are skipped, and the supervisor restarts
