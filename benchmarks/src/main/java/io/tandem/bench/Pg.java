@@ -2,6 +2,7 @@ package io.tandem.bench;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.tandem.jdbc.JdbcUrl;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.IOException;
@@ -50,7 +51,7 @@ final class Pg implements AutoCloseable {
 
     /** JDBC URL of database {@code name} on this server (the admin URL with its path replaced). */
     String urlFor(String name) {
-        return adminUrl.replaceFirst("^(jdbc:postgresql://[^/?]*)(/[^?]*)?", "$1/" + name);
+        return JdbcUrl.withDatabase(adminUrl, name);
     }
 
     Connection admin() throws SQLException {

@@ -3,6 +3,7 @@ package io.tandem.cli;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tandem.core.TandemException;
+import io.tandem.jdbc.JdbcUrl;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,7 +27,7 @@ final class ConnectionOptions {
     /** The same options on another database of the same server. */
     ConnectionOptions withDatabase(String database) {
         ConnectionOptions other = new ConnectionOptions();
-        other.jdbcUrl = jdbcUrl.replaceFirst("^(jdbc:postgresql://[^/?]*)(/[^?]*)?", "$1/" + database);
+        other.jdbcUrl = JdbcUrl.withDatabase(jdbcUrl, database);
         other.user = user;
         other.password = password;
         return other;

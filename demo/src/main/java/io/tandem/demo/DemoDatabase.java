@@ -3,6 +3,7 @@ package io.tandem.demo;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tandem.core.TandemException;
+import io.tandem.jdbc.JdbcUrl;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.IOException;
@@ -55,7 +56,7 @@ final class DemoDatabase implements AutoCloseable {
             throw new TandemException("Could not create the demo's database on " + config.jdbcUrl() + ": "
                     + e.getMessage() + ". The user needs CREATEDB; or leave out --jdbc-url for an embedded PostgreSQL.", e);
         }
-        String url = config.jdbcUrl().replaceFirst("^(jdbc:postgresql://[^/?]*)(/[^?]*)?", "$1/" + name);
+        String url = JdbcUrl.withDatabase(config.jdbcUrl(), name);
         return new DemoDatabase(null, config.jdbcUrl(), url, config.user(), config.password(), name);
     }
 

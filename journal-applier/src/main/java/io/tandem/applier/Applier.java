@@ -1,5 +1,6 @@
 package io.tandem.applier;
 
+import io.tandem.core.ApplierPosition;
 import io.tandem.core.TandemSchema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -135,7 +136,7 @@ public final class Applier implements AutoCloseable {
             read.setAutoCommit(true);
             epoch = table.claim(read, config.leaderName());
             LiveDefinitions definitions = LiveDefinitions.load(read, config.app());
-            Position start = table.position(read);
+            ApplierPosition start = table.position(read);
             if (state != ApplierState.RUNNING) {
                 log.info("Applier of app {} leads (epoch {}) as {}, {} live version(s), resuming from {}",
                         config.app(), epoch, config.leaderName(), definitions.versions().size(), start.applied());

@@ -5,6 +5,7 @@ import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
+import io.tandem.core.ApplierPosition;
 import io.tandem.core.Snapshot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +60,7 @@ final class Pipeline {
         return applier.haltedReason();
     }
 
-    End run(Connection readConnection, Position start, BooleanSupplier stopRequested) throws SQLException {
+    End run(Connection readConnection, ApplierPosition start, BooleanSupplier stopRequested) throws SQLException {
         Disruptor<Slice> disruptor = new Disruptor<>(Slice::new, config.ringSize(),
                 r -> new Thread(r, "tandem-apply-" + config.app()), ProducerType.SINGLE, new BlockingWaitStrategy());
         disruptor.handleEventsWith(applier);
@@ -78,7 +79,7 @@ final class Pipeline {
         return failure() != null ? End.FAILED : End.STOPPED;
     }
 
-    private void readLoop(Connection c, Position start, BooleanSupplier stopRequested, RingBuffer<Slice> ring)
+    private void readLoop(Connection c, ApplierPosition start, BooleanSupplier stopRequested, RingBuffer<Slice> ring)
             throws SQLException {
         Snapshot previous = start.applied();
         Snapshot resume = start.batch();

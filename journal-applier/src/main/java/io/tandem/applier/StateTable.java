@@ -1,5 +1,6 @@
 package io.tandem.applier;
 
+import io.tandem.core.ApplierPosition;
 import io.tandem.core.Snapshot;
 
 import java.sql.Connection;
@@ -48,17 +49,15 @@ final class StateTable {
         }
     }
 
-    Position position(Connection c) throws SQLException {
+    ApplierPosition position(Connection c) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT applied_snapshot::text, batch_snapshot::text, batch_done_seq"
                 + " FROM tandem.applier_state WHERE app = ?")) {
             s.setString(1, app);
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
-                    return Position.start();
+                    return ApplierPosition.start();
                 }
-                String batch = rs.getString(2);
-                return new Position(Snapshot.parse(rs.getString(1)), batch == null ? null : Snapshot.parse(batch),
-                        rs.getLong(3));
+                return ApplierPosition.parse(rs.getString(1), rs.getString(2), rs.getLong(3));
             }
         }
     }

@@ -160,15 +160,11 @@ public final class Fence implements AutoCloseable {
                 if (!rs.next()) {
                     return;
                 }
-                Snapshot applied = Snapshot.parse(rs.getString(1));
-                Snapshot batch = rs.getString(2) == null ? null : Snapshot.parse(rs.getString(2));
-                long doneSeq = rs.getLong(3);
+                ApplierPosition position = ApplierPosition.parse(rs.getString(1), rs.getString(2), rs.getLong(3));
                 String haltedTxid = "halted".equals(rs.getString(4)) ? rs.getString(5) : null;
                 String haltedReason = rs.getString(6);
                 for (Waiter w : pending) {
-                    boolean covered = applied.isVisible(w.txid)
-                            || batch != null && batch.isVisible(w.txid) && w.maxSeq <= doneSeq;
-                    if (covered) {
+                    if (position.covers(w.txid, w.maxSeq)) {
                         settleCovered(c, w);
                     } else if (Long.toString(w.txid).equals(haltedTxid)) {
                         w.done.completeExceptionally(new RejectedTransactionException(w.txid, haltedReason));

@@ -1,5 +1,6 @@
 package io.tandem.testing;
 
+import io.tandem.jdbc.JdbcUrl;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.DockerClientFactory;
@@ -147,7 +148,7 @@ public abstract class PostgresServer {
 
         @Override
         public String urlFor(String name) {
-            return url.replaceFirst("^(jdbc:postgresql://[^/?]*)(/[^?]*)?", "$1/" + name);
+            return JdbcUrl.withDatabase(url, name);
         }
 
         @Override
