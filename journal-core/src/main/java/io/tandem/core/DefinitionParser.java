@@ -22,8 +22,11 @@ final class DefinitionParser {
     static final Pattern VERSION_FILE = Pattern.compile("v(\\d+)\\.yaml");
 
     private static final List<String> TOP_KEYS = List.of("app", "version", "entities");
-    private static final List<String> ENTITY_KEYS = List.of("key", "from", "fields", "writes");
+    private static final List<String> ENTITY_KEYS = List.of("key", "from", "fields", "writes", "version_field");
     private static final List<String> ENTITY_REQUIRED = List.of("key", "from", "fields");
+    /** The field types an optimistic-lock field may have (what Hibernate's {@code @Version} supports). */
+    private static final Set<FieldType.Kind> VERSION_KINDS = Set.of(FieldType.Kind.SMALLINT, FieldType.Kind.INTEGER,
+            FieldType.Kind.BIGINT, FieldType.Kind.TIMESTAMP, FieldType.Kind.TIMESTAMPTZ);
     private static final List<String> FIELD_KEYS = List.of("type", "read");
     private static final List<String> WRITE_KEYS = List.of("table", "key", "set");
     private static final List<String> WRITE_REQUIRED = List.of("table", "key");
@@ -151,7 +154,43 @@ final class DefinitionParser {
             key = key();
             String from = from();
             List<WriteItem> writes = writes();
-            return new EntityDefinition(name, key, from == null ? "" : from, fields, writes);
+            String versionField = versionField(fields);
+            return new EntityDefinition(name, key, from == null ? "" : from, fields, writes, versionField);
+        }
+
+        /** The optimistic-lock field ({@code version_field}), or {@code null} when the entity declares none. */
+        private String versionField(Map<String, FieldDefinition> fields) {
+            YamlPath fieldPath = path.child("version_field");
+            YamlNode fieldNode = node.get("version_field");
+            String field = fieldNode == null ? null : text(fieldNode, fieldPath);
+            if (field == null || declared == null) {
+                return null;
+            }
+            String problem = versionFieldProblem(field, fields.get(field));
+            if (problem != null) {
+                problems.add(sourceFile, fieldNode, fieldPath, problem);
+            }
+            return field;
+        }
+
+        private String versionFieldProblem(String field, FieldDefinition definition) {
+            if (!declared.contains(field)) {
+                return "version field '" + field + "' is not declared under fields of entity " + name + " (fields: "
+                        + String.join(", ", declared) + ")";
+            }
+            if (key.contains(field)) {
+                return "version field '" + field + "' is a key field; a key never changes, so it cannot count"
+                        + " versions: name a non-key field";
+            }
+            if (definition != null && !VERSION_KINDS.contains(definition.type().kind())) {
+                return "version field '" + field + "' is declared " + definition.type().sql() + "; an optimistic-lock"
+                        + " field must be smallint, integer, bigint, timestamp or timestamptz";
+            }
+            if (node.get("writes") == null) {
+                return "entity " + name + " is read-only (no writes), so it has no updates to lock; remove"
+                        + " version_field or add writes";
+            }
+            return null;
         }
 
         private Map<String, FieldDefinition> fields() {

@@ -56,7 +56,8 @@ public record VersionDefinition(String app, int version, Map<String, EntityDefin
     /**
      * The definition as canonical JSON, for a jsonb column: the same definition always gives the same string.
      * Holds {@code app}, {@code version} and {@code entities} (each with {@code key}, {@code from}, {@code fields}
-     * as {@code {type, read}} with the normalised type, and {@code writes}), in definition order; not
+     * as {@code {type, read}} with the normalised type, {@code writes} and, when declared, {@code version_field}),
+     * in definition order; not
      * {@code sourceFile} or {@code source}, which are stored beside it.
      */
     public String toJson() {
@@ -86,6 +87,9 @@ public record VersionDefinition(String app, int version, Map<String, EntityDefin
             item.key().forEach((column, expr) -> k.put(column, expr.text()));
             ObjectNode s = w.putObject("set");
             item.set().forEach((column, expr) -> s.put(column, expr.text()));
+        }
+        if (entity.versioned()) {
+            node.put("version_field", entity.versionField());
         }
     }
 }

@@ -54,6 +54,18 @@ class DefinitionReaderTest {
         assertEquals(List.of("full_name", "full_name"), item.set().get("last_name").params());
         assertEquals(List.of("id", "full_name", "email"), List.copyOf(item.referencedFields()));
         assertTrue(!customer.readOnly());
+        assertTrue(!customer.versioned(), "no version_field: no optimistic lock");
+    }
+
+    @Test
+    void readsTheOptimisticLockField() throws Exception {
+        String yaml = Files.readString(Path.of("src/test/resources/definitions/invalid/version-field-undeclared.yaml"))
+                .replace("version_field: revision", "version_field: version");
+        VersionDefinition d = reader.read(yaml, "v1.yaml");
+        EntityDefinition customer = d.entities().get("customer");
+        assertEquals("version", customer.versionField());
+        assertTrue(customer.versioned());
+        assertEquals("version", new ObjectMapper().readTree(d.toJson()).at("/entities/customer/version_field").asText());
     }
 
     @Test

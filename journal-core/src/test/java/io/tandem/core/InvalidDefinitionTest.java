@@ -39,6 +39,10 @@ class InvalidDefinitionTest {
             empty.yaml                    |  1 | ""                                        | the file is empty
             unquoted-comma-type.yaml      |  9 | entities.orders.fields.total.type         | (inside { } quote a type with a comma: type: "numeric(12,2)")
             not-a-mapping.yaml            |  1 | ""                                        | must be a mapping (key: value), not a list
+            version-field-undeclared.yaml |  7 | entities.customer.version_field           | version field 'revision' is not declared under fields of entity customer (fields: id, email, version)
+            version-field-key.yaml        |  7 | entities.customer.version_field           | version field 'id' is a key field
+            version-field-text.yaml       |  7 | entities.customer.version_field           | version field 'email' is declared text; an optimistic-lock field must be smallint, integer, bigint, timestamp or timestamptz
+            version-field-read-only.yaml  |  7 | entities.customer.version_field           | entity customer is read-only (no writes)
             """)
     void reportsTheProblemAtItsLine(String file, int line, String path, String phrase) {
         Path fixture = DIR.resolve(file);

@@ -157,8 +157,11 @@ final class OwnWrites {
                 $$""".formatted(ViewGenerator.literal(function));
     }
 
-    /** The INSTEAD OF row trigger function journaling inserts, updates and deletes on the view. */
-    static String triggerFunction(String function, VersionDefinition v, EntityDefinition entity,
+    /**
+     * The INSTEAD OF row trigger function journaling inserts, updates and deletes on {@code view}; for an entity with
+     * a version field an update or delete first runs {@link OptimisticLock#staleRowCheck}.
+     */
+    static String triggerFunction(String function, String view, VersionDefinition v, EntityDefinition entity,
                                   Map<String, KeySequences.Sequence> keySequences) {
         String insert = "INSERT INTO tandem.journal (app, app_version, entity, op, key, data, changed) VALUES ("
                 + ViewGenerator.literal(v.app()) + ", " + v.version() + ", " + ViewGenerator.literal(entity.name())
@@ -197,6 +200,9 @@ final class OwnWrites {
                             + entity.name() + ": key field " + k + " cannot change; delete the row and insert a new one"))
                     .append(" USING ERRCODE = 'feature_not_supported';\n        END IF;\n");
         }
+        String oldKey = object(entity.key(), entity, k -> "OLD." + SqlIdentifier.of(k).quoted());
+        String staleRowCheck = OptimisticLock.staleRowCheck(view, v, entity, oldKey);
+        b.append(staleRowCheck);
         for (FieldDefinition f : entity.fields().values()) {
             if (entity.key().contains(f.name())) {
                 continue;
@@ -208,10 +214,9 @@ final class OwnWrites {
                     .append("            ch := ch || ").append(ViewGenerator.literal(f.name())).append("::text;\n")
                     .append("        END IF;\n");
         }
-        String oldKey = object(entity.key(), entity, k -> "OLD." + SqlIdentifier.of(k).quoted());
         b.append("        IF pg_catalog.cardinality(ch) = 0 THEN\n            RETURN NEW;\n        END IF;\n")
                 .append("        ").append(insert).append("'update', ").append(oldKey).append(", d, ch);\n")
-                .append("        RETURN NEW;\n    ELSE\n")
+                .append("        RETURN NEW;\n    ELSE\n").append(staleRowCheck)
                 .append("        ").append(insert).append("'delete', ").append(oldKey).append(", NULL, NULL);\n")
                 .append("        RETURN OLD;\n    END IF;\nEND\n$tandem$");
         return b.toString();
@@ -234,7 +239,7 @@ final class OwnWrites {
     }
 
     /** A jsonb object of {@code fields}, each value {@code value.apply(field)} in the journal's encoding. */
-    private static String object(List<String> fields, EntityDefinition entity, Function<String, String> value) {
+    static String object(List<String> fields, EntityDefinition entity, Function<String, String> value) {
         List<String> parts = new ArrayList<>();
         for (int i = 0; i < fields.size(); i += FIELDS_PER_OBJECT) {
             List<String> pairs = new ArrayList<>();

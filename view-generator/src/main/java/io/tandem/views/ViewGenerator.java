@@ -33,7 +33,7 @@ import java.util.stream.Collectors;
  *   <li>the role gets exactly: USAGE and SELECT on its own two view schemas (INSERT, UPDATE, DELETE on their
  *       writable views, whose triggers journal them); USAGE on schema {@code tandem}; INSERT
  *       of the writer's columns of {@code tandem.journal} and USAGE on its sequence; EXECUTE on
- *       {@code tandem.append}; USAGE on the
+ *       {@code tandem.append}, {@code tandem.lock_key} and {@code tandem.unapplied_version_change}; USAGE on the
  *       sequences its entities' keys draw from (and on their schemas, to reach them by name). No access to
  *       physical tables, to another version's views, or to reading the journal;</li>
  *   <li>row-level security lets the role (and its members) insert journal rows of its own app and version only;
@@ -42,7 +42,7 @@ import java.util.stream.Collectors;
  *   <li>every name is a validated {@link SqlIdentifier} and quoted; no value from a definition is spliced
  *       into SQL other than the definition's own {@code from} and {@code read} SQL.</li>
  * </ul>
- * Requires Tandem's schema (version 6 or later) installed, and a caller that owns {@code tandem.journal}.
+ * Requires Tandem's schema (version 7 or later) installed, and a caller that owns {@code tandem.journal}.
  * Stateless and thread-safe.
  */
 public final class ViewGenerator {
@@ -104,7 +104,7 @@ public final class ViewGenerator {
             ownFunctions.add(own);
             if (!entity.readOnly()) {
                 String function = schema.quoted() + "." + OwnWrites.triggerFunctionName(entity).quoted();
-                sql.add(OwnWrites.triggerFunction(function, v, entity, KeySequences.ofKeyFields(c, entity)));
+                sql.add(OwnWrites.triggerFunction(function, view, v, entity, KeySequences.ofKeyFields(c, entity)));
                 for (String target : List.of(view, plainView)) {
                     sql.add("CREATE TRIGGER " + SqlIdentifier.of("tandem_journal").quoted()
                             + " INSTEAD OF INSERT OR UPDATE OR DELETE ON " + target
@@ -233,7 +233,10 @@ public final class ViewGenerator {
                 "GRANT INSERT (" + WRITER_COLUMNS + ") ON " + JOURNAL + to,
                 // the journal's insert trigger allocates seq as the inserting role (Tandem schema V6)
                 "GRANT USAGE ON SEQUENCE " + JOURNAL + "_seq_seq" + to,
-                "GRANT EXECUTE ON FUNCTION " + APPEND + to));
+                "GRANT EXECUTE ON FUNCTION " + APPEND + to,
+                // the optimistic-lock step of a versioned entity's trigger (Tandem schema V7)
+                "GRANT EXECUTE ON FUNCTION " + OptimisticLock.LOCK_KEY + to,
+                "GRANT EXECUTE ON FUNCTION " + OptimisticLock.UNAPPLIED_CHANGE + to));
         Set<String> sequenceSchemas = new LinkedHashSet<>();
         seqs.forEach(s -> sequenceSchemas.add(s.quotedSchema()));
         sequenceSchemas.forEach(s -> sql.add("GRANT USAGE ON SCHEMA " + s + to));

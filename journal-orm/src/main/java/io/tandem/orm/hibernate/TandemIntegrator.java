@@ -31,7 +31,8 @@ import java.util.stream.Collectors;
  * {@code tandem.app} and {@code tandem.version} are set:
  * <ol>
  *   <li>checks the mapping against the version's definition as stored in {@code tandem.versions}; any difference
- *       or unsupported mapping fails the SessionFactory's boot with the full list;</li>
+ *       or unsupported mapping fails the SessionFactory's boot with the full list, and so does a {@code @Version}
+ *       attribute that is not the entity's declared {@code version_field} ({@link VersionCheck});</li>
  *   <li>under {@code tandem.consistency=fenced} (default) makes each commit that wrote wait for the applier.</li>
  * </ol>
  * Writes themselves need nothing here: entities are mapped without a schema and each connection's search_path
@@ -51,6 +52,7 @@ public final class TandemIntegrator implements Integrator {
         DataSource dataSource = new ProviderDataSource(sf.getServiceRegistry().requireService(ConnectionProvider.class));
         VersionDefinition definition = definition(dataSource, settings);
         List<String> problems = new ArrayList<>(MappingCheck.differences(metadata, definition));
+        problems.addAll(VersionCheck.problems(metadata, definition));
         if (!problems.isEmpty()) {
             throw mismatch(settings, definition, problems);
         }

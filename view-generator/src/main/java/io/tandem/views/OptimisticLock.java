@@ -1,0 +1,64 @@
+package io.tandem.views;
+
+import io.tandem.core.EntityDefinition;
+import io.tandem.core.SqlIdentifier;
+import io.tandem.core.TandemSchema;
+import io.tandem.core.VersionDefinition;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The optimistic-lock step of a versioned entity's view trigger (an entity with {@code version_field},
+ * docs/views.md "Optimistic locking"): before an UPDATE or DELETE is journaled,
+ * <ol>
+ *   <li>take the key's lock ({@code tandem.lock_key}, the journal insert trigger's own lock), so a transaction that
+ *       journaled this key and is still open is waited for;</li>
+ *   <li>then, in one statement and so one snapshot (fresh under READ COMMITTED, taken after the lock was granted):
+ *       if the view's version field of the key is no longer OLD's, or another transaction has a committed change
+ *       of it that the applier has not applied yet ({@code tandem.unapplied_version_change}), the row the
+ *       statement matched is stale and the trigger returns NULL: the statement counts 0 rows, as on a plain table
+ *       after a concurrent update, and Hibernate throws its optimistic-lock exception.</li>
+ * </ol>
+ * Guarantees: an update or delete of a versioned entity is journaled only if no other transaction's committed
+ * change of its version field is missing from the version value it matched. Entities without a version field
+ * get no extra step.
+ */
+final class OptimisticLock {
+    /** The lock function's signature, for grants. */
+    static final String LOCK_KEY = TandemSchema.SCHEMA + ".lock_key(text, jsonb)";
+    /** The check function's signature, for grants. */
+    static final String UNAPPLIED_CHANGE = TandemSchema.SCHEMA + ".unapplied_version_change(text, text, jsonb, text)";
+
+    private OptimisticLock() {
+    }
+
+    /**
+     * The plpgsql lines of the step for the trigger function of {@code view}, or {@code ""} when the entity has no
+     * version field.
+     *
+     * @param oldKey the SQL of the row's key as journal jsonb, built from OLD (the journal row's key exactly)
+     */
+    static String staleRowCheck(String view, VersionDefinition v, EntityDefinition entity, String oldKey) {
+        if (!entity.versioned()) {
+            return "";
+        }
+        String app = ViewGenerator.literal(v.app());
+        String field = SqlIdentifier.of(entity.versionField()).quoted();
+        List<String> match = new ArrayList<>();
+        for (String k : entity.key()) {
+            String q = SqlIdentifier.of(k).quoted();
+            match.add("cur." + q + " = OLD." + q);
+        }
+        return "        -- optimistic lock on " + entity.versionField() + ": wait for the key's writers, then"
+                + " match no row if its version moved on\n"
+                + "        PERFORM " + TandemSchema.SCHEMA + ".lock_key(" + app + ", " + oldKey + ");\n"
+                + "        IF (SELECT cur." + field + " FROM " + view + " cur WHERE " + String.join(" AND ", match)
+                + ") IS DISTINCT FROM OLD." + field + "\n"
+                + "           OR " + TandemSchema.SCHEMA + ".unapplied_version_change(" + app + ", "
+                + ViewGenerator.literal(entity.name()) + ", " + oldKey + ", "
+                + ViewGenerator.literal(entity.versionField()) + ") THEN\n"
+                + "            RETURN NULL;\n"
+                + "        END IF;\n";
+    }
+}
