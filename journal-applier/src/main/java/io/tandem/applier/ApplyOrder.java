@@ -14,15 +14,15 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Reorders a slice's statements so that rows compiling to the same statement are adjacent and go to the database
- * as one JDBC batch, while every row still runs after each earlier row it could depend on.
+ * Reorders a slice's statements into groups of rows that compile to the same statement — written by one
+ * set-based statement or one JDBC batch — while every row still runs after each earlier row it could depend on.
  *
  * <p>Why: a slice of mixed inserts and updates in journal order alternates statements, and a batch only holds one
  * statement, so it cost a round trip per row. Here each journal row gets a <em>level</em>: one more than the
  * highest level of an earlier row that touches the same physical row (same table, same key columns, same key
  * values, whichever entity or version wrote it) or any row of a table tied to one of its tables by a foreign key
- * ({@link TableLinks}). Rows of one level never depend on each other, so they run grouped by statement; a row's own
- * statements keep their order; levels run in order. What this cannot see — a unique constraint on a non-key
+ * ({@link TableLinks}). Rows of one level never depend on each other and never share a physical row, so they run
+ * grouped by statement; a row's own statements keep their order; levels run in order. What this cannot see — a unique constraint on a non-key
  * column, a trigger — can still make the regrouped order fail where journal order would not: the applier then
  * applies the slice again in journal order ({@code SliceApplier}).
  */
@@ -31,18 +31,22 @@ final class ApplyOrder {
     record Step(WriteStatement statement, JournalEntry entry) {
     }
 
+    /** Rows of one level that compile to the same statement, in journal order; their physical rows are distinct. */
+    record Group(WriteStatement statement, List<JournalEntry> entries) {
+    }
+
     private final TableLinks links;
 
     ApplyOrder(TableLinks links) {
         this.links = links;
     }
 
-    /** {@code rows} (each a journal row's statements, in journal order) as one regrouped list of steps. */
-    List<Step> arrange(List<List<Step>> rows) {
+    /** {@code rows} (each a journal row's statements, in journal order) regrouped, in the order to run them. */
+    List<Group> arrange(List<List<Step>> rows) {
         Map<List<Object>, Integer> levelOfRow = new HashMap<>();
         Map<String, Integer> levelOfTable = new HashMap<>();
-        // level -> position within the row -> statement text -> steps, in first-appearance order
-        TreeMap<Integer, TreeMap<Integer, Map<String, List<Step>>>> groups = new TreeMap<>();
+        // level -> position within the row -> statement text -> group, in first-appearance order
+        TreeMap<Integer, TreeMap<Integer, Map<String, Group>>> groups = new TreeMap<>();
         for (List<Step> row : rows) {
             int level = 0;
             for (Step step : row) {
@@ -56,12 +60,12 @@ final class ApplyOrder {
                 levelOfRow.put(rowIdentity(step), level);
                 levelOfTable.merge(step.statement().table(), level, Math::max);
                 groups.computeIfAbsent(level, l -> new TreeMap<>()).computeIfAbsent(k, i -> new LinkedHashMap<>())
-                        .computeIfAbsent(step.statement().sql(), sql -> new ArrayList<>()).add(step);
+                        .computeIfAbsent(step.statement().sql(), sql -> new Group(step.statement(), new ArrayList<>()))
+                        .entries().add(step.entry());
             }
         }
-        List<Step> out = new ArrayList<>();
-        groups.values().forEach(byPosition -> byPosition.values()
-                .forEach(bySql -> bySql.values().forEach(out::addAll)));
+        List<Group> out = new ArrayList<>();
+        groups.values().forEach(byPosition -> byPosition.values().forEach(bySql -> out.addAll(bySql.values())));
         return out;
     }
 

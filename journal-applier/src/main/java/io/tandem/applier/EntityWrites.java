@@ -72,15 +72,14 @@ final class EntityWrites {
                     columns.put(column, expr);
                 }
             });
-            List<String> params = new ArrayList<>();
-            StringBuilder names = new StringBuilder();
-            StringBuilder values = new StringBuilder();
-            columns.forEach((column, expr) -> {
-                names.append(names.length() == 0 ? "" : ", ").append(quote(column));
-                values.append(values.length() == 0 ? "" : ", ").append(render(expr, params));
-            });
-            out.add(statement(item, "INSERT INTO " + table(item) + " (" + names + ") VALUES (" + values + ")",
-                    params));
+            String into = "INSERT INTO " + table(item) + " ("
+                    + String.join(", ", columns.keySet().stream().map(EntityWrites::quote).toList()) + ")";
+            Placeholders one = Placeholders.oneRow(types);
+            String values = String.join(", ", columns.values().stream().map(one::render).toList());
+            Placeholders many = Placeholders.manyRows(types);
+            String selected = String.join(", ", columns.values().stream().map(many::render).toList());
+            out.add(statement(item, into + " VALUES (" + values + ")", one,
+                    into + " SELECT " + selected + " FROM " + many.unnest(), many));
         }
         return List.copyOf(out);
     }
@@ -88,18 +87,24 @@ final class EntityWrites {
     private List<WriteStatement> updates(Set<String> changed) {
         List<WriteStatement> out = new ArrayList<>();
         for (WriteItem item : entity.writes()) {
-            List<String> params = new ArrayList<>();
-            StringBuilder sets = new StringBuilder();
+            Map<String, SqlExpression> columns = new LinkedHashMap<>();
             item.set().forEach((column, expr) -> {
                 if (expr.referencedFields().stream().anyMatch(changed::contains)) {
-                    sets.append(sets.length() == 0 ? "" : ", ").append(quote(column)).append(" = ")
-                            .append(render(expr, params));
+                    columns.put(column, expr);
                 }
             });
-            if (sets.length() > 0) {
-                String where = keyCondition(item, params);
-                out.add(statement(item, "UPDATE " + table(item) + " SET " + sets + " WHERE " + where, params));
+            if (columns.isEmpty()) {
+                continue;
             }
+            String update = "UPDATE " + table(item) + " SET ";
+            Placeholders one = Placeholders.oneRow(types);
+            String sets = assignments(columns, one);
+            String where = keyCondition(item, one);
+            Placeholders many = Placeholders.manyRows(types);
+            String manySets = assignments(columns, many);
+            String manyWhere = keyCondition(item, many);
+            out.add(statement(item, update + sets + " WHERE " + where, one,
+                    update + manySets + " FROM " + many.unnest() + " WHERE " + manyWhere, many));
         }
         return List.copyOf(out);
     }
@@ -108,29 +113,35 @@ final class EntityWrites {
         List<WriteStatement> out = new ArrayList<>();
         List<WriteItem> items = entity.writes();
         for (int i = items.size() - 1; i >= 0; i--) {
-            List<String> params = new ArrayList<>();
-            String where = keyCondition(items.get(i), params);
-            out.add(statement(items.get(i), "DELETE FROM " + table(items.get(i)) + " WHERE " + where, params));
+            WriteItem item = items.get(i);
+            String delete = "DELETE FROM " + table(item);
+            Placeholders one = Placeholders.oneRow(types);
+            String where = keyCondition(item, one);
+            Placeholders many = Placeholders.manyRows(types);
+            String manyWhere = keyCondition(item, many);
+            out.add(statement(item, delete + " WHERE " + where, one,
+                    delete + " USING " + many.unnest() + " WHERE " + manyWhere, many));
         }
         return List.copyOf(out);
     }
 
-    private WriteStatement statement(WriteItem item, String sql, List<String> params) {
-        List<String> keyParams = new ArrayList<>();
-        String keyShape = keyCondition(item, keyParams);
-        return new WriteStatement(table(item), keyShape, List.copyOf(keyParams), sql, List.copyOf(params));
+    private WriteStatement statement(WriteItem item, String sql, Placeholders one, String manySql,
+                                     Placeholders many) {
+        Placeholders key = Placeholders.oneRow(types);
+        String keyShape = keyCondition(item, key);
+        return new WriteStatement(table(item), keyShape, key.params(), sql, one.params(), manySql, many.params());
     }
 
-    private String keyCondition(WriteItem item, List<String> params) {
-        StringBuilder where = new StringBuilder();
-        item.key().forEach((column, expr) -> where.append(where.length() == 0 ? "" : " AND ")
-                .append(quote(column)).append(" = ").append(render(expr, params)));
-        return where.toString();
+    private static String assignments(Map<String, SqlExpression> columns, Placeholders placeholders) {
+        List<String> sets = new ArrayList<>();
+        columns.forEach((column, expr) -> sets.add(quote(column) + " = " + placeholders.render(expr)));
+        return String.join(", ", sets);
     }
 
-    private String render(SqlExpression expr, List<String> params) {
-        params.addAll(expr.params());
-        return expr.render(field -> "CAST(? AS " + types.get(field).sql() + ")");
+    private static String keyCondition(WriteItem item, Placeholders placeholders) {
+        List<String> conditions = new ArrayList<>();
+        item.key().forEach((column, expr) -> conditions.add(quote(column) + " = " + placeholders.render(expr)));
+        return String.join(" AND ", conditions);
     }
 
     private static String table(WriteItem item) {

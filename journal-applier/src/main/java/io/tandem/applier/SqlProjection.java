@@ -39,14 +39,31 @@ final class SqlProjection implements Projection {
                 rows.add(steps);
             }
         }
-        List<ApplyOrder.Step> steps = regroup ? order.arrange(rows)
-                : rows.stream().flatMap(List::stream).toList();
         try (StatementBatcher batcher = new StatementBatcher(c)) {
-            for (ApplyOrder.Step step : steps) {
-                batcher.add(step.statement(), step.entry());
+            if (regroup) {
+                for (ApplyOrder.Group group : order.arrange(rows)) {
+                    write(c, batcher, group);
+                }
+            } else {
+                for (List<ApplyOrder.Step> row : rows) {
+                    for (ApplyOrder.Step step : row) {
+                        batcher.add(step.statement(), step.entry());
+                    }
+                }
             }
             batcher.flush();
         }
+    }
+
+    private static void write(Connection c, StatementBatcher batcher, ApplyOrder.Group group) throws SQLException {
+        if (group.entries().size() < GroupWriter.MIN_ROWS || !GroupWriter.canWrite(group)) {
+            for (JournalEntry entry : group.entries()) {
+                batcher.add(group.statement(), entry);
+            }
+            return;
+        }
+        batcher.flush();
+        GroupWriter.write(c, group);
     }
 
     private static String key(int version, String entity) {

@@ -43,7 +43,7 @@ class ApplyOrderTest {
         List<List<ApplyOrder.Step>> rows = rows(
                 insertItem(2, "b"), updateItem(5, 50), insertItem(3, "c"), updateItem(6, 60), updateItem(2, 20));
         List<String> order = new ArrayList<>();
-        new ApplyOrder(TableLinks.none()).arrange(rows).forEach(s -> order.add(describe(s)));
+        new ApplyOrder(TableLinks.none()).arrange(rows).forEach(g -> order.addAll(describe(g)));
         assertEquals(List.of("INSERT 2", "INSERT 3", "UPDATE 5", "UPDATE 6", "UPDATE 2"), order);
     }
 
@@ -55,7 +55,7 @@ class ApplyOrderTest {
             List<List<ApplyOrder.Step>> rows = rows(insertItem(7, "g"), insertLine(70, 7),
                     insertItem(8, "h"), insertLine(80, 8));
             List<String> order = new ArrayList<>();
-            new ApplyOrder(links).arrange(rows).forEach(s -> order.add(describe(s)));
+            new ApplyOrder(links).arrange(rows).forEach(g -> order.addAll(describe(g)));
             assertEquals(List.of("INSERT 7", "INSERT 70", "INSERT 8", "INSERT 80"), order);
             c.setAutoCommit(false);
             projection(links).apply(c, List.of(tx(insertItem(7, "g"), insertLine(70, 7), insertItem(8, "h"),
@@ -96,6 +96,42 @@ class ApplyOrderTest {
         }
     }
 
+    @Test
+    void groupsOfManyRowsAreWrittenByOneStatementWithTheExactValues(TestDatabase db) throws Exception {
+        List<String> tokens = List.of("plain", "it's", "back\\slash", "comma, brace {x}", "\"quoted\"", "NULL", "",
+                "ünïcödé ✓", "tab\there", "new\nline", "last");
+        List<JournalEntry> entries = new ArrayList<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            entries.add(insertItem(100 + i, tokens.get(i)));
+            entries.add(insertLine(1000 + i, 100 + i, new BigDecimal(i + ".5")));
+        }
+        entries.add(JournalEntry.insert("acct", 1, "item", Map.of("id", 200L), java.util.Collections.singletonMap("id",
+                200L)));
+        for (int i = 0; i < tokens.size(); i++) {
+            entries.add(updateItem(100 + i, -i));
+        }
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            // no links: items and lines share level 0, so each statement's group holds all 11 rows
+            projection(TableLinks.none()).apply(c,
+                    List.of(tx(entries.toArray(JournalEntry[]::new))), true);
+            for (int i = 0; i < tokens.size(); i++) {
+                try (var rs = s.executeQuery("SELECT i.val, i.token, l.amount FROM item i JOIN line l ON l.item_id = i.id"
+                        + " WHERE i.id = " + (100 + i))) {
+                    rs.next();
+                    assertEquals(-i, rs.getLong(1));
+                    assertEquals(tokens.get(i), rs.getString(2));
+                    assertEquals(new BigDecimal(i + ".50"), rs.getBigDecimal(3));
+                }
+            }
+            try (var rs = s.executeQuery("SELECT val IS NULL AND token IS NULL FROM item WHERE id = 200")) {
+                rs.next();
+                assertEquals(true, rs.getBoolean(1));
+            }
+            c.rollback();
+        }
+    }
+
     private static SqlProjection projection(TableLinks links) {
         return new SqlProjection(List.of(acct), links);
     }
@@ -119,8 +155,9 @@ class ApplyOrderTest {
         return new SourceTransaction(1, entries.length, rows);
     }
 
-    private static String describe(ApplyOrder.Step step) {
-        return step.statement().sql().split(" ")[0] + " " + step.entry().key().get("id");
+    private static List<String> describe(ApplyOrder.Group group) {
+        return group.entries().stream().map(e -> group.statement().sql().split(" ")[0] + " " + e.key().get("id"))
+                .toList();
     }
 
     private static JournalEntry insertItem(long id, String token) {
@@ -136,7 +173,11 @@ class ApplyOrderTest {
     }
 
     private static JournalEntry insertLine(long id, long item) {
+        return insertLine(id, item, new BigDecimal("1.00"));
+    }
+
+    private static JournalEntry insertLine(long id, long item, BigDecimal amount) {
         return JournalEntry.insert("acct", 1, "line", Map.of("id", id),
-                Map.of("id", id, "item_id", item, "amount", new BigDecimal("1.00")));
+                Map.of("id", id, "item_id", item, "amount", amount));
     }
 }
