@@ -23,8 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *       older version never touches a column it does not map; an item with no such column is skipped;</li>
  *   <li>delete: one DELETE by key per item, last item first.</li>
  * </ul>
- * Each {@code :field} becomes {@code CAST(? AS <declared type>)} with the value bound. Statements are compiled
- * once per distinct column set and cached.
+ * Each {@code :field} becomes {@code CAST(? AS <declared type>)} with the value bound; each statement also comes in
+ * a many-rows form for a group of rows ({@link Placeholders}). Statements are compiled once per distinct column
+ * set and cached.
  */
 final class EntityWrites {
     private final EntityDefinition entity;
