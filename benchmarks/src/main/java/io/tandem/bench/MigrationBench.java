@@ -38,6 +38,7 @@ final class MigrationBench {
     private final Pg pg;
     private final Params p;
     private final Results r;
+    private static final String CONTROL = "control (no release)";
     private final AtomicLong unique = new AtomicLong();
 
     /** What one side of one round saw. */
@@ -53,15 +54,19 @@ final class MigrationBench {
 
     void run() throws Exception {
         Map<String, List<Outcome>> all = new LinkedHashMap<>();
-        all.put("tandem", new ArrayList<>());
-        all.put("direct", new ArrayList<>());
+        List<String> sides = List.of("tandem", "direct", CONTROL);
+        sides.forEach(side -> all.put(side, new ArrayList<>()));
         for (int round = 0; round < p.migrationRounds(); round++) {
-            for (int i = 0; i < 2; i++) {
-                boolean tandem = (i + round) % 2 == 0;
-                Outcome o = tandem ? tandem() : direct();
-                all.get(tandem ? "tandem" : "direct").add(o);
+            for (int i = 0; i < sides.size(); i++) {
+                String side = sides.get((i + round) % sides.size());
+                Outcome o = switch (side) {
+                    case "tandem" -> tandem(false);
+                    case "direct" -> direct();
+                    default -> tandem(true);
+                };
+                all.get(side).add(o);
                 r.progress(String.format("migration round %d %s: migration %.2f s, max write stall %.1f ms, reader errors %d, max read %.1f ms",
-                        round + 1, tandem ? "tandem" : "direct", o.migrationSeconds(), o.maxWriteMs(), o.readErrors(), o.maxReadMs()));
+                        round + 1, side, o.migrationSeconds(), o.maxWriteMs(), o.readErrors(), o.maxReadMs()));
             }
         }
         r.line("## Migration stall").line("")
@@ -75,7 +80,10 @@ final class MigrationBench {
                         + " transaction, the applier held at a batch boundary); writers `JournalWriter` v1 updates;"
                         + " readers `SELECT id, full_name, email FROM shop_v1.customer WHERE id = ?`. **Direct**: the same"
                         + " SQL in one transaction; writers `UPDATE customer SET email = ? WHERE id = ?`; readers the old"
-                        + " app's `SELECT id, full_name, email FROM customer WHERE id = ?`. " + p.migrationRounds()
+                        + " app's `SELECT id, full_name, email FROM customer WHERE id = ?`. **" + CONTROL + "**: Tandem's"
+                        + " writers and readers as above, but instead of a release the same `V2__split_name.sql` run in one"
+                        + " transaction on an unrelated copy of the table (schema `shadow`; no Tandem involved): what the"
+                        + " rewrite's own CPU, I/O and WAL cost the journal writers. " + p.migrationRounds()
                         + " round(s), sides alternating; median (min–max).")
                 .line("")
                 .line("| | migration s | max write stall ms | write p99 ms | write errors | reader errors | max read ms |")
@@ -113,7 +121,11 @@ final class MigrationBench {
         r.put("migration_reader_errors", all.get("tandem").stream().mapToLong(Outcome::readErrors).max().orElse(-1));
     }
 
-    private Outcome tandem() throws Exception {
+    /**
+     * Tandem's writers and readers through release 2 — or, as the {@link #CONTROL}, through a same-size rewrite of an
+     * unrelated copy of the table, no release at all.
+     */
+    private Outcome tandem(boolean control) throws Exception {
         String db = "bench_mig_tandem";
         pg.create(db);
         try {
@@ -121,12 +133,28 @@ final class MigrationBench {
             Release release1 = Release.load(p.release1());
             new Migrator(ds).migrate(release1);
             fill(ds);
+            if (control) {
+                try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                    s.execute("CREATE SCHEMA shadow");
+                    s.execute("CREATE TABLE shadow.customer (LIKE customer INCLUDING ALL)");
+                    s.execute("INSERT INTO shadow.customer SELECT * FROM customer");
+                    s.execute("VACUUM ANALYZE shadow.customer");
+                }
+            }
+            String v2 = Files.readString(p.release2().resolve("migrations/V2__split_name.sql"));
+            Migration migration = control ? () -> {
+                try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                    c.setAutoCommit(false);
+                    s.execute("SET LOCAL search_path = shadow");
+                    s.execute(v2);
+                    c.commit();
+                }
+            } : () -> new Migrator(ds).migrate(Release.load(p.release2()));
             JournalWriter writer = new JournalWriter(release1.versions());
             try (Applier applier = Applier.start(new ApplierConfig(pg.pool(db, 4), "shop"))) {
                 return drive(ds, (c, id) -> writer.append(c, JournalEntry.update("shop", 1, "customer", Map.of("id", id),
                                 Map.of("email", "m" + unique.incrementAndGet() + "@example.org"), List.of("email"))),
-                        "SELECT id, full_name, email FROM shop_v1.customer WHERE id = ?",
-                        () -> new Migrator(ds).migrate(Release.load(p.release2())));
+                        "SELECT id, full_name, email FROM shop_v1.customer WHERE id = ?", migration);
             }
         } finally {
             pg.closePools();
