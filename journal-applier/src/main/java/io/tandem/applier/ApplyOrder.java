@@ -87,11 +87,13 @@ final class ApplyOrder {
      * they are not only costs batching, the other way round would break per-key order.
      */
     static Object loosely(Object value) {
-        if (value instanceof BigDecimal d) {
-            return d.stripTrailingZeros().toPlainString();
+        if (value instanceof Long || value instanceof Integer || value instanceof Short) {
+            return ((Number) value).longValue(); // boxed as Long: 5 as int, bigint or numeric 5.00 is one key
         }
-        if (value instanceof Number n && !(value instanceof Double) && !(value instanceof Float)) {
-            return Long.toString(n.longValue()); // as BigDecimal's plain string: 5 and 5.00 are one key
+        if (value instanceof BigDecimal d) {
+            BigDecimal stripped = d.stripTrailingZeros();
+            return stripped.scale() <= 0 && stripped.precision() - stripped.scale() <= 18 ? (Object) stripped.longValueExact()
+                    : stripped.toPlainString();
         }
         if (value instanceof byte[] bytes) {
             return HexFormat.of().formatHex(bytes);

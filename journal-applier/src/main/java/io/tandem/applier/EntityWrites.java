@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The statements that land one entity's journal rows in the physical tables (BRIEF §4.2):
@@ -30,33 +31,37 @@ import java.util.concurrent.ConcurrentHashMap;
 final class EntityWrites {
     private final EntityDefinition entity;
     private final Map<String, FieldType> types;
-    private final Map<String, List<WriteStatement>> cache = new ConcurrentHashMap<>();
+    /** Compiled statements by the set of fields present (insert) or changed (update). */
+    private final Map<Set<String>, List<WriteStatement>> inserts = new ConcurrentHashMap<>();
+    private final Map<Set<String>, List<WriteStatement>> updates = new ConcurrentHashMap<>();
+    private final List<WriteStatement> deletes;
 
     EntityWrites(EntityDefinition entity) {
         this.entity = entity;
         this.types = entity.fieldTypes();
+        this.deletes = deletes();
     }
 
     /** The statements for {@code entry}, in execution order. */
     List<WriteStatement> statementsFor(JournalEntry entry) {
         return switch (entry.op()) {
-            case INSERT -> cached("i", presentFields(entry), this::inserts);
-            case UPDATE -> cached("u", new HashSet<>(entry.changedFields()), this::updates);
-            case DELETE -> cached("d", Set.of(), fields -> deletes());
+            case INSERT -> cached(inserts, presentFields(entry), this::inserts);
+            case UPDATE -> cached(updates, Set.copyOf(entry.changedFields()), this::updates);
+            case DELETE -> deletes;
         };
     }
 
-    private interface Compiler {
-        List<WriteStatement> compile(Set<String> fields);
+    /** A lookup first: the hot path only hashes the field names; a miss compiles and keeps a copy of the set. */
+    private static List<WriteStatement> cached(Map<Set<String>, List<WriteStatement>> cache, Set<String> fields,
+                                               Function<Set<String>, List<WriteStatement>> compile) {
+        List<WriteStatement> statements = cache.get(fields);
+        return statements != null ? statements : cache.computeIfAbsent(Set.copyOf(fields), compile);
     }
 
-    private List<WriteStatement> cached(String op, Set<String> fields, Compiler compiler) {
-        List<String> sorted = new ArrayList<>(fields);
-        sorted.sort(null);
-        return cache.computeIfAbsent(op + sorted, k -> compiler.compile(fields));
-    }
-
-    private Set<String> presentFields(JournalEntry entry) {
+    private static Set<String> presentFields(JournalEntry entry) {
+        if (entry.data() != null && entry.data().keySet().containsAll(entry.key().keySet())) {
+            return entry.data().keySet();
+        }
         Set<String> present = new HashSet<>(entry.key().keySet());
         if (entry.data() != null) {
             present.addAll(entry.data().keySet());

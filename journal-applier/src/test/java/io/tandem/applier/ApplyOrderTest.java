@@ -48,6 +48,19 @@ class ApplyOrderTest {
     }
 
     @Test
+    void keyValuesThatAreOneDatabaseValueCompareEqual() {
+        assertEquals(ApplyOrder.loosely(5L), ApplyOrder.loosely(new BigDecimal("5.00")));
+        assertEquals(ApplyOrder.loosely(5), ApplyOrder.loosely(new BigDecimal("5E+0")));
+        assertEquals(ApplyOrder.loosely(new BigDecimal("1.50")), ApplyOrder.loosely(new BigDecimal("1.5")));
+        assertEquals(ApplyOrder.loosely("Ada"), ApplyOrder.loosely("ada"));
+        assertEquals(ApplyOrder.loosely(java.time.OffsetDateTime.parse("2024-01-01T10:00:00+02:00")),
+                ApplyOrder.loosely(java.time.OffsetDateTime.parse("2024-01-01T08:00:00Z")));
+        assertEquals(ApplyOrder.loosely(new byte[] {1, 2}), ApplyOrder.loosely(new byte[] {1, 2}));
+        org.junit.jupiter.api.Assertions.assertNotEquals(ApplyOrder.loosely(new BigDecimal("1.5")),
+                ApplyOrder.loosely(1L));
+    }
+
+    @Test
     void rowsOfTablesTiedByAForeignKeyKeepJournalOrder(TestDatabase db) throws Exception {
         try (Connection c = db.connect()) {
             TableLinks links = TableLinks.load(c, List.of("\"item\"", "\"line\""));
