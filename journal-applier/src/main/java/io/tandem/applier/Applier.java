@@ -142,11 +142,12 @@ public final class Applier implements AutoCloseable {
                         config.app(), epoch, config.leaderName(), definitions.versions().size(), start.applied());
             }
             state = ApplierState.RUNNING;
-            SliceApplier applier = new SliceApplier(apply, config.app(), definitions.projection(),
-                    config.onReject(), stats, epoch, definitions.generation());
+            Projection projection = definitions.projection();
+            SliceApplier applier = new SliceApplier(apply, config.app(), projection, config.onReject(), stats, epoch,
+                    definitions.generation());
             current = applier;
             BatchReader reader = new BatchReader(config.app(), definitions.decoder(config.app()), config.sliceRows());
-            Pipeline pipeline = new Pipeline(config, reader, applier, leadership, epoch);
+            Pipeline pipeline = new Pipeline(config, reader, new SlicePlanner(projection), applier, leadership, epoch);
             Pipeline.End end = pipeline.run(read, start, () -> stopRequested);
             switch (end) {
                 case HALTED -> {

@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -37,14 +38,17 @@ final class Pipeline {
 
     private final ApplierConfig config;
     private final BatchReader reader;
+    private final SlicePlanner planner;
     private final SliceApplier applier;
     private final Leadership leadership;
     private final long epoch;
     private Throwable failure;
 
-    Pipeline(ApplierConfig config, BatchReader reader, SliceApplier applier, Leadership leadership, long epoch) {
+    Pipeline(ApplierConfig config, BatchReader reader, SlicePlanner planner, SliceApplier applier,
+             Leadership leadership, long epoch) {
         this.config = config;
         this.reader = reader;
+        this.planner = planner;
         this.applier = applier;
         this.leadership = leadership;
         this.epoch = epoch;
@@ -61,9 +65,11 @@ final class Pipeline {
     }
 
     End run(Connection readConnection, ApplierPosition start, BooleanSupplier stopRequested) throws SQLException {
+        AtomicInteger threads = new AtomicInteger(); // planner, then applier
         Disruptor<Slice> disruptor = new Disruptor<>(Slice::new, config.ringSize(),
-                r -> new Thread(r, "tandem-apply-" + config.app()), ProducerType.SINGLE, new BlockingWaitStrategy());
-        disruptor.handleEventsWith(applier);
+                r -> new Thread(r, "tandem-pipeline-" + config.app() + "-" + threads.incrementAndGet()),
+                ProducerType.SINGLE, new BlockingWaitStrategy());
+        disruptor.handleEventsWith(planner).then(applier);
         disruptor.setDefaultExceptionHandler(applier);
         RingBuffer<Slice> ring = disruptor.start();
         try {

@@ -10,11 +10,25 @@ import java.util.List;
  */
 interface Projection {
     /**
-     * Applies every row of {@code transactions} as JDBC batches: in journal order, or with {@code regroup} in the
-     * order of {@link ApplyOrder} (same statements adjacent; per physical row and across foreign keys still in
-     * journal order), which a constraint the ordering cannot see may refuse where journal order would not.
+     * The rows of {@code transactions} regrouped ({@link ApplyOrder}): groups of rows that compile to the same
+     * statement, in the order to run them; per physical row and across foreign keys still in journal order. Pure
+     * computation, no database: the pipeline runs it on its own thread ({@link SlicePlanner}).
+     */
+    List<ApplyOrder.Group> regroup(List<SourceTransaction> transactions);
+
+    /**
+     * Applies {@code groups} (from {@link #regroup}), each as one set-based statement or one JDBC batch. A
+     * constraint the regrouping cannot see may refuse them where journal order would not.
      *
      * @throws SQLException whatever the database refused; the caller rolls back
      */
-    void apply(Connection c, List<SourceTransaction> transactions, boolean regroup) throws SQLException;
+    void apply(Connection c, List<ApplyOrder.Group> groups) throws SQLException;
+
+    /**
+     * Applies every row of {@code transactions} in journal order, as JDBC batches of consecutive identical
+     * statements.
+     *
+     * @throws SQLException whatever the database refused; the caller rolls back
+     */
+    void applyInJournalOrder(Connection c, List<SourceTransaction> transactions) throws SQLException;
 }

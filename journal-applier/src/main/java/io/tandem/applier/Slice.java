@@ -19,6 +19,8 @@ final class Slice {
     long epoch;
     final List<SourceTransaction> transactions = new ArrayList<>();
     int rows;
+    /** The transactions' rows regrouped for applying ({@link SlicePlanner}), or null if not planned. */
+    List<ApplyOrder.Group> groups;
 
     void fill(Snapshot target, boolean completesBatch, List<SourceTransaction> txs, long epoch) {
         this.target = target;
@@ -26,6 +28,7 @@ final class Slice {
         this.epoch = epoch;
         transactions.clear();
         transactions.addAll(txs);
+        groups = null;
         rows = 0;
         lastMaxSeq = 0;
         for (SourceTransaction tx : txs) {
@@ -34,8 +37,14 @@ final class Slice {
         }
     }
 
+    /** Whether every row of the slice decoded, so the slice can be applied whole. */
+    boolean clean() {
+        return transactions.stream().allMatch(tx -> tx.firstUndecoded() == null);
+    }
+
     void clear() {
         transactions.clear();
+        groups = null;
         target = null;
     }
 }

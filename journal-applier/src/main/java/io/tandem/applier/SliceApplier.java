@@ -94,8 +94,7 @@ final class SliceApplier implements EventHandler<Slice>, ExceptionHandler<Slice>
     }
 
     private void apply(Slice slice) throws SQLException, Superseded {
-        boolean clean = slice.transactions.stream().allMatch(tx -> tx.firstUndecoded() == null);
-        if (clean) {
+        if (slice.clean()) {
             if (applyWhole(slice, true) == null) {
                 return;
             }
@@ -116,7 +115,12 @@ final class SliceApplier implements EventHandler<Slice>, ExceptionHandler<Slice>
     private String applyWhole(Slice slice, boolean regroup) throws SQLException, Superseded {
         try {
             begin();
-            projection.apply(connection, slice.transactions, regroup);
+            if (regroup) {
+                projection.apply(connection, slice.groups != null ? slice.groups
+                        : projection.regroup(slice.transactions));
+            } else {
+                projection.applyInJournalOrder(connection, slice.transactions);
+            }
             state.advance(connection, slice.target, slice.completesBatch, slice.lastMaxSeq, slice.rows);
             connection.commit();
             stats.applied(slice.rows, slice.transactions.size());
@@ -173,7 +177,7 @@ final class SliceApplier implements EventHandler<Slice>, ExceptionHandler<Slice>
             return bad.describe() + ": " + bad.problem();
         }
         try {
-            projection.apply(connection, List.of(tx), false);
+            projection.applyInJournalOrder(connection, List.of(tx));
             return null;
         } catch (SQLException e) {
             rollback();

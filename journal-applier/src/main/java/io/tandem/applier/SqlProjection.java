@@ -27,7 +27,34 @@ final class SqlProjection implements Projection {
     }
 
     @Override
-    public void apply(Connection c, List<SourceTransaction> transactions, boolean regroup) throws SQLException {
+    public List<ApplyOrder.Group> regroup(List<SourceTransaction> transactions) {
+        return order.arrange(rows(transactions));
+    }
+
+    @Override
+    public void apply(Connection c, List<ApplyOrder.Group> groups) throws SQLException {
+        try (StatementBatcher batcher = new StatementBatcher(c)) {
+            for (ApplyOrder.Group group : groups) {
+                write(c, batcher, group);
+            }
+            batcher.flush();
+        }
+    }
+
+    @Override
+    public void applyInJournalOrder(Connection c, List<SourceTransaction> transactions) throws SQLException {
+        try (StatementBatcher batcher = new StatementBatcher(c)) {
+            for (List<ApplyOrder.Step> row : rows(transactions)) {
+                for (ApplyOrder.Step step : row) {
+                    batcher.add(step.statement(), step.entry());
+                }
+            }
+            batcher.flush();
+        }
+    }
+
+    /** Each journal row's statements, in journal order. */
+    private List<List<ApplyOrder.Step>> rows(List<SourceTransaction> transactions) {
         List<List<ApplyOrder.Step>> rows = new ArrayList<>();
         for (SourceTransaction tx : transactions) {
             for (JournalRow row : tx.rows()) {
@@ -39,20 +66,7 @@ final class SqlProjection implements Projection {
                 rows.add(steps);
             }
         }
-        try (StatementBatcher batcher = new StatementBatcher(c)) {
-            if (regroup) {
-                for (ApplyOrder.Group group : order.arrange(rows)) {
-                    write(c, batcher, group);
-                }
-            } else {
-                for (List<ApplyOrder.Step> row : rows) {
-                    for (ApplyOrder.Step step : row) {
-                        batcher.add(step.statement(), step.entry());
-                    }
-                }
-            }
-            batcher.flush();
-        }
+        return rows;
     }
 
     private static void write(Connection c, StatementBatcher batcher, ApplyOrder.Group group) throws SQLException {

@@ -71,8 +71,9 @@ class ApplyOrderTest {
             new ApplyOrder(links).arrange(rows).forEach(g -> order.addAll(describe(g)));
             assertEquals(List.of("INSERT 7", "INSERT 70", "INSERT 8", "INSERT 80"), order);
             c.setAutoCommit(false);
-            projection(links).apply(c, List.of(tx(insertItem(7, "g"), insertLine(70, 7), insertItem(8, "h"),
-                    insertLine(80, 8))), true);
+            SqlProjection projection = projection(links);
+            projection.apply(c, projection.regroup(List.of(tx(insertItem(7, "g"), insertLine(70, 7),
+                    insertItem(8, "h"), insertLine(80, 8)))));
             c.rollback();
         }
     }
@@ -85,7 +86,7 @@ class ApplyOrderTest {
             c.setAutoCommit(false);
             SqlProjection projection = projection(TableLinks.load(c, List.of("\"item\"", "\"line\"")));
             SQLException refused = assertThrows(SQLException.class,
-                    () -> projection.apply(c, List.of(tx(entries.toArray(JournalEntry[]::new))), true));
+                    () -> projection.apply(c, projection.regroup(List.of(tx(entries.toArray(JournalEntry[]::new))))));
             assertEquals("23505", refused.getSQLState());
             c.rollback();
         }
@@ -126,8 +127,8 @@ class ApplyOrderTest {
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             // no links: items and lines share level 0, so each statement's group holds all 11 rows
-            projection(TableLinks.none()).apply(c,
-                    List.of(tx(entries.toArray(JournalEntry[]::new))), true);
+            SqlProjection projection = projection(TableLinks.none());
+            projection.apply(c, projection.regroup(List.of(tx(entries.toArray(JournalEntry[]::new)))));
             for (int i = 0; i < tokens.size(); i++) {
                 try (var rs = s.executeQuery("SELECT i.val, i.token, l.amount FROM item i JOIN line l ON l.item_id = i.id"
                         + " WHERE i.id = " + (100 + i))) {
