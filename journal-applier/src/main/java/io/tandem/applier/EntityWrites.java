@@ -85,7 +85,7 @@ final class EntityWrites {
             Placeholders many = Placeholders.manyRows(types);
             String selected = String.join(", ", columns.values().stream().map(many::render).toList());
             out.add(statement(item, into + " VALUES (" + values + ")", one,
-                    into + " SELECT " + selected + " FROM " + many.unnest(), many));
+                    rows -> into + " SELECT " + selected + " FROM " + rows, many));
         }
         return List.copyOf(out);
     }
@@ -110,7 +110,7 @@ final class EntityWrites {
             String manySets = assignments(columns, many);
             String manyWhere = keyCondition(item, many);
             out.add(statement(item, update + sets + " WHERE " + where, one,
-                    update + manySets + " FROM " + many.unnest() + " WHERE " + manyWhere, many));
+                    rows -> update + manySets + " FROM " + rows + " WHERE " + manyWhere, many));
         }
         return List.copyOf(out);
     }
@@ -126,16 +126,18 @@ final class EntityWrites {
             Placeholders many = Placeholders.manyRows(types);
             String manyWhere = keyCondition(item, many);
             out.add(statement(item, delete + " WHERE " + where, one,
-                    delete + " USING " + many.unnest() + " WHERE " + manyWhere, many));
+                    rows -> delete + " USING " + rows + " WHERE " + manyWhere, many));
         }
         return List.copyOf(out);
     }
 
-    private WriteStatement statement(WriteItem item, String sql, Placeholders one, String manySql,
+    /** {@code manySql}: the many-rows form around a row source, {@link Placeholders#unnest} or its journalRows. */
+    private WriteStatement statement(WriteItem item, String sql, Placeholders one, Function<String, String> manySql,
                                      Placeholders many) {
         Placeholders key = Placeholders.oneRow(types);
         String keyShape = keyCondition(item, key);
-        return new WriteStatement(table(item), keyShape, key.params(), sql, one.params(), manySql, many.params());
+        return new WriteStatement(table(item), keyShape, key.params(), sql, one.params(),
+                manySql.apply(many.unnest()), many.params(), manySql.apply(many.journalRows()));
     }
 
     private static String assignments(Map<String, SqlExpression> columns, Placeholders placeholders) {
