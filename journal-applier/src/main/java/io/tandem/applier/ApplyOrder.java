@@ -27,15 +27,12 @@ import java.util.TreeMap;
  * applies the slice again in journal order ({@code SliceApplier}).
  */
 final class ApplyOrder {
-    /** One statement of one journal row, the row's seq with it. */
-    record Step(WriteStatement statement, JournalEntry entry, long seq) {
+    /** One statement of one journal row. */
+    record Step(WriteStatement statement, JournalEntry entry) {
     }
 
-    /**
-     * Rows of one level that compile to the same statement, in journal order, with their seqs; their physical rows
-     * are distinct.
-     */
-    record Group(WriteStatement statement, List<JournalEntry> entries, List<Long> seqs) {
+    /** Rows of one level that compile to the same statement, in journal order; their physical rows are distinct. */
+    record Group(WriteStatement statement, List<JournalEntry> entries) {
     }
 
     private final TableLinks links;
@@ -62,12 +59,9 @@ final class ApplyOrder {
                 Step step = row.get(k);
                 levelOfRow.put(rowIdentity(step), level);
                 levelOfTable.merge(step.statement().table(), level, Math::max);
-                Group group = groups.computeIfAbsent(level, l -> new TreeMap<>())
-                        .computeIfAbsent(k, i -> new LinkedHashMap<>())
-                        .computeIfAbsent(step.statement().sql(),
-                                sql -> new Group(step.statement(), new ArrayList<>(), new ArrayList<>()));
-                group.entries().add(step.entry());
-                group.seqs().add(step.seq());
+                groups.computeIfAbsent(level, l -> new TreeMap<>()).computeIfAbsent(k, i -> new LinkedHashMap<>())
+                        .computeIfAbsent(step.statement().sql(), sql -> new Group(step.statement(), new ArrayList<>()))
+                        .entries().add(step.entry());
             }
         }
         List<Group> out = new ArrayList<>();

@@ -85,7 +85,7 @@ final class EntityWrites {
             Placeholders many = Placeholders.manyRows(types);
             String selected = String.join(", ", columns.values().stream().map(many::render).toList());
             out.add(statement(item, into + " VALUES (" + values + ")", one,
-                    rows -> into + " SELECT " + selected + " FROM " + rows, many));
+                    into + " SELECT " + selected + " FROM " + many.unnest(), many));
         }
         return List.copyOf(out);
     }
@@ -110,7 +110,7 @@ final class EntityWrites {
             String manySets = assignments(columns, many);
             String manyWhere = keyCondition(item, many);
             out.add(statement(item, update + sets + " WHERE " + where, one,
-                    rows -> update + manySets + " FROM " + rows + " WHERE " + manyWhere, many));
+                    update + manySets + " FROM " + many.unnest() + " WHERE " + manyWhere, many));
         }
         return List.copyOf(out);
     }
@@ -126,18 +126,16 @@ final class EntityWrites {
             Placeholders many = Placeholders.manyRows(types);
             String manyWhere = keyCondition(item, many);
             out.add(statement(item, delete + " WHERE " + where, one,
-                    rows -> delete + " USING " + rows + " WHERE " + manyWhere, many));
+                    delete + " USING " + many.unnest() + " WHERE " + manyWhere, many));
         }
         return List.copyOf(out);
     }
 
-    /** {@code manySql}: the many-rows form around a row source, {@link Placeholders#unnest} or its journalRows. */
-    private WriteStatement statement(WriteItem item, String sql, Placeholders one, Function<String, String> manySql,
+    private WriteStatement statement(WriteItem item, String sql, Placeholders one, String manySql,
                                      Placeholders many) {
         Placeholders key = Placeholders.oneRow(types);
         String keyShape = keyCondition(item, key);
-        return new WriteStatement(table(item), keyShape, key.params(), sql, one.params(),
-                manySql.apply(many.unnest()), many.params(), manySql.apply(many.journalRows()));
+        return new WriteStatement(table(item), keyShape, key.params(), sql, one.params(), manySql, many.params());
     }
 
     private static String assignments(Map<String, SqlExpression> columns, Placeholders placeholders) {

@@ -1,9 +1,7 @@
 package io.tandem.applier;
 
 import io.tandem.core.FieldType;
-import io.tandem.core.JournalEntry;
 import io.tandem.core.SqlExpression;
-import io.tandem.core.TandemSchema;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -66,28 +64,6 @@ final class Placeholders {
             columns.add("tandem_" + (i + 1));
         }
         return "unnest(" + String.join(", ", arrays) + ") AS u(" + String.join(", ", columns) + ")";
-    }
-
-    /**
-     * The many-rows form's other row source, for rows that are still in the journal:
-     * {@code (SELECT <field decoded from the journal row> AS tandem_1, ... FROM tandem.journal j WHERE j.seq = ANY
-     * (CAST(? AS bigint[]))) AS u}, one bound array of seqs. Each field is read as {@link JournalEntry#value} does
-     * (from {@code data} if it has the field, else from {@code key}) and cast to its declared type; bytea is
-     * base64 in the journal.
-     */
-    String journalRows() {
-        List<String> columns = new ArrayList<>();
-        for (int i = 0; i < params.size(); i++) {
-            String field = params.get(i);
-            String name = "'" + field + "'";
-            String text = "CASE WHEN pg_catalog.jsonb_exists(j.data, " + name + ") THEN j.data ->> " + name
-                    + " ELSE j.key ->> " + name + " END";
-            FieldType type = types.get(field);
-            columns.add((type.kind() == FieldType.Kind.BYTEA ? "pg_catalog.decode(" + text + ", 'base64')"
-                    : "CAST(" + text + " AS " + type.sql() + ")") + " AS tandem_" + (i + 1));
-        }
-        return "(SELECT " + String.join(", ", columns) + " FROM " + TandemSchema.SCHEMA
-                + ".journal j WHERE j.seq = ANY (CAST(? AS bigint[]))) AS u";
     }
 
     /** The fields to bind, in order: one value each (one row) or one array each (many rows). */

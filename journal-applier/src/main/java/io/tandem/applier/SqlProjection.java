@@ -61,7 +61,7 @@ final class SqlProjection implements Projection {
                 JournalEntry entry = row.entry();
                 List<ApplyOrder.Step> steps = new ArrayList<>();
                 for (WriteStatement statement : entities.get(key(entry.version(), entry.entity())).statementsFor(entry)) {
-                    steps.add(new ApplyOrder.Step(statement, entry, row.seq()));
+                    steps.add(new ApplyOrder.Step(statement, entry));
                 }
                 rows.add(steps);
             }

@@ -6,13 +6,12 @@ import java.util.List;
  * One compiled SQL statement of a projection, in two forms that write the same: {@code sql} writes one journal
  * row, its placeholders {@code CAST(? AS type)} taking the values of {@code params} in order; {@code manySql}
  * writes a group of rows of distinct physical keys at once, from one bound array per field of {@code manyParams}
- * ({@link Placeholders}); {@code journalSql} writes the same group reading the values from the rows' journal entries
- * on the server, from one bound array of their seqs. Values are always bound, never spliced.
+ * ({@link Placeholders}). Values are always bound, never spliced.
  *
  * <p>{@code table} (quoted) and the row it targets — {@code keyShape}, the key columns with their expressions,
  * evaluated on the values of {@code keyParams} — let {@link ApplyOrder} tell which statements touch the same
  * physical row, whichever entity or version they come from.
  */
 record WriteStatement(String table, String keyShape, List<String> keyParams, String sql, List<String> params,
-                      String manySql, List<String> manyParams, String journalSql) {
+                      String manySql, List<String> manyParams) {
 }

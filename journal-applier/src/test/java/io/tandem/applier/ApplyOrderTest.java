@@ -110,6 +110,42 @@ class ApplyOrderTest {
         }
     }
 
+    @Test
+    void groupsOfManyRowsAreWrittenByOneStatementWithTheExactValues(TestDatabase db) throws Exception {
+        List<String> tokens = List.of("plain", "it's", "back\\slash", "comma, brace {x}", "\"quoted\"", "NULL", "",
+                "ünïcödé ✓", "tab\there", "new\nline", "last");
+        List<JournalEntry> entries = new ArrayList<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            entries.add(insertItem(100 + i, tokens.get(i)));
+            entries.add(insertLine(1000 + i, 100 + i, new BigDecimal(i + ".5")));
+        }
+        entries.add(JournalEntry.insert("acct", 1, "item", Map.of("id", 200L), java.util.Collections.singletonMap("id",
+                200L)));
+        for (int i = 0; i < tokens.size(); i++) {
+            entries.add(updateItem(100 + i, -i));
+        }
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            // no links: items and lines share level 0, so each statement's group holds all 11 rows
+            SqlProjection projection = projection(TableLinks.none());
+            projection.apply(c, projection.regroup(List.of(tx(entries.toArray(JournalEntry[]::new)))));
+            for (int i = 0; i < tokens.size(); i++) {
+                try (var rs = s.executeQuery("SELECT i.val, i.token, l.amount FROM item i JOIN line l ON l.item_id = i.id"
+                        + " WHERE i.id = " + (100 + i))) {
+                    rs.next();
+                    assertEquals(-i, rs.getLong(1));
+                    assertEquals(tokens.get(i), rs.getString(2));
+                    assertEquals(new BigDecimal(i + ".50"), rs.getBigDecimal(3));
+                }
+            }
+            try (var rs = s.executeQuery("SELECT val IS NULL AND token IS NULL FROM item WHERE id = 200")) {
+                rs.next();
+                assertEquals(true, rs.getBoolean(1));
+            }
+            c.rollback();
+        }
+    }
+
     private static SqlProjection projection(TableLinks links) {
         return new SqlProjection(List.of(acct), links);
     }
@@ -120,8 +156,7 @@ class ApplyOrderTest {
         List<List<ApplyOrder.Step>> rows = new ArrayList<>();
         for (JournalEntry e : entries) {
             EntityWrites writes = e.entity().equals("item") ? item : line;
-            long seq = rows.size() + 1;
-            rows.add(writes.statementsFor(e).stream().map(s -> new ApplyOrder.Step(s, e, seq)).toList());
+            rows.add(writes.statementsFor(e).stream().map(s -> new ApplyOrder.Step(s, e)).toList());
         }
         return rows;
     }
