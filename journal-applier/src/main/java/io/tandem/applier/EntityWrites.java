@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -133,9 +134,16 @@ final class EntityWrites {
 
     private WriteStatement statement(WriteItem item, String sql, Placeholders one, String manySql,
                                      Placeholders many) {
-        Placeholders key = Placeholders.oneRow(types);
-        String keyShape = keyCondition(item, key);
-        return new WriteStatement(table(item), keyShape, key.params(), sql, one.params(), manySql, many.params());
+        TreeMap<String, String> keyFields = new TreeMap<>(); // key column -> the field it takes unchanged
+        for (Map.Entry<String, SqlExpression> k : item.key().entrySet()) {
+            SqlExpression expr = k.getValue();
+            if (expr.params().size() == 1 && expr.render(field -> "?").strip().equals("?")) {
+                keyFields.put(k.getKey(), expr.params().get(0));
+            }
+        }
+        boolean plainKey = keyFields.size() == item.key().size();
+        return new WriteStatement(table(item), plainKey ? List.copyOf(keyFields.keySet()) : null,
+                plainKey ? List.copyOf(keyFields.values()) : List.of(), sql, one.params(), manySql, many.params());
     }
 
     private static String assignments(Map<String, SqlExpression> columns, Placeholders placeholders) {

@@ -6,6 +6,8 @@ import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.time.temporal.ChronoField;
 import java.time.temporal.TemporalAccessor;
 import java.util.HexFormat;
@@ -73,6 +75,12 @@ final class GroupWriter {
         if (value instanceof BigDecimal d) {
             return d.toPlainString();
         }
-        return value.toString(); // numbers, booleans, UUID, ISO-8601 java.time values: all read back exactly
+        if (value instanceof LocalDateTime t) {
+            return Micros.round(t).toString();
+        }
+        if (value instanceof OffsetDateTime t) {
+            return Micros.round(t).toString();
+        }
+        return value.toString(); // numbers, booleans, UUID, LocalDate: all read back exactly
     }
 }

@@ -71,6 +71,7 @@ final class Pipeline {
                 ProducerType.SINGLE, new BlockingWaitStrategy());
         disruptor.handleEventsWith(planner).then(applier);
         disruptor.setDefaultExceptionHandler(applier);
+        disruptor.handleExceptionsFor(planner).with(planner);
         RingBuffer<Slice> ring = disruptor.start();
         try {
             readLoop(readConnection, start, stopRequested, ring);

@@ -8,10 +8,11 @@ import java.util.List;
  * writes a group of rows of distinct physical keys at once, from one bound array per field of {@code manyParams}
  * ({@link Placeholders}). Values are always bound, never spliced.
  *
- * <p>{@code table} (quoted) and the row it targets — {@code keyShape}, the key columns with their expressions,
- * evaluated on the values of {@code keyParams} — let {@link ApplyOrder} tell which statements touch the same
- * physical row, whichever entity or version they come from.
+ * <p>{@code table} (quoted) and the row it targets let {@link ApplyOrder} tell which statements touch the same
+ * physical row, whichever entity or version they come from: {@code keyColumns}, the key columns in name order,
+ * take the values of the fields {@code keyParams} unchanged; {@code keyColumns} is null when some key column
+ * takes an expression (its row cannot be told from the values alone: such a statement is ordered by table).
  */
-record WriteStatement(String table, String keyShape, List<String> keyParams, String sql, List<String> params,
+record WriteStatement(String table, List<String> keyColumns, List<String> keyParams, String sql, List<String> params,
                       String manySql, List<String> manyParams) {
 }

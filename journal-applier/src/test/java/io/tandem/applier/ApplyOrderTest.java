@@ -34,6 +34,8 @@ class ApplyOrderTest {
         acct = AcctFixture.install(db);
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
             s.execute("CREATE UNIQUE INDEX item_token ON item (token)");
+            // the fixture's audit trigger would keep item's rows in journal order (TableLinks.ordered); tested apart
+            s.execute("DROP TRIGGER item_audit ON item");
             s.execute("INSERT INTO item (id, val, token) VALUES (1, 1, 'a'), (5, 5, 'e'), (6, 6, 'f')");
         }
     }
@@ -58,6 +60,71 @@ class ApplyOrderTest {
         assertEquals(ApplyOrder.loosely(new byte[] {1, 2}), ApplyOrder.loosely(new byte[] {1, 2}));
         org.junit.jupiter.api.Assertions.assertNotEquals(ApplyOrder.loosely(new BigDecimal("1.5")),
                 ApplyOrder.loosely(1L));
+    }
+
+    @Test
+    void twoVersionsKeyingOneTableWithOtherFieldNamesAndTypesStillShareItsRows() {
+        VersionDefinition two = new io.tandem.core.DefinitionReader().read("""
+                app: acct
+                version: 2
+                entities:
+                  thing:
+                    key: [thing_id]
+                    from: item i
+                    fields:
+                      thing_id: { type: integer, read: CAST(i.id AS integer) }
+                      label:    { type: text,    read: i.token }
+                    writes:
+                      - table: item
+                        key: { id: ":thing_id" }
+                        set: { token: ":label" }
+                """, "v2.yaml");
+        EntityWrites v1 = new EntityWrites(acct.entities().get("item"));
+        EntityWrites v2 = new EntityWrites(two.entities().get("thing"));
+        JournalEntry first = updateItem(7, 70);
+        JournalEntry old = JournalEntry.update("acct", 2, "thing", Map.of("thing_id", 5), Map.of("label", "old"),
+                List.of("label"));
+        JournalEntry later = updateToken(5, "new");
+        List<List<ApplyOrder.Step>> rows = List.of(steps(v1, first), steps(v2, old), steps(v1, later));
+        List<Object> order = new ArrayList<>();
+        new ApplyOrder(TableLinks.none()).arrange(rows).forEach(g -> order.addAll(g.entries()));
+        assertEquals(List.of(first, old, later), order, "v2's write of row 5 stays before v1's later one");
+    }
+
+    @Test
+    void aTableKeyedByAnExpressionOrWithTriggersKeepsJournalOrder(TestDatabase db) throws Exception {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE noisy (id bigint PRIMARY KEY)");
+            s.execute("CREATE FUNCTION noisy() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$");
+            s.execute("CREATE TRIGGER noisy BEFORE INSERT ON noisy FOR EACH ROW EXECUTE FUNCTION noisy()");
+            TableLinks links = TableLinks.load(c, List.of("\"item\"", "\"noisy\""));
+            assertEquals(true, links.ordered("\"noisy\""));
+            assertEquals(false, links.ordered("\"item\""));
+        }
+        VersionDefinition shifted = new io.tandem.core.DefinitionReader().read("""
+                app: acct
+                version: 3
+                entities:
+                  shifted:
+                    key: [n]
+                    from: item i
+                    fields:
+                      n:     { type: bigint, read: i.id - 1000 }
+                      token: { type: text,   read: i.token }
+                    writes:
+                      - table: item
+                        key: { id: ":n + 1000" }
+                        set: { token: ":token" }
+                """, "v3.yaml");
+        EntityWrites writes = new EntityWrites(shifted.entities().get("shifted"));
+        List<JournalEntry> entries = List.of(
+                JournalEntry.insert("acct", 3, "shifted", Map.of("n", 1L), Map.of("n", 1L, "token", "x")),
+                JournalEntry.update("acct", 3, "shifted", Map.of("n", 2L), Map.of("token", "y"), List.of("token")),
+                JournalEntry.insert("acct", 3, "shifted", Map.of("n", 3L), Map.of("n", 3L, "token", "z")));
+        List<Object> order = new ArrayList<>();
+        new ApplyOrder(TableLinks.none()).arrange(entries.stream().map(e -> steps(writes, e)).toList())
+                .forEach(g -> order.addAll(g.entries()));
+        assertEquals(entries, order, "a key column fed by an expression: the table's rows keep journal order");
     }
 
     @Test
@@ -159,6 +226,10 @@ class ApplyOrderTest {
             rows.add(writes.statementsFor(e).stream().map(s -> new ApplyOrder.Step(s, e)).toList());
         }
         return rows;
+    }
+
+    private static List<ApplyOrder.Step> steps(EntityWrites writes, JournalEntry e) {
+        return writes.statementsFor(e).stream().map(s -> new ApplyOrder.Step(s, e)).toList();
     }
 
     private static SourceTransaction tx(JournalEntry... entries) {

@@ -117,7 +117,8 @@ class SetBasedFormTest {
         v.put("id", id);
         v.put("name", names[(int) (id % names.length)]);
         v.put("price", new BigDecimal(random.nextInt(2_000_000) - 1_000_000).movePointLeft(2));
-        int nano = nanos ? 123_456_789 : 123_456_000;
+        // ties at half a microsecond: the driver rounds a bound value half up, the server rounds text half to even
+        int nano = nanos ? new int[] {500, 1_500, 2_500, 123_456_789}[(int) (id % 4)] : 123_456_000;
         v.put("at", OffsetDateTime.of(2024, 2, 29, 23, 59, 59, nano, ZoneOffset.ofHoursMinutes(5, 30)));
         v.put("local", LocalDateTime.of(1999, 12, 31, 23, 59, 59, nano));
         v.put("day", LocalDate.of(2000 + (int) (id % 100), 1, 1));

@@ -1,6 +1,7 @@
 package io.tandem.views;
 
 import io.tandem.core.EntityDefinition;
+import io.tandem.core.FieldType;
 import io.tandem.core.SqlIdentifier;
 import io.tandem.core.TandemSchema;
 import io.tandem.core.VersionDefinition;
@@ -48,7 +49,9 @@ final class OptimisticLock {
         List<String> match = new ArrayList<>();
         for (String k : entity.key()) {
             String q = SqlIdentifier.of(k).quoted();
-            match.add("cur." + q + " = OLD." + q);
+            // as OwnWrites.distinct: text keys through pg_catalog.text, so no operator on the writer's path can win
+            String cast = entity.fields().get(k).type().kind() == FieldType.Kind.TEXT ? "::pg_catalog.text" : "";
+            match.add("cur." + q + cast + " = OLD." + q + cast);
         }
         return "        -- optimistic lock on " + entity.versionField() + ": wait for the key's writers, then"
                 + " match no row if its version moved on\n"

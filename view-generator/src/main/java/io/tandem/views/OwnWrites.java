@@ -160,6 +160,11 @@ final class OwnWrites {
     /**
      * The INSTEAD OF row trigger function journaling inserts, updates and deletes on {@code view}; for an entity with
      * a version field an update or delete first runs {@link OptimisticLock#staleRowCheck}.
+     *
+     * <p>It has no {@code SET search_path} clause: PostgreSQL would undo the search_path switch of
+     * {@link #switchToOverlay} when the function returns. So it runs under the writer's search_path, with the
+     * writer's rights, and every function, table and type in it is schema-qualified; operators are written so that
+     * pg_catalog's exact operator is the one chosen ({@link #distinct}, {@code array_append}).
      */
     static String triggerFunction(String function, String view, VersionDefinition v, EntityDefinition entity,
                                   Map<String, KeySequences.Sequence> keySequences) {
@@ -194,8 +199,7 @@ final class OwnWrites {
                 .append(", NULL);\n        RETURN NEW;\n")
                 .append("    ELSIF TG_OP = 'UPDATE' THEN\n");
         for (String k : entity.key()) {
-            String q = SqlIdentifier.of(k).quoted();
-            b.append("        IF NEW.").append(q).append(" IS DISTINCT FROM OLD.").append(q).append(" THEN\n")
+            b.append("        IF ").append(distinct(entity.fields().get(k))).append(" THEN\n")
                     .append("            RAISE EXCEPTION ").append(ViewGenerator.literal("Tandem: " + v.viewSchema() + "."
                             + entity.name() + ": key field " + k + " cannot change; delete the row and insert a new one"))
                     .append(" USING ERRCODE = 'feature_not_supported';\n        END IF;\n");
@@ -208,10 +212,11 @@ final class OwnWrites {
                 continue;
             }
             String q = SqlIdentifier.of(f.name()).quoted();
-            b.append("        IF NEW.").append(q).append(" IS DISTINCT FROM OLD.").append(q).append(" THEN\n")
+            b.append("        IF ").append(distinct(f)).append(" THEN\n")
                     .append("            d := d || pg_catalog.jsonb_build_object(").append(ViewGenerator.literal(f.name()))
                     .append(", ").append(encode(f.type(), "NEW." + q)).append(");\n")
-                    .append("            ch := ch || ").append(ViewGenerator.literal(f.name())).append("::text;\n")
+                    .append("            ch := pg_catalog.array_append(ch, ").append(ViewGenerator.literal(f.name()))
+                    .append("::pg_catalog.text);\n")
                     .append("        END IF;\n");
         }
         b.append("        IF pg_catalog.cardinality(ch) = 0 THEN\n            RETURN NEW;\n        END IF;\n")
@@ -236,6 +241,18 @@ final class OwnWrites {
                 + "              FROM pg_catalog.unnest(pg_catalog.current_schemas(false)) WITH ORDINALITY AS t(s, o)),"
                 + " true);\n"
                 + "    END IF;\n";
+    }
+
+    /**
+     * {@code NEW.f IS DISTINCT FROM OLD.f}, safe under the writer's search_path (the trigger function has no pinned
+     * one, see {@link #triggerFunction}): PostgreSQL searches pg_catalog first, and every field type has an exact
+     * {@code =} there — except varchar, compared through a cast to text, or an operator {@code =(varchar, varchar)}
+     * on the writer's path would win over {@code texteq}.
+     */
+    static String distinct(FieldDefinition field) {
+        String q = SqlIdentifier.of(field.name()).quoted();
+        String cast = field.type().kind() == FieldType.Kind.TEXT ? "::pg_catalog.text" : "";
+        return "NEW." + q + cast + " IS DISTINCT FROM OLD." + q + cast;
     }
 
     /** A jsonb object of {@code fields}, each value {@code value.apply(field)} in the journal's encoding. */

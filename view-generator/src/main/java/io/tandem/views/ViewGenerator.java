@@ -140,13 +140,16 @@ public final class ViewGenerator {
             throw new IllegalArgumentException("version must be positive, not " + version);
         }
         SqlIdentifier schema = SqlIdentifier.of(SqlIdentifier.of(app).name() + "_v" + version);
-        SqlIdentifier plain = SqlIdentifier.of(schema.name() + "_plain");
         SqlIdentifier role = role(app, version);
-        return List.of(
-                "DROP SCHEMA IF EXISTS " + plain.quoted() + " CASCADE",
-                "DROP SCHEMA IF EXISTS " + schema.quoted() + " CASCADE",
-                "DELETE FROM tandem.version_roles WHERE role = " + literal(role.name()),
-                dropRole(role));
+        List<String> sql = new ArrayList<>();
+        // a version released before the plain views, whose app name leaves no room for "_plain", has none to drop
+        if (SqlIdentifier.isValid(schema.name() + "_plain")) {
+            sql.add("DROP SCHEMA IF EXISTS " + SqlIdentifier.of(schema.name() + "_plain").quoted() + " CASCADE");
+        }
+        sql.add("DROP SCHEMA IF EXISTS " + schema.quoted() + " CASCADE");
+        sql.add("DELETE FROM tandem.version_roles WHERE role = " + literal(role.name()));
+        sql.add(dropRole(role));
+        return sql;
     }
 
     /**

@@ -241,6 +241,25 @@ class OwnWritesViewTest {
         }
     }
 
+    @Test
+    void operatorsOnTheWritersSearchPathCannotStandInForTheTriggersOwn(TestDatabase db) throws Exception {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA IF NOT EXISTS lure");
+            s.execute("CREATE OR REPLACE FUNCTION lure.append(a text[], b text) RETURNS text[] LANGUAGE plpgsql AS"
+                    + " $$ BEGIN RAISE EXCEPTION 'lured'; END $$");
+            s.execute("DROP OPERATOR IF EXISTS lure.|| (text[], text)");
+            s.execute("CREATE OPERATOR lure.|| (LEFTARG = text[], RIGHTARG = text, FUNCTION = lure.append)");
+            s.execute("GRANT USAGE ON SCHEMA lure TO PUBLIC");
+            c.setAutoCommit(false);
+            s.execute("SET LOCAL ROLE kinds_v1_owntest");
+            s.execute("SET LOCAL search_path = kinds_v1_plain, lure, public");
+            assertEquals(1, s.executeUpdate("UPDATE thing SET name = 'not lured' WHERE id = 3"));
+            s.execute("RESET ROLE");
+            assertEquals("{name}", journal(c, "update")[2]);
+            c.rollback();
+        }
+    }
+
     private static String[] journal(Connection c, String op) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT key::text, data::text,"
                 + " changed::text FROM tandem.journal WHERE txid = pg_current_xact_id() AND op = '" + op

@@ -375,8 +375,14 @@ class ShopHibernateTest {
         TandemMappingException e = assertThrows(TandemMappingException.class,
                 () -> new BadShop(db, 1, SequenceCustomer.class));
         assertTrue(e.getMessage().contains("io.tandem.examples.shop.SequenceCustomer.id: the id sequence"
-                + " shop_v1.customer_id_seq would be in the view schema, which holds no sequences"), e.getMessage());
+                + " customer_id_seq names no schema outside the version's views, which hold no sequences"),
+                e.getMessage());
         assertFalse(e.getMessage().contains("is not a field"), e.getMessage());
+        TandemMappingException pastTheViews = assertThrows(TandemMappingException.class,
+                () -> new BadShop(db, 1, Map.of("hibernate.default_schema", "public"),
+                        io.tandem.examples.shop.v1.Customer.class));
+        assertTrue(pastTheViews.getMessage().contains("hibernate.default_schema=public would send Hibernate's SQL"
+                + " past the version's views"), pastTheViews.getMessage());
         io.tandem.core.TandemException notLive = assertThrows(io.tandem.core.TandemException.class,
                 () -> new BadShop(db, 7, io.tandem.examples.shop.v1.Customer.class));
         assertTrue(notLive.getMessage().contains("shop version 7 is not live in tandem.versions (live: 1, 2)"),
@@ -386,7 +392,17 @@ class ShopHibernateTest {
     /** A shop app with arbitrary entities, for boot failures. */
     private static final class BadShop extends ShopApp {
         BadShop(TestDatabase db, int version, Class<?>... entities) {
-            super(version, db.jdbcUrl(), db.user(), db.password(), Map.of("pool.size", "2"), entities);
+            this(db, version, Map.of(), entities);
+        }
+
+        BadShop(TestDatabase db, int version, Map<String, String> settings, Class<?>... entities) {
+            super(version, db.jdbcUrl(), db.user(), db.password(), with(settings, "pool.size", "2"), entities);
+        }
+
+        private static Map<String, String> with(Map<String, String> settings, String key, String value) {
+            Map<String, String> all = new java.util.HashMap<>(settings);
+            all.put(key, value);
+            return all;
         }
     }
 

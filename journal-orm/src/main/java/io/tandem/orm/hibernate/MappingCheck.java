@@ -83,13 +83,13 @@ final class MappingCheck {
                         + " or a sequence outside the view schema");
             } else if (g instanceof SequenceStyleGenerator s) {
                 QualifiedName name = s.getDatabaseStructure().getPhysicalName();
-                String schema = name.getSchemaName() == null ? settings.viewSchema()
-                        : name.getSchemaName().getText();
-                if (schema.equals(settings.viewSchema())) {
-                    problems.add(property + ": the id sequence " + schema + "." + name.getObjectName().getText()
-                            + " would be in the view schema, which holds no sequences; use IDENTITY (the view's"
-                            + " trigger draws the id from the physical key's sequence) or name the physical sequence's"
-                            + " schema, e.g. @SequenceGenerator(schema = \"public\", sequenceName = ..., allocationSize = 1)");
+                String schema = name.getSchemaName() == null ? null : name.getSchemaName().getText();
+                if (schema == null || schema.equals(settings.viewSchema()) || schema.equals(settings.plainViewSchema())) {
+                    problems.add(property + ": the id sequence " + (schema == null ? "" : schema + ".")
+                            + name.getObjectName().getText() + " names no schema outside the version's views, which"
+                            + " hold no sequences; use IDENTITY (the view's trigger draws the id from the physical key's"
+                            + " sequence) or name the physical sequence's schema, e.g."
+                            + " @SequenceGenerator(schema = \"public\", sequenceName = ..., allocationSize = 1)");
                 }
             }
         });

@@ -25,6 +25,8 @@ import java.util.WeakHashMap;
 final class SearchPath {
     /** Physical connection → what is on its search_path. Weak: a connection the pool closed is forgotten. */
     private static final Map<Connection, Applied> applied = Collections.synchronizedMap(new WeakHashMap<>());
+    /** PostgreSQL's driver connection interface, to see through any pool's wrapper; null with another driver. */
+    private static final Class<?> PG_CONNECTION = pgConnection();
 
     private record Applied(String schema, String original) {
     }
@@ -36,29 +38,54 @@ final class SearchPath {
         this.schema = plainViewSchema;
     }
 
-    /** Makes sure {@code c}'s search_path starts with this plain view schema; leaves no transaction open. */
+    /**
+     * Makes sure {@code c}'s search_path starts with this plain view schema. On a connection in autocommit mode the
+     * setting is remembered for the physical connection. Otherwise it is set again at every checkout and never
+     * committed here: the caller's transaction owns the connection (a session-level SET inside it is undone if that
+     * transaction rolls back, so it cannot be remembered).
+     */
     void apply(Connection c) throws SQLException {
-        Connection physical = c.isWrapperFor(Connection.class) ? c.unwrap(Connection.class) : c;
+        Connection physical = physical(c);
         Applied now = applied.get(physical);
         if (now != null && now.schema().equals(schema)) {
             return;
         }
-        String original = now != null ? now.original() : null;
+        // the path the connection started with: remembered, or read now without any plain schema a previous
+        // checkout put in front of it (a pool whose connections unwrap to a new object each time)
         String sql = "SELECT o, pg_catalog.set_config('search_path', ? || o, false) FROM (SELECT "
-                + (original == null ? "pg_catalog.current_setting('search_path')" : "CAST(? AS text)") + " AS o) s";
+                + (now == null ? "pg_catalog.regexp_replace(pg_catalog.current_setting('search_path'),"
+                        + " '^(\"[a-z_][a-z0-9_]*_plain\", )+', '')" : "CAST(? AS text)") + " AS o) s";
+        String original;
         try (PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, "\"" + schema + "\", ");
-            if (original != null) {
-                s.setString(2, original);
+            if (now != null) {
+                s.setString(2, now.original());
             }
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 original = rs.getString(1);
             }
         }
-        if (!c.getAutoCommit()) {
-            c.commit(); // a session-level SET is undone if its transaction rolls back
+        if (c.getAutoCommit()) {
+            applied.put(physical, new Applied(schema, original));
         }
-        applied.put(physical, new Applied(schema, original));
+    }
+
+    /** The driver's own connection behind a pool's wrapper, when the wrapper says which it is. */
+    private static Connection physical(Connection c) throws SQLException {
+        Class<?> driverConnection = PG_CONNECTION;
+        if (driverConnection != null && c.isWrapperFor(driverConnection)
+                && c.unwrap(driverConnection) instanceof Connection driver) {
+            return driver;
+        }
+        return c.isWrapperFor(Connection.class) ? c.unwrap(Connection.class) : c;
+    }
+
+    private static Class<?> pgConnection() {
+        try {
+            return Class.forName("org.postgresql.PGConnection");
+        } catch (ClassNotFoundException e) {
+            return null; // another driver: the JDBC unwrap below is the best there is
+        }
     }
 }

@@ -52,6 +52,7 @@ public final class TandemIntegrator implements Integrator {
         DataSource dataSource = new ProviderDataSource(sf.getServiceRegistry().requireService(ConnectionProvider.class));
         VersionDefinition definition = definition(dataSource, settings);
         List<String> problems = new ArrayList<>(MappingCheck.differences(metadata, definition));
+        problems.addAll(defaultSchema(sf.getProperties(), settings));
         problems.addAll(VersionCheck.problems(metadata, definition));
         if (!problems.isEmpty()) {
             throw mismatch(settings, definition, problems);
@@ -85,6 +86,25 @@ public final class TandemIntegrator implements Integrator {
         log.info("Tandem: {} version {} through views {}, consistency {}", settings.app(), settings.version(),
                 settings.viewSchema(), settings.fenced() ? "fenced (" + settings.fenceTimeout().toMillis() + " ms)"
                         : "async");
+    }
+
+    /**
+     * A {@code hibernate.default_schema} or {@code default_catalog} would qualify every table Hibernate names, past the
+     * search_path that routes it to the version's views: to the physical tables, if the login may touch them.
+     * Only the version's own view schema is accepted (its views always overlay the transaction's own writes).
+     */
+    private static List<String> defaultSchema(Map<?, ?> properties, TandemSettings settings) {
+        List<String> problems = new ArrayList<>();
+        Object schema = properties.get("hibernate.default_schema");
+        if (schema != null && !schema.toString().isBlank() && !schema.toString().equals(settings.viewSchema())) {
+            problems.add("hibernate.default_schema=" + schema + " would send Hibernate's SQL past the version's views"
+                    + " (Tandem routes unqualified names to them through each connection's search_path); remove it");
+        }
+        Object catalog = properties.get("hibernate.default_catalog");
+        if (catalog != null && !catalog.toString().isBlank()) {
+            problems.add("hibernate.default_catalog=" + catalog + " is not supported with tandem.app; remove it");
+        }
+        return problems;
     }
 
     private static TandemMappingException mismatch(TandemSettings settings, VersionDefinition definition,
