@@ -2,6 +2,7 @@ package io.tandem.cli;
 
 import io.tandem.core.Release;
 import io.tandem.core.TandemException;
+import io.tandem.core.VersionDefinition;
 import io.tandem.views.LintProblem;
 import io.tandem.views.ReleaseCheck;
 import io.tandem.views.ViewGenerator;
@@ -104,7 +105,7 @@ final class ViewsCommand implements Runnable {
             try {
                 Files.createDirectories(out);
                 for (Map.Entry<Integer, String> e : scripts.entrySet()) {
-                    Path file = out.resolve(release.app() + "_v" + e.getKey() + ".sql");
+                    Path file = out.resolve(VersionDefinition.viewSchema(release.app(), e.getKey()) + ".sql");
                     Files.writeString(file, e.getValue());
                     written.put(Integer.toString(e.getKey()), file.toString());
                 }

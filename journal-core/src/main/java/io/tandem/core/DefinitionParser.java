@@ -53,9 +53,10 @@ final class DefinitionParser {
         checkKeys(root, YamlPath.ROOT, TOP_KEYS, TOP_KEYS);
         String app = app();
         int version = version();
-        if (app != null && version > 0 && !SqlIdentifier.isValid(app + "_v" + version + "_plain")) {
-            problemAt("app", "'" + app + "' is too long: the version's views go in schema " + app + "_v" + version
-                    + "_plain, which must be at most 63 characters; use a shorter app name");
+        if (app != null && version > 0 && !SqlIdentifier.isValid(VersionDefinition.plainViewSchema(app, version))) {
+            problemAt("app", "'" + app + "' is too long: the version's views go in schema "
+                    + VersionDefinition.plainViewSchema(app, version)
+                    + ", which must be at most 63 characters; use a shorter app name");
         }
         Map<String, EntityDefinition> entities = entities();
         return problems.size() == before ? new VersionDefinition(app, version, entities, sourceFile, source) : null;

@@ -40,6 +40,11 @@ public record VersionDefinition(String app, int version, Map<String, EntityDefin
      * the reading transaction's own journaled writes.
      */
     public String viewSchema() {
+        return viewSchema(app, version);
+    }
+
+    /** The view schema of {@code app} version {@code version}, e.g. {@code shop_v1}: the one naming rule. */
+    public static String viewSchema(String app, int version) {
         return app + "_v" + version;
     }
 
@@ -50,7 +55,12 @@ public record VersionDefinition(String app, int version, Map<String, EntityDefin
      * (docs/views.md, "Own writes").
      */
     public String plainViewSchema() {
-        return viewSchema() + "_plain";
+        return plainViewSchema(app, version);
+    }
+
+    /** The plain view schema of {@code app} version {@code version}, e.g. {@code shop_v1_plain}. */
+    public static String plainViewSchema(String app, int version) {
+        return viewSchema(app, version) + "_plain";
     }
 
     /**

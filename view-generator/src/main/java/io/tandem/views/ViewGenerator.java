@@ -139,12 +139,13 @@ public final class ViewGenerator {
         if (version <= 0) {
             throw new IllegalArgumentException("version must be positive, not " + version);
         }
-        SqlIdentifier schema = SqlIdentifier.of(SqlIdentifier.of(app).name() + "_v" + version);
+        SqlIdentifier schema = SqlIdentifier.of(VersionDefinition.viewSchema(SqlIdentifier.of(app).name(), version));
+        String plain = VersionDefinition.plainViewSchema(app, version);
         SqlIdentifier role = role(app, version);
         List<String> sql = new ArrayList<>();
         // a version released before the plain views, whose app name leaves no room for "_plain", has none to drop
-        if (SqlIdentifier.isValid(schema.name() + "_plain")) {
-            sql.add("DROP SCHEMA IF EXISTS " + SqlIdentifier.of(schema.name() + "_plain").quoted() + " CASCADE");
+        if (SqlIdentifier.isValid(plain)) {
+            sql.add("DROP SCHEMA IF EXISTS " + SqlIdentifier.of(plain).quoted() + " CASCADE");
         }
         sql.add("DROP SCHEMA IF EXISTS " + schema.quoted() + " CASCADE");
         sql.add("DELETE FROM tandem.version_roles WHERE role = " + literal(role.name()));

@@ -2,6 +2,7 @@ package io.tandem.orm.hibernate;
 
 import io.tandem.core.SqlIdentifier;
 import io.tandem.core.TandemException;
+import io.tandem.core.VersionDefinition;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -27,12 +28,12 @@ public record TandemSettings(String app, int version, boolean fenced, Duration f
 
     /** The view schema of this version, e.g. {@code shop_v1}. */
     public String viewSchema() {
-        return app + "_v" + version;
+        return VersionDefinition.viewSchema(app, version);
     }
 
     /** The plain view schema of this version, e.g. {@code shop_v1_plain}: first on the app's search_path. */
     public String plainViewSchema() {
-        return viewSchema() + "_plain";
+        return VersionDefinition.plainViewSchema(app, version);
     }
 
     /**
