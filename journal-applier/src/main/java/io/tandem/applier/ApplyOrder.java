@@ -53,9 +53,11 @@ final class ApplyOrder {
         TreeMap<Integer, TreeMap<Integer, Map<String, Group>>> groups = new TreeMap<>();
         Set<String> inJournalOrder = tablesInJournalOrder(rows);
         for (List<Step> row : rows) {
+            List<List<Object>> identities = row.stream().map(ApplyOrder::rowIdentity).toList();
             int level = 0;
-            for (Step step : row) {
-                level = Math.max(level, levelOfRow.getOrDefault(rowIdentity(step), -1) + 1);
+            for (int k = 0; k < row.size(); k++) {
+                Step step = row.get(k);
+                level = Math.max(level, levelOfRow.getOrDefault(identities.get(k), -1) + 1);
                 if (inJournalOrder.contains(step.statement().table())) {
                     level = Math.max(level, levelOfTable.getOrDefault(step.statement().table(), -1) + 1);
                 }
@@ -65,7 +67,7 @@ final class ApplyOrder {
             }
             for (int k = 0; k < row.size(); k++) {
                 Step step = row.get(k);
-                levelOfRow.put(rowIdentity(step), level);
+                levelOfRow.put(identities.get(k), level);
                 levelOfTable.merge(step.statement().table(), level, Math::max);
                 groups.computeIfAbsent(level, l -> new TreeMap<>()).computeIfAbsent(k, i -> new LinkedHashMap<>())
                         .computeIfAbsent(step.statement().sql(), sql -> new Group(step.statement(), new ArrayList<>()))
