@@ -1,7 +1,7 @@
 package io.tandem.views;
 
 import io.tandem.core.EntityDefinition;
-import io.tandem.core.FieldType;
+import io.tandem.core.FieldDefinition;
 import io.tandem.core.SqlIdentifier;
 import io.tandem.core.TandemSchema;
 import io.tandem.core.VersionDefinition;
@@ -48,10 +48,8 @@ final class OptimisticLock {
         String field = SqlIdentifier.of(entity.versionField()).quoted();
         List<String> match = new ArrayList<>();
         for (String k : entity.key()) {
-            String q = SqlIdentifier.of(k).quoted();
-            // as OwnWrites.distinct: text keys through pg_catalog.text, so no operator on the writer's path can win
-            String cast = entity.fields().get(k).type().kind() == FieldType.Kind.TEXT ? "::pg_catalog.text" : "";
-            match.add("cur." + q + cast + " = OLD." + q + cast);
+            FieldDefinition key = entity.fields().get(k); // compared as OwnWrites.distinct does, for the same reason
+            match.add(OwnWrites.comparable("cur", key) + " = " + OwnWrites.comparable("OLD", key));
         }
         return "        -- optimistic lock on " + entity.versionField() + ": wait for the key's writers, then"
                 + " match no row if its version moved on\n"

@@ -250,9 +250,13 @@ final class OwnWrites {
      * on the writer's path would win over {@code texteq}.
      */
     static String distinct(FieldDefinition field) {
-        String q = SqlIdentifier.of(field.name()).quoted();
-        String cast = field.type().kind() == FieldType.Kind.TEXT ? "::pg_catalog.text" : "";
-        return "NEW." + q + cast + " IS DISTINCT FROM OLD." + q + cast;
+        return comparable("NEW", field) + " IS DISTINCT FROM " + comparable("OLD", field);
+    }
+
+    /** {@code row.field} as {@link #distinct} compares it: varchar (text kind) through {@code pg_catalog.text}. */
+    static String comparable(String row, FieldDefinition field) {
+        String value = row + "." + SqlIdentifier.of(field.name()).quoted();
+        return field.type().kind() == FieldType.Kind.TEXT ? value + "::pg_catalog.text" : value;
     }
 
     /** A jsonb object of {@code fields}, each value {@code value.apply(field)} in the journal's encoding. */
