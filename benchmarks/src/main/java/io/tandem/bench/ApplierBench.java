@@ -191,7 +191,7 @@ final class ApplierBench {
 
     /** Starts an applier, waits until its position covers {@code maxTxid}, stops it. Returns seconds. */
     private double drain(DataSource ds, long maxTxid) throws Exception {
-        DataSource applierPool = pg.pool(DB, 4);
+        DataSource applierPool = pg.pool(DB, 8);
         try (HeapWatch heap = new HeapWatch(); Connection c = ds.getConnection()) {
             long t0 = System.nanoTime();
             double seconds;

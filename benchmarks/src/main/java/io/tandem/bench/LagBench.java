@@ -62,7 +62,7 @@ final class LagBench {
                     .line("| rate (writes/s) | achieved | p50 ms | p99 ms | p99.9 ms | max ms | writer behind schedule max ms |")
                     .line("|---|---|---|---|---|---|---|");
             Map<String, Object> json = new LinkedHashMap<>();
-            try (Applier applier = Applier.start(new ApplierConfig(pg.pool(DB, 4), "shop"))) {
+            try (Applier applier = Applier.start(new ApplierConfig(pg.pool(DB, 8), "shop"))) {
                 runAt(ds, writer, p.lagRates()[0], Math.min(1.0, p.lagSeconds())); // warm-up
                 for (int rate : p.lagRates()) {
                     json.put(Integer.toString(rate), runAt(ds, writer, rate, p.lagSeconds()));

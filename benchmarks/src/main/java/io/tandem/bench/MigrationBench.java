@@ -151,7 +151,7 @@ final class MigrationBench {
                 }
             } : () -> new Migrator(ds).migrate(Release.load(p.release2()));
             JournalWriter writer = new JournalWriter(release1.versions());
-            try (Applier applier = Applier.start(new ApplierConfig(pg.pool(db, 4), "shop"))) {
+            try (Applier applier = Applier.start(new ApplierConfig(pg.pool(db, 8), "shop"))) {
                 return drive(ds, (c, id) -> writer.append(c, JournalEntry.update("shop", 1, "customer", Map.of("id", id),
                                 Map.of("email", "m" + unique.incrementAndGet() + "@example.org"), List.of("email"))),
                         "SELECT id, full_name, email FROM shop_v1.customer WHERE id = ?", migration);

@@ -3,7 +3,9 @@ package io.tandem.applier;
 import javax.sql.DataSource;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * How an {@link Applier} runs. Only the data source and the app are required; every other property has a default
@@ -20,9 +22,11 @@ import java.util.Objects;
  *       commit-to-applied latency near one round trip when busy. No trigger or NOTIFY on the write path.</li>
  *   <li>{@code standbyPoll} (1 s): how often a standby tries to take the lead.</li>
  *   <li>{@code leaderName} ({@code host/pid}): shown in {@code tandem status}.</li>
+ *   <li>{@code tracks} (live and release): which projections to run.</li>
  * </ul>
  *
- * <p>The data source should allow at least 3 connections: leader lock, reader, applier.
+ * <p>The data source should allow at least 3 connections per track (leader lock, reader, applier): 6 with both;
+ * the release track holds none while no online release is in progress.
  */
 public final class ApplierConfig {
     private final DataSource dataSource;
@@ -33,6 +37,7 @@ public final class ApplierConfig {
     private Duration maxPollInterval = Duration.ofMillis(10);
     private Duration standbyPoll = Duration.ofSeconds(1);
     private String leaderName = ManagementFactory.getRuntimeMXBean().getName().replace('@', '/');
+    private Set<TrackKind> tracks = EnumSet.allOf(TrackKind.class);
 
     public ApplierConfig(DataSource dataSource, String app) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -76,6 +81,22 @@ public final class ApplierConfig {
     public ApplierConfig leaderName(String name) {
         this.leaderName = Objects.requireNonNull(name, "name");
         return this;
+    }
+
+    /**
+     * Which tracks to run (default both): {@code tandem migrate} runs only the release track while it waits for its
+     * build to catch up, so that a release completes even where no applier daemon runs.
+     */
+    public ApplierConfig tracks(Set<TrackKind> kinds) {
+        if (kinds.isEmpty()) {
+            throw new IllegalArgumentException("an applier runs at least one track");
+        }
+        this.tracks = EnumSet.copyOf(kinds);
+        return this;
+    }
+
+    Set<TrackKind> tracks() {
+        return tracks;
     }
 
     DataSource dataSource() {

@@ -42,19 +42,30 @@ final class BatchReader {
                           AND txid >= ?::text::xid8
                           AND txid < pg_snapshot_xmax(s.target)
                           AND pg_visible_in_snapshot(txid, s.target)
-                          AND NOT pg_visible_in_snapshot(txid, ?::pg_snapshot)) g
+                          AND NOT pg_visible_in_snapshot(txid, ?::pg_snapshot)%s) g
                     WHERE group_max > ?) j ON true
              ORDER BY j.group_max, j.seq
             """;
 
+    /**
+     * A track that follows the live one leaves out what the live track rejected: it only reads transactions the
+     * live position already covers, so each is either applied there or in {@code tandem.rejects}.
+     */
+    private static final String NOT_REJECTED = """
+
+                          AND NOT EXISTS (SELECT 1 FROM tandem.rejects r
+                                           WHERE r.app = journal.app AND r.txid = journal.txid)""";
+
     private final String app;
     private final RowDecoder decoder;
     private final int sliceRows;
+    private final String query;
 
-    BatchReader(String app, RowDecoder decoder, int sliceRows) {
+    BatchReader(String app, RowDecoder decoder, int sliceRows, boolean skipRejected) {
         this.app = app;
         this.decoder = decoder;
         this.sliceRows = sliceRows;
+        this.query = BATCH.formatted(skipRejected ? NOT_REJECTED : "");
     }
 
     /**
@@ -65,7 +76,7 @@ final class BatchReader {
      */
     Snapshot read(Connection c, Snapshot previous, Snapshot target, long doneSeq, SliceSink sink) throws SQLException {
         c.setAutoCommit(false); // a cursor (fetch size) needs a transaction
-        try (PreparedStatement s = c.prepareStatement(BATCH)) {
+        try (PreparedStatement s = c.prepareStatement(query)) {
             s.setFetchSize(sliceRows);
             s.setString(1, target == null ? null : target.toString());
             s.setString(2, app);

@@ -11,8 +11,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * One leader per app among any number of applier processes, coordinated by the database itself: the leader holds
- * a session advisory lock on a dedicated connection. If its process dies, PostgreSQL ends the session and frees
+ * One leader per track (an app's live projection, or its release's) among any number of applier processes,
+ * coordinated by the database itself: the leader holds a session advisory lock on a dedicated connection. If its process dies, PostgreSQL ends the session and frees
  * the lock, and a standby polling {@link #tryAcquire} takes over.
  *
  * <p>The lock alone cannot stop a leader that lost its connection without noticing from committing; the leader
@@ -21,13 +21,14 @@ import java.sql.Statement;
 final class Leadership implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Leadership.class);
     private final DataSource dataSource;
-    private final String app;
+    private final String lock;
     private Connection connection;
     private boolean held;
 
-    Leadership(DataSource dataSource, String app) {
+    /** @param lock the lock's name, also the leader session's {@code application_name}, e.g. {@code tandem-applier:shop} */
+    Leadership(DataSource dataSource, String lock) {
         this.dataSource = dataSource;
-        this.app = app;
+        this.lock = lock;
     }
 
     /**
@@ -49,12 +50,12 @@ final class Leadership implements AutoCloseable {
             connection = dataSource.getConnection();
             connection.setAutoCommit(true);
             try (Statement s = connection.createStatement()) {
-                s.execute("SET application_name = 'tandem-applier:" + app.replace("'", "") + "'");
+                s.execute("SET application_name = '" + lock.replace("'", "") + "'");
             }
         }
         try (PreparedStatement s = connection.prepareStatement(
-                "SELECT pg_try_advisory_lock(hashtextextended('tandem-applier:' || ?, 0))")) {
-            s.setString(1, app);
+                "SELECT pg_try_advisory_lock(hashtextextended(?, 0))")) {
+            s.setString(1, lock);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 held = rs.getBoolean(1);
@@ -84,17 +85,17 @@ final class Leadership implements AutoCloseable {
         }
         held = false;
         try (PreparedStatement s = connection.prepareStatement(
-                "SELECT pg_advisory_unlock(hashtextextended('tandem-applier:' || ?, 0))")) {
-            s.setString(1, app);
+                "SELECT pg_advisory_unlock(hashtextextended(?, 0))")) {
+            s.setString(1, lock);
             s.execute();
         } catch (SQLException e) {
-            log.debug("Could not release the leader lock of app {} explicitly ({}); its session ends with it",
-                    app, e.getMessage());
+            log.debug("Could not release the leader lock {} explicitly ({}); its session ends with it",
+                    lock, e.getMessage());
         }
         try {
             connection.close();
         } catch (SQLException e) {
-            log.debug("Closing the leader connection of app {} failed: {}", app, e.getMessage());
+            log.debug("Closing the leader connection of {} failed: {}", lock, e.getMessage());
         }
         connection = null;
     }

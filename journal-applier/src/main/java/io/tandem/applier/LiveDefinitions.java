@@ -19,7 +19,11 @@ record LiveDefinitions(long generation, List<VersionDefinition> versions, TableL
 
     static LiveDefinitions load(Connection c, String app) throws SQLException {
         long generation = VersionRegistry.generation(c, app);
-        List<VersionDefinition> versions = VersionRegistry.live(c, app);
+        return of(c, generation, VersionRegistry.live(c, app));
+    }
+
+    /** {@code versions} under {@code generation}, with the foreign keys among their tables as {@code c} resolves them. */
+    static LiveDefinitions of(Connection c, long generation, List<VersionDefinition> versions) throws SQLException {
         List<String> tables = versions.stream().flatMap(v -> v.entities().values().stream())
                 .flatMap(e -> e.writes().stream()).map(w -> w.tableName().quoted()).distinct().toList();
         return new LiveDefinitions(generation, versions, TableLinks.load(c, tables));

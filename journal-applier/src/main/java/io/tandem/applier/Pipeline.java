@@ -42,10 +42,12 @@ final class Pipeline {
     private final SliceApplier applier;
     private final Leadership leadership;
     private final long epoch;
+    private final Track track;
     private Throwable failure;
 
     Pipeline(ApplierConfig config, BatchReader reader, SlicePlanner planner, SliceApplier applier,
-             Leadership leadership, long epoch) {
+             Leadership leadership, long epoch, Track track) {
+        this.track = track;
         this.config = config;
         this.reader = reader;
         this.planner = planner;
@@ -67,7 +69,7 @@ final class Pipeline {
     End run(Connection readConnection, ApplierPosition start, BooleanSupplier stopRequested) throws SQLException {
         AtomicInteger threads = new AtomicInteger(); // planner, then applier
         Disruptor<Slice> disruptor = new Disruptor<>(Slice::new, config.ringSize(),
-                r -> new Thread(r, "tandem-pipeline-" + config.app() + "-" + threads.incrementAndGet()),
+                r -> new Thread(r, track.leaderLock() + "-" + threads.incrementAndGet()),
                 ProducerType.SINGLE, new BlockingWaitStrategy());
         disruptor.handleEventsWith(planner).then(applier);
         disruptor.setDefaultExceptionHandler(applier);
@@ -105,6 +107,16 @@ final class Pipeline {
                 break;
             }
             boolean persistIdle = System.nanoTime() - lastPublished > IDLE_PERSIST_NANOS;
+            if (resume == null) {
+                resume = track.bound(c);
+                if (resume != null && previous.includes(resume)) {
+                    // a track that follows another is as far as that one: nothing to read yet
+                    resume = null;
+                    pauseNanos = nextPause(pauseNanos);
+                    LockSupport.parkNanos(pauseNanos);
+                    continue;
+                }
+            }
             int[] published = {0};
             Snapshot target = reader.read(c, previous, resume, doneSeq, (snap, completes, txs) -> {
                 if (!txs.isEmpty() || published[0] > 0 || persistIdle) {
@@ -175,7 +187,7 @@ final class Pipeline {
         try {
             disruptor.shutdown(30, TimeUnit.SECONDS);
         } catch (com.lmax.disruptor.TimeoutException e) {
-            log.warn("The apply thread of app {} did not finish its slices within 30 s; halting it", config.app());
+            log.warn("The apply thread of {} did not finish its slices within 30 s; halting it", track.describe());
             disruptor.halt();
         }
     }

@@ -38,19 +38,19 @@ final class SliceApplier implements EventHandler<Slice>, ExceptionHandler<Slice>
     private final Projection projection;
     private final RejectPolicy policy;
     private final ApplierStats stats;
-    private final String app;
+    private final Track track;
     private final long epoch;
     private final long definitionsGeneration;
     private volatile Throwable failure;
     private volatile String haltedReason;
     private volatile long lockWaitSince;
 
-    SliceApplier(Connection connection, String app, Projection projection, RejectPolicy policy, ApplierStats stats,
+    SliceApplier(Connection connection, Track track, Projection projection, RejectPolicy policy, ApplierStats stats,
                  long epoch, long definitionsGeneration) throws SQLException {
         this.connection = connection;
-        this.app = app;
-        this.state = new StateTable(app);
-        this.rejects = new RejectLog(app);
+        this.track = track;
+        this.state = track.state();
+        this.rejects = new RejectLog(track.app());
         this.projection = projection;
         this.policy = policy;
         this.stats = stats;
@@ -156,8 +156,8 @@ final class SliceApplier implements EventHandler<Slice>, ExceptionHandler<Slice>
                 begin();
                 rejects.record(connection, tx.txid(), problem);
                 stats.rejected();
-                log.warn("Rejected source transaction {} of app {} ({} row(s)) to tandem.rejects: {}",
-                        tx.txid(), app, tx.rows().size(), problem);
+                log.warn("Rejected source transaction {} of {} ({} row(s)) to tandem.rejects: {}",
+                        tx.txid(), track.describe(), tx.rows().size(), problem);
             }
             state.advance(connection, slice.target, slice.completesBatch && last, tx.maxSeq(),
                     problem == null ? tx.rows().size() : 0);
@@ -190,10 +190,7 @@ final class SliceApplier implements EventHandler<Slice>, ExceptionHandler<Slice>
     }
 
     private void halt(SourceTransaction tx, String problem) throws SQLException, Superseded {
-        String reason = problem + ". The applier of app '" + app + "' halted before this transaction; nothing after"
-                + " it was applied. Fix the cause (e.g. release the missing definition, repair the physical data) and"
-                + " restart the applier, or restart it with --on-reject skip to move the transaction to"
-                + " tandem.rejects and go on.";
+        String reason = problem + ". " + track.haltAdvice();
         begin();
         state.halt(connection, tx.txid(), reason);
         connection.commit();
@@ -212,12 +209,12 @@ final class SliceApplier implements EventHandler<Slice>, ExceptionHandler<Slice>
         }
         if (locked.epoch() != epoch) {
             rollback();
-            throw new Superseded("another applier took the lead of app '" + app + "' (epoch " + locked.epoch()
+            throw new Superseded("another applier took the lead of " + track.describe() + " (epoch " + locked.epoch()
                     + ", this one " + epoch + ")");
         }
         if (locked.definitionsGeneration() != definitionsGeneration) {
             rollback();
-            throw new Superseded("the definitions of app '" + app + "' changed (generation "
+            throw new Superseded("the definitions of " + track.describe() + " changed (generation "
                     + locked.definitionsGeneration() + "); reloading them");
         }
     }
@@ -245,6 +242,6 @@ final class SliceApplier implements EventHandler<Slice>, ExceptionHandler<Slice>
 
     @Override
     public void handleOnShutdownException(Throwable ex) {
-        log.warn("The apply thread of app {} did not shut down cleanly", app, ex);
+        log.warn("The apply thread of {} did not shut down cleanly", track.describe(), ex);
     }
 }

@@ -25,17 +25,21 @@ import java.util.stream.Stream;
 public final class Release {
     private static final Pattern MIGRATION = Pattern.compile("V(\\d{1,18})__.+\\.sql");
     private static final Pattern REPEATABLE = Pattern.compile("R__.+\\.sql");
+    private static final String PREVIOUS = "previous";
 
     private final String app;
     private final Path appDir;
     private final List<Path> migrations;
     private final List<VersionDefinition> versions;
+    private final List<VersionDefinition> previousVersions;
 
-    private Release(String app, Path appDir, List<Path> migrations, List<VersionDefinition> versions) {
+    private Release(String app, Path appDir, List<Path> migrations, List<VersionDefinition> versions,
+                    List<VersionDefinition> previousVersions) {
         this.app = app;
         this.appDir = appDir;
         this.migrations = List.copyOf(migrations);
         this.versions = List.copyOf(versions);
+        this.previousVersions = List.copyOf(previousVersions);
     }
 
     /**
@@ -57,8 +61,11 @@ public final class Release {
         }
         List<Path> migrations = migrations(appDir.resolve("migrations"), problems);
         List<VersionDefinition> versions = versions(appDir.resolve("versions"), app, problems);
+        Path previousDir = appDir.resolve("versions").resolve(PREVIOUS);
+        List<VersionDefinition> previous = Files.isDirectory(previousDir) ? versions(previousDir, app, problems)
+                : List.of();
         problems.throwIfAny();
-        return new Release(app, appDir, migrations, versions);
+        return new Release(app, appDir, migrations, versions, previous);
     }
 
     /** The app's name: the folder's name, e.g. {@code shop}. */
@@ -84,6 +91,15 @@ public final class Release {
     /** Every version definition, in version order. */
     public List<VersionDefinition> versions() {
         return versions;
+    }
+
+    /**
+     * Mappings onto the <em>previous</em> physical schema of versions this release adds
+     * ({@code versions/previous/v<N>.yaml}): after an online release switched, the previous tables are kept in step
+     * through them too, so the release can be reverted even after those versions wrote (docs/releases.md).
+     */
+    public List<VersionDefinition> previousVersions() {
+        return previousVersions;
     }
 
     /**
@@ -121,6 +137,9 @@ public final class Release {
         Map<Integer, VersionDefinition> byVersion = new TreeMap<>();
         List<Path> files = files(dir, problems, "put one definition per app version here (v1.yaml, ...)");
         for (Path file : files) {
+            if (file.getFileName().toString().equals(PREVIOUS) && Files.isDirectory(file)) {
+                continue;
+            }
             if (!DefinitionParser.VERSION_FILE.matcher(file.getFileName().toString()).matches()) {
                 problems.add(file.toString(), "not a version definition: name it v<N>.yaml, e.g. v1.yaml");
                 continue;

@@ -52,6 +52,23 @@ public record Snapshot(long xmin, long xmax, long[] xip) {
         return txid < xmax && Arrays.binarySearch(xip, txid) < 0;
     }
 
+    /**
+     * Whether every transaction visible in {@code other} is visible in this snapshot too — true when this one was
+     * taken at the same time as {@code other} or later. A follower that may only move forward reads a batch up to
+     * a snapshot only when its own position does not already include it.
+     */
+    public boolean includes(Snapshot other) {
+        if (other.xmax > xmax) {
+            return false;
+        }
+        for (long t : xip) {
+            if (other.isVisible(t)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The text form PostgreSQL accepts as a {@code pg_snapshot} literal. */
     @Override
     public String toString() {

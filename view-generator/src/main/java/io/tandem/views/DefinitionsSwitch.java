@@ -43,6 +43,39 @@ final class DefinitionsSwitch {
     }
 
     void apply(Connection c, Release release) throws SQLException {
+        List<String> problems = problems(c, release);
+        progress.step("Linting " + release.versions().size() + " version definition(s) against the migrated schema");
+        store(c, release.app(), release.versions(), problems);
+    }
+
+    /**
+     * Stores {@code versions} as the app's live definitions and recreates their views and grants, after linting
+     * them against the schema as it now is; refuses (throws) with every problem, including {@code problems} found
+     * before.
+     */
+    void store(Connection c, String app, List<VersionDefinition> versions, List<String> problems) throws SQLException {
+        List<String> all = new ArrayList<>(problems);
+        new Lint().check(c, versions).forEach(p -> all.add(p.toString()));
+        if (!all.isEmpty()) {
+            throw new MigrationRefusedException(app, all);
+        }
+        for (VersionDefinition version : versions) {
+            VersionRegistry.save(c, version);
+            try (Statement s = c.createStatement()) {
+                for (String sql : views.statements(c, version)) {
+                    s.execute(sql);
+                }
+            }
+            progress.step("Version " + version.version() + ": definition stored, views " + version.viewSchema()
+                    + ".* and grants recreated");
+        }
+    }
+
+    /**
+     * What refuses {@code release} whatever the schema: a live version missing from its folder, a retired one still
+     * in it.
+     */
+    List<String> problems(Connection c, Release release) throws SQLException {
         List<String> problems = new ArrayList<>();
         Set<Integer> released = release.versions().stream().map(VersionDefinition::version).collect(Collectors.toSet());
         for (VersionDefinition live : VersionRegistry.live(c, release.app())) {
@@ -60,20 +93,6 @@ final class DefinitionsSwitch {
                         + " its mapping as a new version instead)");
             }
         }
-        progress.step("Linting " + release.versions().size() + " version definition(s) against the migrated schema");
-        new Lint().check(c, release.versions()).forEach(p -> problems.add(p.toString()));
-        if (!problems.isEmpty()) {
-            throw new MigrationRefusedException(release.app(), problems);
-        }
-        for (VersionDefinition version : release.versions()) {
-            VersionRegistry.save(c, version);
-            try (Statement s = c.createStatement()) {
-                for (String sql : views.statements(c, version)) {
-                    s.execute(sql);
-                }
-            }
-            progress.step("Version " + version.version() + ": definition stored, views " + version.viewSchema()
-                    + ".* and grants recreated");
-        }
+        return problems;
     }
 }

@@ -1,6 +1,8 @@
 package io.tandem.views;
 
 import io.tandem.core.Release;
+import io.tandem.core.ReleasePhase;
+import io.tandem.core.ReleaseState;
 import io.tandem.core.TandemException;
 import io.tandem.core.TandemSchema;
 import io.tandem.core.VersionDefinition;
@@ -36,9 +38,23 @@ import java.util.concurrent.TimeUnit;
  * queue behind the migration. A database without Tandem gets it installed first: the first release is a migrate.
  */
 public final class Migrator {
+    /** How a release with pending migrations is carried out. */
+    public enum Mode {
+        /** Online when a pending statement would lock a live table for a time that grows with its size, else in place. */
+        AUTO,
+        /** Built beside the live tables and switched, whatever the migrations do. */
+        ONLINE,
+        /** In one transaction on the live tables (every lock held until it commits). */
+        IN_PLACE
+    }
+
     private final DataSource dataSource;
     private Duration lockTimeout = Duration.ofSeconds(2);
     private int attempts = 5;
+    private Mode mode = Mode.AUTO;
+    private long copyRowsPerSecond;
+    private Duration maxLag = Duration.ofSeconds(2);
+    private long switchWithin = 2_000;
     private MigrationProgress progress = MigrationProgress.SILENT;
     private ViewGenerator views = new ViewGenerator();
 
@@ -61,6 +77,36 @@ public final class Migrator {
         return this;
     }
 
+    /** Online, in place, or chosen by the plan ({@link Mode#AUTO}, the default). */
+    public Migrator mode(Mode mode) {
+        this.mode = Objects.requireNonNull(mode, "mode");
+        return this;
+    }
+
+    /** An online release copies at most this many rows per second (default 0: as fast as it can). */
+    public Migrator copyRowsPerSecond(long rows) {
+        if (rows < 0) {
+            throw new IllegalArgumentException("copyRowsPerSecond must be 0 (no limit) or more, got " + rows);
+        }
+        this.copyRowsPerSecond = rows;
+        return this;
+    }
+
+    /**
+     * An online release's copy waits while the live applier's oldest unapplied row is older than this (default
+     * 2 s): the copy yields to the live traffic.
+     */
+    public Migrator maxLag(Duration lag) {
+        this.maxLag = Objects.requireNonNull(lag, "lag");
+        return this;
+    }
+
+    /** An online release tries its switch once the build is at most this many journal rows behind (default 2000). */
+    public Migrator switchWithin(long rows) {
+        this.switchWithin = rows;
+        return this;
+    }
+
     public Migrator progress(MigrationProgress listener) {
         this.progress = Objects.requireNonNull(listener, "listener");
         return this;
@@ -80,6 +126,90 @@ public final class Migrator {
     public MigrationReport migrate(Release release) {
         long start = System.nanoTime();
         progress.step("Tandem schema " + TandemSchema.install(dataSource) + " ready");
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            ReleaseLock.take(c, release.app());
+            try {
+                ReleaseState existing = ReleaseState.find(c, release.app()).orElse(null);
+                if (existing != null && existing.phase() == ReleasePhase.SWITCHED) {
+                    progress.step("The previous release of app " + release.app() + " switched and was not finished;"
+                            + " finishing it (its previous tables are dropped)");
+                    new ReleaseControl(dataSource).progress(progress).finish(release.app());
+                    existing = null;
+                }
+                Flyway flyway = AppFlyway.of(dataSource, release);
+                MigrationInfo current = flyway.info().current();
+                MigrationInfo[] pending = flyway.info().pending();
+                String liveSchema = currentSchema(c);
+                ReleasePlan plan = ReleasePlan.of(c, release, pending, liveSchema);
+                boolean online = existing != null || current != null && pending.length > 0
+                        && (mode == Mode.ONLINE || mode == Mode.AUTO && plan.heavy());
+                if (!online) {
+                    return inPlace(release, start);
+                }
+                String fingerprint = ReleaseFingerprint.of(release);
+                if (existing != null && !existing.fingerprint().equals(fingerprint)) {
+                    throw new TandemException("A release of app '" + release.app() + "' is in progress (phase "
+                            + existing.phase().sql() + ", started " + existing.startedAt() + " from "
+                            + existing.releaseDir() + ") and " + release.appDir() + " is not that release. Resume it"
+                            + " with the same folder, or abort it first: tandem release abort --app " + release.app());
+                }
+                if (existing == null && !plan.buildable()) {
+                    throw new MigrationRefusedException(release.app(), plan.refusals());
+                }
+                plan.describe(true).forEach(progress::step);
+                OnlineRelease.Outcome outcome = new OnlineRelease(dataSource, new OnlineOptions(lockTimeout, attempts,
+                        copyRowsPerSecond, maxLag, switchWithin, Duration.ofSeconds(5)),
+                        new DefinitionsSwitch(views, progress), progress)
+                        .run(release, plan, liveSchema, current.getVersion(), fingerprint);
+                long now = System.nanoTime();
+                return new MigrationReport(release.app(), "online", plan.pending(),
+                        release.versions().stream().map(VersionDefinition::version).toList(),
+                        outcome.held().applierMillis(), outcome.held().viewsMillis(), outcome.switchAttempts(),
+                        TimeUnit.NANOSECONDS.toMillis(now - start), outcome.copiedRows(), outcome.copyRowsPerSecond(),
+                        outcome.caughtUpRows());
+            } finally {
+                ReleaseLock.release(c, release.app());
+            }
+        } catch (SQLException e) {
+            throw new TandemException("The release of app '" + release.app() + "' failed: " + e.getMessage()
+                    + ". The live schema is unchanged unless this says it switched; `tandem release status --app "
+                    + release.app() + "` shows where it stands, and running the same migrate again resumes it.", e);
+        }
+    }
+
+    /**
+     * The plan of {@code release} against the live database, and whether {@code migrate} would build it beside the
+     * live tables; changes nothing.
+     */
+    public PlannedRelease plan(Release release) {
+        try (Connection c = dataSource.getConnection()) {
+            Flyway flyway = AppFlyway.of(dataSource, release);
+            MigrationInfo[] pending = flyway.info().pending();
+            ReleasePlan plan = ReleasePlan.of(c, release, pending, currentSchema(c));
+            boolean online = flyway.info().current() != null && pending.length > 0
+                    && (mode == Mode.ONLINE || mode == Mode.AUTO && plan.heavy());
+            return new PlannedRelease(plan, online);
+        } catch (SQLException e) {
+            throw new TandemException("Could not plan the release of app '" + release.app() + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** A plan and the path {@code migrate} would take. */
+    public record PlannedRelease(ReleasePlan plan, boolean online) {
+        public List<String> describe() {
+            return plan.describe(online);
+        }
+    }
+
+    private static String currentSchema(Connection c) throws SQLException {
+        try (var s = c.createStatement(); var rs = s.executeQuery("SELECT current_schema()")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private MigrationReport inPlace(Release release, long start) {
         try (Connection announcement = dataSource.getConnection()) {
             announcement.setAutoCommit(true);
             PauseLock.prepare(announcement, release.app());
@@ -149,8 +279,8 @@ public final class Migrator {
         long pauseMillis = pausedAt == 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(now - pausedAt);
         List<Integer> versions = release.versions().stream().map(VersionDefinition::version).toList();
         progress.step("Committed: applier resumed after a pause of " + pauseMillis + " ms; live versions " + versions);
-        return new MigrationReport(release.app(), List.copyOf(applied), versions, pauseMillis, attempt,
-                TimeUnit.NANOSECONDS.toMillis(now - start));
+        return new MigrationReport(release.app(), "in-place", List.copyOf(applied), versions, pauseMillis,
+                pauseMillis, attempt, TimeUnit.NANOSECONDS.toMillis(now - start), 0, 0, 0);
     }
 
     private long definitionsOnly(Release release, DefinitionsSwitch definitions) {

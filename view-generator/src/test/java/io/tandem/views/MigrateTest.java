@@ -54,7 +54,7 @@ class MigrateTest {
     static void start(TestDatabase db) {
         MigrationReport first = migrator(db).migrate(Release.load(RELEASE_1));
         assertEquals(List.of("1 init"), first.migrationsApplied());
-        applier = Applier.start(new ApplierConfig(db.newPool(4), "shop"));
+        applier = Applier.start(new ApplierConfig(db.newPool(8), "shop"));
         fence = Fence.open(db.newPool(2));
     }
 
@@ -214,7 +214,7 @@ class MigrateTest {
         Retirer retirer = new Retirer(db.dataSource(), new ViewGenerator());
         TandemException busy = assertThrows(TandemException.class, () -> retirer.retire("shop", 1));
         assertTrue(busy.getMessage().contains("1 unapplied journal row(s)"), busy.getMessage());
-        applier = Applier.start(new ApplierConfig(db.newPool(4), "shop"));
+        applier = Applier.start(new ApplierConfig(db.newPool(8), "shop"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!"ada@late.example".equals(one(db, "SELECT email FROM shop_v1.customer WHERE id = 1"))) {
             assertTrue(System.nanoTime() < deadline, "applied");

@@ -61,7 +61,7 @@ class OnlineMigrationTest {
         JournalWriter v1Writer = new JournalWriter(List.of(v1));
         JournalWriter v2Writer = new JournalWriter(List.of(r2.version(2)));
         DataSource pool = db.newPool(12);
-        try (Applier applier = Applier.start(new ApplierConfig(db.newPool(4), "shop"))) {
+        try (Applier applier = Applier.start(new ApplierConfig(db.newPool(8), "shop"))) {
             List<JournalEntry> seed = new ArrayList<>();
             for (long id = 1; id <= SEEDED; id++) {
                 seed.add(JournalEntry.insert("shop", 1, "customer", Map.of("id", id),

@@ -57,7 +57,7 @@ class ShopHibernateTest {
     @BeforeAll
     static void start(TestDatabase db) {
         new Migrator(db.dataSource()).migrate(Release.load(Path.of("../schemas/shop")));
-        applier = Applier.start(new ApplierConfig(db.newPool(4), "shop"));
+        applier = Applier.start(new ApplierConfig(db.newPool(8), "shop"));
         v1 = ShopV1.open(db.jdbcUrl(), db.user(), db.password());
         v2 = ShopV2.open(db.jdbcUrl(), db.user(), db.password());
     }

@@ -1,0 +1,157 @@
+package io.tandem.applier;
+
+import io.tandem.core.ApplierPosition;
+import io.tandem.core.EntityDefinition;
+import io.tandem.core.QualifiedName;
+import io.tandem.core.ReleasePhase;
+import io.tandem.core.ReleaseState;
+import io.tandem.core.Snapshot;
+import io.tandem.core.SqlIdentifier;
+import io.tandem.core.VersionDefinition;
+import io.tandem.core.WriteItem;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The journal of an app projected onto the tables of its online release: before the switch onto the build schema
+ * through the release's definitions, after it onto the previous tables through the previous definitions (so that a
+ * revert loses nothing). It never reads past the live track's committed position, so at the switch — the live
+ * track held — the two positions can be made equal, and the built tables are exactly what the live ones would be
+ * after the same journal rows.
+ *
+ * <p>Only the write items on the release's own tables are projected (the others are the live track's work): the
+ * connections' {@code search_path} puts the track's schema first, so the definitions' unqualified table names
+ * resolve to it. A transaction this track cannot apply always halts it, with the reason in
+ * {@code tandem.releases}: skipping it would make the built tables differ from the live ones.
+ */
+final class ReleaseTrack implements Track {
+    private final String app;
+    private final StateTable state;
+
+    ReleaseTrack(String app) {
+        this.app = app;
+        this.state = StateTable.release(app);
+    }
+
+    @Override
+    public String app() {
+        return app;
+    }
+
+    @Override
+    public String describe() {
+        return "the release of app '" + app + "'";
+    }
+
+    @Override
+    public String leaderLock() {
+        return "tandem-release:" + app;
+    }
+
+    @Override
+    public StateTable state() {
+        return state;
+    }
+
+    @Override
+    public boolean hasWork(javax.sql.DataSource dataSource) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            return ReleaseState.find(c, app).map(ReleaseState::tracked).orElse(false);
+        }
+    }
+
+    @Override
+    public LiveDefinitions load(Connection read, Connection apply) throws SQLException {
+        read.setAutoCommit(true);
+        ReleaseState release = ReleaseState.find(read, app).orElse(null);
+        if (release == null || !release.tracked()) {
+            return null;
+        }
+        String path = "SET search_path TO " + SqlIdentifier.of(release.trackSchema()).quoted() + ", "
+                + SqlIdentifier.of(release.liveSchema()).quoted();
+        for (Connection c : List.of(read, apply)) {
+            try (Statement s = c.createStatement()) {
+                s.execute(path);
+            }
+        }
+        Set<String> tables = release.phase() == ReleasePhase.SWITCHED ? Set.copyOf(release.tables())
+                : union(release.tables(), release.newTables());
+        List<VersionDefinition> versions = release.trackDefinitions().stream()
+                .map(v -> onlyTables(v, tables, release.liveSchema())).toList();
+        return LiveDefinitions.of(read, release.definitionsGeneration(), versions);
+    }
+
+    @Override
+    public void release(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("RESET search_path");
+        }
+    }
+
+    @Override
+    public Snapshot bound(Connection read) throws SQLException {
+        read.setAutoCommit(true); // no transaction left open while the track waits
+        return StateTable.live(app).position(read).applied();
+    }
+
+    @Override
+    public boolean follows() {
+        return true;
+    }
+
+    @Override
+    public RejectPolicy policy(RejectPolicy configured) {
+        return RejectPolicy.HALT;
+    }
+
+    @Override
+    public String haltAdvice() {
+        return "The release of app '" + app + "' stopped before this transaction: before the switch, abort it"
+                + " (tandem release abort --app " + app + "), fix the release's migrations or definitions and migrate"
+                + " again; after the switch the previous tables cannot follow, so the release can no longer be"
+                + " reverted (tandem release finish --app " + app + " keeps the new tables).";
+    }
+
+    @Override
+    public boolean haltCleared(Connection c) throws SQLException {
+        c.setAutoCommit(true);
+        return ReleaseState.find(c, app).map(r -> !"halted".equals(r.state())).orElse(true);
+    }
+
+    /** The live position the release track follows (for the switch: equal means caught up). */
+    static ApplierPosition livePosition(Connection c, String app) throws SQLException {
+        return StateTable.live(app).position(c);
+    }
+
+    private static Set<String> union(List<String> a, List<String> b) {
+        java.util.HashSet<String> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /**
+     * {@code version} with only the write items on {@code tables} (unqualified, or qualified with the live schema),
+     * their table names unqualified so that they resolve through the track's search_path.
+     */
+    private static VersionDefinition onlyTables(VersionDefinition version, Set<String> tables, String liveSchema) {
+        Map<String, EntityDefinition> entities = new LinkedHashMap<>();
+        version.entities().forEach((name, e) -> {
+            List<WriteItem> writes = e.writes().stream().filter(w -> tracked(w.tableName(), tables, liveSchema))
+                    .map(w -> new WriteItem(w.tableName().name().name(), w.key(), w.set())).toList();
+            entities.put(name, new EntityDefinition(e.name(), e.key(), e.from(), e.fields(), writes, e.versionField()));
+        });
+        return new VersionDefinition(version.app(), version.version(), entities, version.sourceFile(), version.source());
+    }
+
+    private static boolean tracked(QualifiedName table, Set<String> tables, String liveSchema) {
+        boolean inLiveSchema = table.schema() == null || table.schema().name().equals(liveSchema);
+        return inLiveSchema && tables.contains(table.name().name());
+    }
+}

@@ -1,0 +1,156 @@
+package io.tandem.views;
+
+import io.tandem.core.Release;
+import io.tandem.core.ReleaseState;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.callback.Callback;
+import org.flywaydb.core.api.callback.Context;
+import org.flywaydb.core.api.callback.Event;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.tandem.views.TableShape.q;
+
+/**
+ * Runs a release's pending migrations on its build schema, in one transaction, and lints the release's
+ * definitions against the result — nobody reads the build, so backfills, type changes, NOT NULL, constraints and
+ * indexes cost no one a wait.
+ *
+ * <p>The migrations run with the build schema first on the {@code search_path} (Flyway's default schema), so their
+ * unqualified names find the copies, and new tables and sequences are created there. Flyway's history of the build
+ * is a table of the build schema ({@value #HISTORY}), baselined at the live schema's version, so exactly the
+ * pending migrations run; the switch copies it into the live history.
+ *
+ * <p>Two guards keep the live tables read-only: every lock waits at most {@code lockTimeout} (a statement that
+ * would change a live table waits for its lock and fails instead of stopping its readers), and before the
+ * transaction commits, it checks that it wrote no row of, and changed no definition of, any live table.
+ */
+final class BuildMigration {
+    /** Flyway's history table of a build. */
+    static final String HISTORY = "tandem_build_history";
+
+    private final DataSource dataSource;
+    private final Duration lockTimeout;
+    private final MigrationProgress progress;
+
+    BuildMigration(DataSource dataSource, Duration lockTimeout, MigrationProgress progress) {
+        this.dataSource = dataSource;
+        this.lockTimeout = lockTimeout;
+        this.progress = progress;
+    }
+
+    /** Migrates the build of {@code state} to {@code release}; the live schema stands at {@code liveVersion}. */
+    void run(Release release, ReleaseState state, MigrationVersion liveVersion) {
+        Guard guard = new Guard(release, state);
+        FluentConfiguration config = Flyway.configure(BuildMigration.class.getClassLoader())
+                .dataSource(dataSource)
+                .locations("filesystem:" + release.migrationsDir().toAbsolutePath())
+                .schemas(state.buildSchema())
+                .defaultSchema(state.buildSchema())
+                .createSchemas(false)
+                .table(HISTORY)
+                .baselineOnMigrate(true)
+                .baselineVersion(liveVersion)
+                .baselineDescription("live schema when the build was copied")
+                .group(true)
+                .cleanDisabled(true)
+                .callbacks(guard);
+        config.getConfigurationExtension(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
+        config.load().migrate();
+    }
+
+    /** The callback that pins the search_path and lock_timeout, then checks the live tables and lints. */
+    private final class Guard implements Callback {
+        private final Release release;
+        private final ReleaseState state;
+        private int migrated;
+        private int pending = -1;
+
+        Guard(Release release, ReleaseState state) {
+            this.release = release;
+            this.state = state;
+        }
+
+        @Override
+        public boolean supports(Event event, Context context) {
+            return event == Event.BEFORE_EACH_MIGRATE || event == Event.AFTER_EACH_MIGRATE;
+        }
+
+        @Override
+        public boolean canHandleInTransaction(Event event, Context context) {
+            return true;
+        }
+
+        @Override
+        public void handle(Event event, Context context) {
+            Connection c = context.getConnection();
+            try {
+                if (event == Event.BEFORE_EACH_MIGRATE) {
+                    if (migrated == 0 && pending < 0) {
+                        pending = state.migrations().size();
+                        try (Statement s = c.createStatement()) {
+                            s.execute("SET LOCAL lock_timeout = '" + lockTimeout.toMillis() + "ms'");
+                            s.execute("SET LOCAL search_path TO " + q(state.buildSchema()) + ", "
+                                    + q(state.liveSchema()));
+                        }
+                    }
+                    progress.step("Build: running migration " + context.getMigrationInfo().getVersion() + " ("
+                            + context.getMigrationInfo().getDescription() + ")");
+                    return;
+                }
+                migrated++;
+                if (migrated == pending) {
+                    checkLiveUntouched(c);
+                    progress.step("Build: linting " + release.versions().size() + " definition(s) against the build");
+                    List<String> problems = new ArrayList<>();
+                    new Lint().check(c, release.versions()).forEach(p -> problems.add(p.toString()));
+                    if (!problems.isEmpty()) {
+                        throw new MigrationRefusedException(release.app(), problems);
+                    }
+                }
+            } catch (SQLException e) {
+                throw new ReleaseCallback.ReleaseStepFailed(e);
+            }
+        }
+
+        private void checkLiveUntouched(Connection c) throws SQLException {
+            List<String> touched = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT relname FROM pg_catalog.pg_stat_xact_user_tables"
+                    + " WHERE schemaname = ? AND n_tup_ins + n_tup_upd + n_tup_del > 0"
+                    + " UNION SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
+                    + " ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relkind IN ('r', 'p', 'S', 'v')"
+                    + " AND c.xmin::text = (pg_catalog.pg_current_xact_id()::text::numeric % 4294967296)::text")) {
+                s.setString(1, state.liveSchema());
+                s.setString(2, state.liveSchema());
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        touched.add(rs.getString(1));
+                    }
+                }
+            }
+            touched.remove("flyway_schema_history");
+            if (!touched.isEmpty()) {
+                throw new MigrationRefusedException(release.app(), List.of("the migrations changed live table(s) "
+                        + touched + " of schema " + state.liveSchema() + ", which the plan did not build beside;"
+                        + " everything was rolled back. Release in place (tandem migrate --in-place), or make the"
+                        + " statements name those tables the way the plan reads them (tandem migrate --plan)"));
+            }
+        }
+
+        @Override
+        public String getCallbackName() {
+            return "tandem-build";
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package io.tandem.views;
+
+import io.tandem.applier.Applier;
+import io.tandem.applier.ApplierConfig;
+import io.tandem.applier.ApplierState;
+import io.tandem.applier.TrackKind;
+import io.tandem.core.ApplierPosition;
+import io.tandem.core.Release;
+import io.tandem.core.ReleasePhase;
+import io.tandem.core.ReleaseState;
+import io.tandem.core.TandemException;
+import org.flywaydb.core.api.MigrationVersion;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import static io.tandem.views.TableShape.q;
+
+/**
+ * An online release, phase after phase, each resumable: copy the affected tables into a build schema from one
+ * snapshot ({@link BuildCopy}), run the migrations there ({@link BuildMigration}), let the release track project
+ * the journal written meanwhile onto the build through the release's definitions until it has caught up, then
+ * switch in one short transaction ({@link ReleaseSwitch}).
+ *
+ * <p>Every phase records its end in {@code tandem.releases}, so a {@code tandem migrate} killed anywhere is resumed
+ * by running it again with the same release folder (a copy that did not commit starts over), or undone with
+ * {@code tandem release abort}; until the switch the live schema is only read.
+ */
+final class OnlineRelease {
+    private final DataSource dataSource;
+    private final OnlineOptions options;
+    private final MigrationProgress progress;
+    private final DefinitionsSwitch definitions;
+
+    OnlineRelease(DataSource dataSource, OnlineOptions options, DefinitionsSwitch definitions,
+                  MigrationProgress progress) {
+        this.dataSource = dataSource;
+        this.options = options;
+        this.definitions = definitions;
+        this.progress = progress;
+    }
+
+    /** What the online release did, for the report. */
+    record Outcome(long copiedRows, double copyRowsPerSecond, long caughtUpRows, SwitchTime held,
+                   int switchAttempts) {
+    }
+
+    Outcome run(Release release, ReleasePlan plan, String liveSchema, MigrationVersion liveVersion,
+                String fingerprint) throws SQLException {
+        ReleaseState state;
+        try (Connection c = dataSource.getConnection()) {
+            state = ReleaseState.find(c, release.app()).orElse(null);
+            if (state == null) {
+                start(c, release, plan, liveSchema, fingerprint);
+                state = ReleaseState.find(c, release.app()).orElseThrow();
+            } else {
+                progress.step("Resuming the release of app " + release.app() + " in phase " + state.phase().sql());
+            }
+        }
+        long copied = state.copiedRows();
+        double rate = 0;
+        if (state.phase() == ReleasePhase.COPYING) {
+            long started = System.nanoTime();
+            copied = copy(state, plan);
+            rate = copied / Math.max(1e-9, (System.nanoTime() - started) / 1e9);
+            state = reload(release.app());
+        }
+        if (state.phase() == ReleasePhase.MIGRATING) {
+            new BuildMigration(dataSource, options.lockTimeout(), progress).run(release, state, liveVersion);
+            update(release.app(), "UPDATE tandem.releases SET phase = 'catching_up', built_at = now(),"
+                    + " definitions_generation = definitions_generation + 1 WHERE app = ?");
+            progress.step("Build migrated; the release track now projects the journal written since the copy");
+            state = reload(release.app());
+        }
+        if (state.phase() != ReleasePhase.CATCHING_UP) {
+            throw new TandemException("The release of app '" + release.app() + "' is in phase " + state.phase().sql()
+                    + "; nothing to do");
+        }
+        return catchUpAndSwitch(release, state, copied, rate);
+    }
+
+    private void start(Connection c, Release release, ReleasePlan plan, String liveSchema, String fingerprint)
+            throws SQLException {
+        List<String> problems = definitions.problems(c, release);
+        if (!problems.isEmpty()) {
+            throw new MigrationRefusedException(release.app(), problems);
+        }
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO tandem.releases (app, live_schema, build_schema,"
+                + " previous_schema, release_dir, fingerprint, tables, new_tables, migrations, definitions,"
+                + " copy_total_rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)")) {
+            s.setString(1, release.app());
+            s.setString(2, liveSchema);
+            s.setString(3, "tandem_build_" + release.app());
+            s.setString(4, "tandem_previous_" + release.app());
+            s.setString(5, release.appDir().toAbsolutePath().normalize().toString());
+            s.setString(6, fingerprint);
+            s.setArray(7, c.createArrayOf("text", plan.built().stream().map(ReleasePlan.TableSize::table).toArray()));
+            s.setArray(8, c.createArrayOf("text", plan.created().toArray()));
+            s.setArray(9, c.createArrayOf("text", plan.pending().toArray()));
+            s.setString(10, ReleaseState.definitionsJson(release.versions()));
+            s.setLong(11, plan.rowsToCopy());
+            s.executeUpdate();
+        }
+        progress.step("Online release of app " + release.app() + " started: building " + plan.built().size()
+                + " table(s) beside the live ones in schema tandem_build_" + release.app());
+    }
+
+    private long copy(ReleaseState state, ReleasePlan plan) throws SQLException {
+        ApplierPosition copied;
+        try (Connection c = dataSource.getConnection()) {
+            copied = BuildCopy.copiedPosition(c, state.buildSchema());
+        }
+        long rows = 0;
+        if (copied == null) {
+            progress.step("Copying " + state.tables() + " (~" + String.format("%,d", plan.rowsToCopy()) + " rows)"
+                    + " from one snapshot; the live tables are only read");
+            rows = new BuildCopy(dataSource, progress, new BuildThrottle(options.copyRowsPerSecond(),
+                    options.maxLag(), progress)).run(state, plan.rowsToCopy());
+        }
+        update(state.app(), "UPDATE tandem.releases r SET phase = 'migrating', applied_snapshot = p.applied_snapshot,"
+                + " batch_snapshot = p.batch_snapshot, batch_done_seq = p.batch_done_seq, copied_rows = p.copied_rows"
+                + " FROM " + q(state.buildSchema()) + "." + BuildCopy.POSITION_TABLE + " p WHERE r.app = ?");
+        return rows == 0 ? reload(state.app()).copiedRows() : rows;
+    }
+
+    private Outcome catchUpAndSwitch(Release release, ReleaseState state, long copied, double rate)
+            throws SQLException {
+        ReleaseSwitch sw = new ReleaseSwitch(dataSource, definitions, options.lockTimeout(), options.catchUpWait(),
+                progress);
+        long caughtUp = 0;
+        try (Applier track = Applier.start(new ApplierConfig(dataSource, release.app())
+                .tracks(EnumSet.of(TrackKind.RELEASE)).leaderName("tandem migrate"))) {
+            long lastReport = 0;
+            int notYet = 0;
+            int timeouts = 0;
+            while (true) {
+                if (track.state() == ApplierState.HALTED) {
+                    throw new TandemException("The release of app '" + release.app() + "' cannot catch up: "
+                            + track.haltedReason());
+                }
+                ReleaseState now = reload(release.app());
+                if ("halted".equals(now.state())) {
+                    throw new TandemException("The release of app '" + release.app() + "' cannot catch up: "
+                            + now.haltedReason());
+                }
+                long behind;
+                try (Connection c = dataSource.getConnection()) {
+                    behind = ReleaseState.behind(c, release.app());
+                }
+                caughtUp = Math.max(caughtUp, now.appliedRows());
+                if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(1)) {
+                    lastReport = System.nanoTime();
+                    progress.step(String.format("catch-up: %,d row(s) projected onto the build, %,d behind the live"
+                            + " applier", now.appliedRows(), behind));
+                }
+                if (behind > options.switchWithin() || now.paused()) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+                    continue;
+                }
+                try {
+                    SwitchTime held = sw.forward(release, now);
+                    progress.step("Switched: views held " + held.viewsMillis() + " ms, applier held "
+                            + held.applierMillis() + " ms; the previous tables are kept in " + now.previousSchema()
+                            + " until `tandem release finish --app " + release.app() + "`");
+                    dropBuildLeftovers(now.buildSchema());
+                    return new Outcome(copied, rate, now.appliedRows(), held, notYet + timeouts + 1);
+                } catch (ReleaseSwitch.NotYet e) {
+                    if (++notYet % 10 == 1) {
+                        progress.step("Switch not yet: " + e.getMessage() + "; trying again");
+                    }
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.min(500, 20L * notYet)));
+                } catch (SQLException e) {
+                    if (!"55P03".equals(e.getSQLState()) || ++timeouts >= options.attempts()) {
+                        throw e;
+                    }
+                    progress.step("A lock was not granted within " + options.lockTimeout().toMillis() + " ms ("
+                            + e.getMessage() + "); switch rolled back, retrying (attempt " + (timeouts + 1) + " of "
+                            + options.attempts() + ")");
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250L << Math.min(timeouts - 1, 4)));
+                }
+            }
+        }
+    }
+
+    private void dropBuildLeftovers(String build) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            c.setAutoCommit(true);
+            s.execute("DROP SCHEMA IF EXISTS " + q(build) + " CASCADE");
+        }
+    }
+
+    private ReleaseState reload(String app) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return ReleaseState.find(c, app).orElseThrow(() -> new TandemException("The release of app '" + app
+                    + "' was aborted (tandem release abort); the live schema is unchanged."));
+        }
+    }
+
+    private void update(String app, String sql) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            c.setAutoCommit(true);
+            s.setString(1, app);
+            if (s.executeUpdate() != 1) {
+                throw new TandemException("The release of app '" + app + "' was aborted (tandem release abort);"
+                        + " the live schema is unchanged.");
+            }
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package io.tandem.views;
+
+import io.tandem.core.ReleasePhase;
+import io.tandem.core.ReleaseState;
+import io.tandem.core.TandemException;
+import io.tandem.core.VersionDefinition;
+import io.tandem.core.VersionRegistry;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import static io.tandem.views.TableShape.q;
+
+/**
+ * {@code tandem release status | pause | resume | abort | revert | finish}: steering an app's online release from
+ * any terminal, through its row in {@code tandem.releases}.
+ *
+ * <ul>
+ *   <li>{@link #abort}: before the switch — drops the build, the live schema stays as it was;</li>
+ *   <li>{@link #revert}: after the switch — switches the previous tables back in (kept in step since the switch,
+ *       so nothing written meanwhile is lost) and drops the release's;</li>
+ *   <li>{@link #finish}: after the switch — drops the previous tables; the release can no longer be reverted.</li>
+ * </ul>
+ */
+public final class ReleaseControl {
+    private final DataSource dataSource;
+    private Duration lockTimeout = Duration.ofSeconds(2);
+    private int attempts = 5;
+    private MigrationProgress progress = MigrationProgress.SILENT;
+    private ViewGenerator views = new ViewGenerator();
+
+    public ReleaseControl(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public ReleaseControl lockTimeout(Duration timeout) {
+        this.lockTimeout = timeout;
+        return this;
+    }
+
+    public ReleaseControl attempts(int count) {
+        this.attempts = count;
+        return this;
+    }
+
+    public ReleaseControl progress(MigrationProgress listener) {
+        this.progress = listener;
+        return this;
+    }
+
+    /** The app's release in progress, with how far its track is behind the live applier; empty when none. */
+    public Optional<Status> status(String app) {
+        try (Connection c = dataSource.getConnection()) {
+            Optional<ReleaseState> state = ReleaseState.find(c, app);
+            if (state.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Status(state.get(), ReleaseState.behind(c, app)));
+        } catch (SQLException e) {
+            throw failed(app, "read the release", e);
+        }
+    }
+
+    /** A release and how many journal rows its track has yet to project to reach the live applier. */
+    public record Status(ReleaseState release, long behind) {
+    }
+
+    /** Stops the copy and the release track until {@link #resume}; the live applier goes on. */
+    public void pause(String app) {
+        setPaused(app, true);
+    }
+
+    public void resume(String app) {
+        setPaused(app, false);
+    }
+
+    private void setPaused(String app, boolean paused) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "UPDATE tandem.releases SET paused = ?, definitions_generation = definitions_generation + 1"
+                        + " WHERE app = ?")) {
+            s.setBoolean(1, paused);
+            s.setString(2, app);
+            if (s.executeUpdate() == 0) {
+                throw none(app);
+            }
+        } catch (SQLException e) {
+            throw failed(app, paused ? "pause the release" : "resume the release", e);
+        }
+    }
+
+    /** Drops the build of a release that has not switched; the live schema is left exactly as it was. */
+    public void abort(String app) {
+        ReleaseState state = require(app);
+        if (state.phase() == ReleasePhase.SWITCHED) {
+            throw new TandemException("The release of app '" + app + "' has switched; abort no longer applies. Revert"
+                    + " it (tandem release revert --app " + app + ") or keep it (tandem release finish --app " + app
+                    + ").");
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            lockAndDelete(c, app);
+            c.commit();
+            progress.step("Release of app " + app + " aborted; dropping its build schema " + state.buildSchema());
+            dropSchema(c, state.buildSchema());
+        } catch (SQLException e) {
+            throw failed(app, "abort the release", e);
+        }
+    }
+
+    /** Drops the previous tables of a switched release: it is then final. */
+    public void finish(String app) {
+        ReleaseState state = require(app);
+        if (state.phase() != ReleasePhase.SWITCHED) {
+            throw new TandemException("The release of app '" + app + "' has not switched yet (phase "
+                    + state.phase().sql() + "); run tandem migrate to complete it, or abort it.");
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            lockAndDelete(c, app);
+            c.commit();
+            dropSchema(c, state.previousSchema());
+            progress.step("Release of app " + app + " finished: previous tables in " + state.previousSchema()
+                    + " dropped");
+        } catch (SQLException e) {
+            throw failed(app, "finish the release", e);
+        }
+    }
+
+    /**
+     * Switches the previous tables back in: every write since the switch is in them (the release track kept them
+     * in step), the previous definitions and views return, and the release's tables are dropped.
+     *
+     * @return how long the applier and the views were held
+     * @throws TandemException when the previous tables could not follow (a version new in the release wrote
+     *                         something they cannot hold) or a live version has no mapping onto them
+     */
+    public SwitchTime revert(String app) {
+        ReleaseState state = require(app);
+        if (state.phase() != ReleasePhase.SWITCHED) {
+            throw new TandemException("The release of app '" + app + "' has not switched (phase " + state.phase().sql()
+                    + "); to drop it, use tandem release abort --app " + app);
+        }
+        if ("halted".equals(state.state())) {
+            throw new TandemException("Cannot revert the release of app '" + app + "': the previous tables could not"
+                    + " follow every write since the switch: " + state.haltedReason());
+        }
+        try (Connection c = dataSource.getConnection()) {
+            List<String> missing = new ArrayList<>();
+            for (VersionDefinition live : VersionRegistry.live(c, app)) {
+                if (state.previousDefinitions().stream().noneMatch(p -> p.version() == live.version())) {
+                    missing.add("version " + live.version());
+                }
+            }
+            if (!missing.isEmpty()) {
+                throw new TandemException("Cannot revert the release of app '" + app + "': " + String.join(", ",
+                        missing) + " is new in this release and has no mapping onto the previous tables; retire it"
+                        + " first (tandem retire), or give it one in versions/previous/ of the release folder before"
+                        + " migrating.");
+            }
+        } catch (SQLException e) {
+            throw failed(app, "check the revert", e);
+        }
+        String out = "tandem_reverted_" + app;
+        ReleaseSwitch sw = new ReleaseSwitch(dataSource, new DefinitionsSwitch(views, progress), lockTimeout,
+                Duration.ofSeconds(10), progress);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                SwitchTime held = sw.back(state, out);
+                try (Connection c = dataSource.getConnection()) {
+                    dropSchema(c, out);
+                }
+                progress.step("Reverted the release of app " + app + ": views held " + held.viewsMillis()
+                        + " ms; the release's tables were dropped");
+                return held;
+            } catch (ReleaseSwitch.NotYet e) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.min(500, 20L * attempt)));
+            } catch (SQLException e) {
+                if (!"55P03".equals(e.getSQLState()) || attempt >= attempts) {
+                    throw failed(app, "revert the release", e);
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250L << Math.min(attempt - 1, 4)));
+            }
+        }
+    }
+
+    private ReleaseState require(String app) {
+        try (Connection c = dataSource.getConnection()) {
+            return ReleaseState.find(c, app).orElseThrow(() -> none(app));
+        } catch (SQLException e) {
+            throw failed(app, "read the release", e);
+        }
+    }
+
+    /** Takes the release's row (waiting for the release track's slice in flight) and deletes it. */
+    private void lockAndDelete(Connection c, String app) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("SET LOCAL lock_timeout = '" + lockTimeout.toMillis() + "ms'");
+        }
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM tandem.releases WHERE app = ?")) {
+            s.setString(1, app);
+            if (s.executeUpdate() == 0) {
+                throw none(app);
+            }
+        }
+    }
+
+    /** Drops a schema nobody reads any more, waiting as long as a copy in progress takes to notice its abort. */
+    private static void dropSchema(Connection c, String schema) throws SQLException {
+        c.setAutoCommit(true);
+        try (Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS " + q(schema) + " CASCADE");
+        }
+    }
+
+    private static TandemException none(String app) {
+        return new TandemException("App '" + app + "' has no online release in progress (tandem status --app " + app
+                + " shows its state).");
+    }
+
+    private static TandemException failed(String app, String what, SQLException e) {
+        return new TandemException("Could not " + what + " of app '" + app + "': " + e.getMessage(), e);
+    }
+}

@@ -1,0 +1,37 @@
+package io.tandem.views;
+
+import io.tandem.core.TandemException;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * One {@code tandem migrate} per app at a time: a session advisory lock held for the whole release, so a second
+ * one fails at once with a clear message instead of racing the first; a killed one's lock ends with its session.
+ */
+final class ReleaseLock {
+    private ReleaseLock() {
+    }
+
+    static void take(Connection c, String app) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT pg_try_advisory_lock(hashtextextended(?, 0))")) {
+            s.setString(1, "tandem-migrate:" + app);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    throw new TandemException("Another tandem migrate of app '" + app + "' is running; wait for it"
+                            + " (tandem release status --app " + app + " shows its progress). Nothing changed.");
+                }
+            }
+        }
+    }
+
+    static void release(Connection c, String app) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_unlock(hashtextextended(?, 0))")) {
+            s.setString(1, "tandem-migrate:" + app);
+            s.execute();
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.tandem.views;
+
+import io.tandem.core.Release;
+import io.tandem.core.TandemException;
+import org.flywaydb.core.api.MigrationInfo;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a release will do, worked out from its folder and the live database before anything changes
+ * ({@code tandem migrate --plan} prints it): each pending statement with the table it changes and how, the tables
+ * an online release builds beside (with their size), and whether the release goes online or in place.
+ *
+ * @param app        the app
+ * @param pending    the pending migrations, e.g. {@code ["2 split name"]}
+ * @param statements every pending statement, in order
+ * @param built      the live tables an online release copies into the build, with their size
+ * @param created    tables and sequences the migrations create
+ * @param refusals   why the release cannot be built beside (empty when it can)
+ */
+public record ReleasePlan(String app, List<String> pending, List<PlannedStatement> statements,
+                          List<TableSize> built, Set<String> created, List<String> refusals) {
+
+    /** A live table to copy, with the catalog's estimate of its size. */
+    public record TableSize(String table, long rows, long bytes) {
+    }
+
+    /** Whether any pending statement would lock a live table for a time that grows with its size. */
+    public boolean heavy() {
+        return statements.stream().anyMatch(s -> s.effect().heavy());
+    }
+
+    /** Whether the release can be built beside the live tables. */
+    public boolean buildable() {
+        return refusals.isEmpty();
+    }
+
+    /** Rows the build copies, by the catalog's estimate. */
+    public long rowsToCopy() {
+        return built.stream().mapToLong(TableSize::rows).sum();
+    }
+
+    /** The plan of {@code release}'s {@code pending} migrations against the live schema {@code liveSchema}. */
+    static ReleasePlan of(Connection c, Release release, MigrationInfo[] pending, String liveSchema)
+            throws SQLException {
+        ReleasePlanner planner = new ReleasePlanner(liveSchema, index -> indexTable(c, liveSchema, index));
+        List<String> names = new ArrayList<>();
+        for (MigrationInfo m : pending) {
+            names.add(m.getVersion() + " " + m.getDescription());
+            Path file = release.migrationsDir().resolve(m.getScript());
+            try {
+                planner.add(m.getScript(), Files.readString(file, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new TandemException("Cannot read migration " + file + ": " + e.getMessage(), e);
+            }
+        }
+        Set<String> touched = new LinkedHashSet<>();
+        for (PlannedStatement s : planner.statements()) {
+            if (s.table() != null && !planner.created().contains(s.table())) {
+                touched.add(s.table());
+            }
+        }
+        List<String> refusals = new ArrayList<>(planner.refusals());
+        List<TableSize> built = new ArrayList<>();
+        for (String table : touched) {
+            TableSize size = size(c, liveSchema, table);
+            if (size == null) {
+                refusals.add("table " + table + " is changed by the migrations but is not a table of schema "
+                        + liveSchema);
+            } else {
+                built.add(size);
+            }
+        }
+        return new ReleasePlan(release.app(), List.copyOf(names), planner.statements(), List.copyOf(built),
+                planner.created(), List.copyOf(refusals));
+    }
+
+    private static TableSize size(Connection c, String schema, String table) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT greatest(c.reltuples, 0)::bigint,"
+                + " pg_catalog.pg_total_relation_size(c.oid) FROM pg_catalog.pg_class c"
+                + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE n.nspname = ? AND c.relname = ? AND c.relkind = 'r'")) {
+            s.setString(1, schema);
+            s.setString(2, table);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? new TableSize(table, rs.getLong(1), rs.getLong(2)) : null;
+            }
+        }
+    }
+
+    private static String indexTable(Connection c, String schema, String index) {
+        try (PreparedStatement s = c.prepareStatement("SELECT t.relname FROM pg_catalog.pg_index x"
+                + " JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid JOIN pg_catalog.pg_class t ON t.oid = x.indrelid"
+                + " JOIN pg_catalog.pg_namespace n ON n.oid = i.relnamespace WHERE n.nspname = ? AND i.relname = ?")) {
+            s.setString(1, schema);
+            s.setString(2, index);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new TandemException("Could not look up index " + index + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The plan for people, one line each. */
+    public List<String> describe(boolean online) {
+        List<String> lines = new ArrayList<>();
+        lines.add("Release of app " + app + ": " + pending.size() + " pending migration(s) " + pending);
+        for (PlannedStatement s : statements) {
+            lines.add("  " + s.describe());
+        }
+        if (!online) {
+            lines.add(heavy() ? "In place (as asked): the live tables above are locked while the migrations run"
+                    : "In place: every change is metadata only; the switch holds the views and the applier for"
+                    + " milliseconds");
+            return lines;
+        }
+        lines.add("Online: built beside the live tables, then switched in one short transaction");
+        for (TableSize t : built) {
+            lines.add(String.format("  copy %-24s ~%,d rows, %,d MB", t.table(), t.rows(), t.bytes() >> 20));
+        }
+        if (!created.isEmpty()) {
+            lines.add("  created in the build: " + String.join(", ", created));
+        }
+        lines.add(String.format("  disk: the copied tables once more (~%,d MB) until `tandem release finish`",
+                built.stream().mapToLong(TableSize::bytes).sum() >> 20));
+        return lines;
+    }
+}

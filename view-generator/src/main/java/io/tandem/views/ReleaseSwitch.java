@@ -1,0 +1,304 @@
+package io.tandem.views;
+
+import io.tandem.core.ApplierPosition;
+import io.tandem.core.Release;
+import io.tandem.core.ReleaseState;
+import io.tandem.core.TandemException;
+import io.tandem.core.VersionDefinition;
+import io.tandem.core.VersionRegistry;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import static io.tandem.views.TableShape.q;
+
+/**
+ * The switch of an online release, and its revert: one transaction that moves whole tables between schemas, hands
+ * the key sequences over, re-points the foreign keys of untouched tables, records the migrations, and stores the
+ * definitions and recreates the views — the work of catalog rows, not of table sizes, so its locks are held for
+ * milliseconds.
+ *
+ * <p>It starts by holding the live applier at a batch boundary (its state row), then waits, outside any DDL, until
+ * the release track has projected exactly as far as the live one ({@link ReleaseTrackWait}): only then do the
+ * built tables hold what the live ones hold, and the switch loses and repeats nothing. The release track is then
+ * held too (its row), and both resume after the commit — the live track on the new tables with the new
+ * definitions, the release track on the previous tables with the previous definitions.
+ */
+final class ReleaseSwitch {
+    /** A try that must be repeated: the applier was mid-batch, or the release track did not catch up in time. */
+    static final class NotYet extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        NotYet(String message) {
+            super(message);
+        }
+    }
+
+    private final DataSource dataSource;
+    private final DefinitionsSwitch definitions;
+    private final Duration lockTimeout;
+    private final Duration catchUpWait;
+    private final MigrationProgress progress;
+
+    ReleaseSwitch(DataSource dataSource, DefinitionsSwitch definitions, Duration lockTimeout, Duration catchUpWait,
+                  MigrationProgress progress) {
+        this.dataSource = dataSource;
+        this.definitions = definitions;
+        this.lockTimeout = lockTimeout;
+        this.catchUpWait = catchUpWait;
+        this.progress = progress;
+    }
+
+    /**
+     * Switches {@code release}'s build in; returns how long the applier and the views were held.
+     *
+     * @throws NotYet when this try must be repeated (nothing changed)
+     */
+    SwitchTime forward(Release release, ReleaseState state) throws SQLException, NotYet {
+        return inTransaction(state, (c, held) -> {
+            List<VersionDefinition> previous = new ArrayList<>(VersionRegistry.live(c, state.app()));
+            previous.addAll(release.previousVersions());
+            List<String> problems = definitions.problems(c, release);
+            String live = state.liveSchema();
+            SchemaMoves moves = new SchemaMoves(c);
+            definitions.clearViews(c, state.app());
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE SCHEMA " + q(state.previousSchema()));
+            }
+            List<String> incoming = moves.relations(state.buildSchema(),
+                    Set.of(BuildMigration.HISTORY, BuildCopy.POSITION_TABLE));
+            List<TableShape.ForeignKey> repoint = exchange(c, moves, live, state.previousSchema(), state.buildSchema(),
+                    state.tables(), incoming);
+            recordMigrations(c, live, state.buildSchema());
+            definitions.store(c, state.app(), release.versions(), problems);
+            try (PreparedStatement s = c.prepareStatement("UPDATE tandem.releases SET phase = 'switched',"
+                    + " switched_at = now(), previous_definitions = ?::jsonb, moved_in = ?,"
+                    + " definitions_generation = definitions_generation + 1 WHERE app = ?")) {
+                s.setString(1, ReleaseState.definitionsJson(previous));
+                s.setArray(2, c.createArrayOf("text", incoming.toArray()));
+                s.setString(3, state.app());
+                s.executeUpdate();
+            }
+            return repoint;
+        });
+    }
+
+    /**
+     * Switches the previous tables back in and the release's out (to be dropped), restoring the previous
+     * definitions; returns how long the applier and the views were held.
+     *
+     * @throws NotYet when this try must be repeated (nothing changed)
+     */
+    SwitchTime back(ReleaseState state, String outSchema) throws SQLException, NotYet {
+        return inTransaction(state, (c, held) -> {
+            String live = state.liveSchema();
+            SchemaMoves moves = new SchemaMoves(c);
+            definitions.clearViews(c, state.app());
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE SCHEMA " + q(outSchema));
+            }
+            List<TableShape.ForeignKey> repoint = exchange(c, moves, live, outSchema, state.previousSchema(),
+                    state.movedIn(), state.tables());
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM " + q(live) + ".flyway_schema_history"
+                    + " WHERE version = ANY (?)")) {
+                s.setArray(1, c.createArrayOf("text", state.migrations().stream()
+                        .map(m -> m.substring(0, m.indexOf(' '))).toArray()));
+                s.executeUpdate();
+            }
+            for (VersionDefinition v : VersionRegistry.live(c, state.app())) {
+                if (state.previousDefinitions().stream().noneMatch(p -> p.version() == v.version())) {
+                    VersionRegistry.retire(c, state.app(), v.version());
+                }
+            }
+            definitions.store(c, state.app(), state.previousDefinitions(), List.of());
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM tandem.releases WHERE app = ?")) {
+                s.setString(1, state.app());
+                s.executeUpdate();
+            }
+            return repoint;
+        });
+    }
+
+    private interface Work {
+        List<TableShape.ForeignKey> run(Connection c, long heldAt) throws SQLException;
+    }
+
+    private SwitchTime inTransaction(ReleaseState state, Work work) throws SQLException, NotYet {
+        List<TableShape.ForeignKey> repointed;
+        SwitchTime held;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                PauseLock.hold(c, state.app(), lockTimeout);
+                long pausedAt = System.nanoTime();
+                ApplierPosition live = livePosition(c, state.app());
+                if (live.batch() != null) {
+                    throw new NotYet("the live applier is in the middle of a batch");
+                }
+                awaitReleaseTrack(state.app(), live);
+                lockRelease(c, state.app(), live);
+                long heldAt = System.nanoTime();
+                repointed = work.run(c, heldAt);
+                c.commit();
+                long now = System.nanoTime();
+                held = new SwitchTime(TimeUnit.NANOSECONDS.toMillis(now - pausedAt), TimeUnit.NANOSECONDS.toMillis(now - heldAt));
+            } catch (SQLException | RuntimeException | NotYet e) {
+                c.rollback();
+                throw e;
+            }
+            validate(c, state.liveSchema(), repointed);
+        }
+        return held;
+    }
+
+    /**
+     * Moves {@code outgoing} from the live schema to {@code outSchema} and {@code incoming} from {@code inSchema}
+     * to the live schema, handing sequences over, continuing identities, copying grants, and re-pointing the
+     * foreign keys of tables that stay; returns the foreign keys re-added {@code NOT VALID}.
+     */
+    private List<TableShape.ForeignKey> exchange(Connection c, SchemaMoves moves, String live, String outSchema,
+                                                 String inSchema, List<String> outgoing, List<String> incoming)
+            throws SQLException {
+        List<TableShape.ForeignKey> keys = TableShape.foreignKeys(c, live, outgoing);
+        List<TableShape.ForeignKey> readd = new ArrayList<>();
+        try (Statement s = c.createStatement()) {
+            for (TableShape.ForeignKey fk : keys) {
+                boolean stays = !outgoing.contains(fk.table());
+                if (stays) { // a table that stays references one that goes: re-point it to the incoming one
+                    s.execute("ALTER TABLE " + q(live) + "." + q(fk.table()) + " DROP CONSTRAINT " + q(fk.name()));
+                    readd.add(fk);
+                } else if (!outgoing.contains(fk.references())) { // an outgoing table references one that stays
+                    readd.add(fk);
+                }
+            }
+        }
+        List<SchemaMoves.OwnedSequence> owned = moves.ownedSequences(live, outgoing);
+        moves.release(live, owned);
+        for (String table : outgoing) {
+            if (incoming.contains(table)) {
+                moves.continueIdentities(live, inSchema, table);
+            }
+        }
+        moves.move(live, outSchema, outgoing);
+        moves.move(inSchema, live, incoming);
+        moves.adopt(live, owned);
+        for (String table : incoming) {
+            if (outgoing.contains(table)) {
+                moves.copyGrants(outSchema, live, table);
+            }
+        }
+        List<TableShape.ForeignKey> added = new ArrayList<>();
+        for (TableShape.ForeignKey fk : readd) {
+            if (incoming.contains(fk.table()) || !outgoing.contains(fk.table())) {
+                if (addForeignKey(c, fk, live)) {
+                    added.add(fk);
+                }
+            }
+        }
+        return added;
+    }
+
+    /** Re-adds a foreign key on the live tables, NOT VALID; false when its columns no longer exist. */
+    private boolean addForeignKey(Connection c, TableShape.ForeignKey fk, String live) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("SAVEPOINT tandem_fk");
+            try {
+                s.execute(fk.add(live, live, live, true));
+                s.execute("RELEASE SAVEPOINT tandem_fk");
+                return true;
+            } catch (SQLException e) {
+                s.execute("ROLLBACK TO SAVEPOINT tandem_fk");
+                if ("42710".equals(e.getSQLState())) { // duplicate_object: the incoming table kept its own
+                    return false;
+                }
+                if (!"42703".equals(e.getSQLState())) { // undefined_column: the release dropped what it tied
+                    throw e;
+                }
+                progress.step("Foreign key " + fk.name() + " of " + fk.table() + " not re-added: " + e.getMessage());
+                return false;
+            }
+        }
+    }
+
+    /** After the commit: validates the re-added foreign keys (a scan that takes no lock a writer waits on). */
+    private void validate(Connection c, String live, List<TableShape.ForeignKey> keys) throws SQLException {
+        c.setAutoCommit(true);
+        try (Statement s = c.createStatement()) {
+            for (TableShape.ForeignKey fk : keys) {
+                s.execute("ALTER TABLE " + q(live) + "." + q(fk.table()) + " VALIDATE CONSTRAINT " + q(fk.name()));
+            }
+        } catch (SQLException e) {
+            throw new TandemException("The release switched, but re-validating a foreign key failed: "
+                    + e.getMessage() + ". The constraint stays NOT VALID (new rows are still checked); validate it"
+                    + " by hand once the data is fixed.", e);
+        }
+    }
+
+    private void recordMigrations(Connection c, String live, String build) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("INSERT INTO " + q(live) + ".flyway_schema_history (installed_rank, version, description, type,"
+                    + " script, checksum, installed_by, installed_on, execution_time, success)"
+                    + " SELECT (SELECT coalesce(max(installed_rank), 0) FROM " + q(live) + ".flyway_schema_history)"
+                    + " + row_number() OVER (ORDER BY b.installed_rank), b.version, b.description, b.type, b.script,"
+                    + " b.checksum, b.installed_by, b.installed_on, b.execution_time, b.success"
+                    + " FROM " + q(build) + "." + BuildMigration.HISTORY + " b WHERE b.type <> 'BASELINE'");
+        }
+    }
+
+    /** Waits, outside the DDL, until the release track stands exactly at the (held) live position. */
+    private void awaitReleaseTrack(String app, ApplierPosition live) throws SQLException, NotYet {
+        long deadline = System.nanoTime() + catchUpWait.toNanos();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            while (true) {
+                ReleaseState state = ReleaseState.find(c, app).orElseThrow(() -> new TandemException(
+                        "The release of app '" + app + "' was aborted while it was switching; nothing changed."));
+                if ("halted".equals(state.state())) {
+                    throw new TandemException("The release of app '" + app + "' cannot switch: its track halted: "
+                            + state.haltedReason());
+                }
+                if (state.position().batch() == null && state.position().applied().equals(live.applied())) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new NotYet("the release track did not reach the live position within "
+                            + catchUpWait.toMillis() + " ms");
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+            }
+        }
+    }
+
+    private static void lockRelease(Connection c, String app, ApplierPosition live) throws SQLException, NotYet {
+        try (PreparedStatement s = c.prepareStatement("SELECT applied_snapshot::text, batch_snapshot IS NULL"
+                + " FROM tandem.releases WHERE app = ? FOR UPDATE")) {
+            s.setString(1, app);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next() || !rs.getBoolean(2) || !live.applied().toString().equals(rs.getString(1))) {
+                    throw new NotYet("the release track moved while the switch locked it");
+                }
+            }
+        }
+    }
+
+    private static ApplierPosition livePosition(Connection c, String app) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT applied_snapshot::text, batch_snapshot::text,"
+                + " batch_done_seq FROM tandem.applier_state WHERE app = ?")) {
+            s.setString(1, app);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? ApplierPosition.parse(rs.getString(1), rs.getString(2), rs.getLong(3))
+                        : ApplierPosition.start();
+            }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package io.tandem.views;
+
+import io.tandem.core.SqlIdentifier;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the catalog says about a live table that a build copies beside it: its columns, its indexes and key
+ * constraints, and the foreign keys that tie it to other tables — each as SQL that recreates it on a table of the
+ * same name in another schema. Definitions are read with only {@code pg_catalog} on the search_path, so every name
+ * in them is schema-qualified and can be re-pointed exactly.
+ */
+final class TableShape {
+    /** A foreign key: the table it is on, the one it references, its name and its definition. */
+    record ForeignKey(String table, String references, String name, String definition) {
+        /** {@code ALTER TABLE ... ADD CONSTRAINT} with the referenced table moved to {@code referencedSchema}. */
+        String add(String schema, String liveSchema, String referencedSchema, boolean notValid) {
+            String def = definition.replace("REFERENCES " + q(liveSchema) + "." + q(references) + "(",
+                    "REFERENCES " + q(referencedSchema) + "." + q(references) + "(");
+            return "ALTER TABLE " + q(schema) + "." + q(table) + " ADD CONSTRAINT " + q(name) + " " + def
+                    + (notValid ? " NOT VALID" : "");
+        }
+    }
+
+    private TableShape() {
+    }
+
+    /** The columns a copy inserts: stored, not generated, in order. */
+    static List<String> columns(Connection c, String schema, String table) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT a.attname FROM pg_catalog.pg_attribute a"
+                + " WHERE a.attrelid = pg_catalog.to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped"
+                + " AND a.attgenerated = '' ORDER BY a.attnum")) {
+            s.setString(1, q(schema) + "." + q(table));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    columns.add(q(rs.getString(1)));
+                }
+            }
+        }
+        return columns;
+    }
+
+    /**
+     * Statements that recreate the live table's primary key, unique and exclusion constraints and its other
+     * indexes on the same-named table of {@code build}, under the same names.
+     */
+    static List<String> indexes(Connection c, String live, String build, String table) throws SQLException {
+        List<String> sql = new ArrayList<>();
+        String liveName = q(live) + "." + q(table);
+        String buildName = q(build) + "." + q(table);
+        withCatalogPath(c, () -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT con.conname, pg_catalog.pg_get_constraintdef(con.oid)"
+                    + " FROM pg_catalog.pg_constraint con WHERE con.conrelid = pg_catalog.to_regclass(?)"
+                    + " AND con.contype IN ('p', 'u', 'x') ORDER BY con.contype, con.conname")) {
+                s.setString(1, liveName);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        sql.add("ALTER TABLE " + buildName + " ADD CONSTRAINT " + q(rs.getString(1)) + " "
+                                + rs.getString(2));
+                    }
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement("SELECT pg_catalog.pg_get_indexdef(x.indexrelid)"
+                    + " FROM pg_catalog.pg_index x WHERE x.indrelid = pg_catalog.to_regclass(?)"
+                    + " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con WHERE con.conindid = x.indexrelid"
+                    + " AND con.conrelid = x.indrelid) ORDER BY x.indexrelid")) {
+                s.setString(1, liveName);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        sql.add(rs.getString(1).replaceFirst(" ON (ONLY )?" + java.util.regex.Pattern.quote(liveName)
+                                + " USING ", " ON $1" + java.util.regex.Matcher.quoteReplacement(buildName) + " USING "));
+                    }
+                }
+            }
+        });
+        return sql;
+    }
+
+    /** The foreign keys on, or referencing, any of {@code tables} of schema {@code live}. */
+    static List<ForeignKey> foreignKeys(Connection c, String live, List<String> tables) throws SQLException {
+        List<ForeignKey> keys = new ArrayList<>();
+        withCatalogPath(c, () -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT t.relname, r.relname, con.conname,"
+                    + " pg_catalog.pg_get_constraintdef(con.oid) FROM pg_catalog.pg_constraint con"
+                    + " JOIN pg_catalog.pg_class t ON t.oid = con.conrelid JOIN pg_catalog.pg_class r ON r.oid = con.confrelid"
+                    + " JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace"
+                    + " JOIN pg_catalog.pg_namespace rn ON rn.oid = r.relnamespace"
+                    + " WHERE con.contype = 'f' AND tn.nspname = ? AND rn.nspname = ?"
+                    + " AND (t.relname = ANY (?) OR r.relname = ANY (?)) ORDER BY t.relname, con.conname")) {
+                s.setString(1, live);
+                s.setString(2, live);
+                s.setArray(3, c.createArrayOf("text", tables.toArray()));
+                s.setArray(4, c.createArrayOf("text", tables.toArray()));
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        keys.add(new ForeignKey(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+                    }
+                }
+            }
+        });
+        return keys;
+    }
+
+    private interface CatalogWork {
+        void run() throws SQLException;
+    }
+
+    /** Runs {@code work} with only pg_catalog on the search_path, then restores the caller's path. */
+    private static void withCatalogPath(Connection c, CatalogWork work) throws SQLException {
+        String path;
+        try (PreparedStatement s = c.prepareStatement("SELECT pg_catalog.current_setting('search_path')");
+             ResultSet rs = s.executeQuery()) {
+            rs.next();
+            path = rs.getString(1);
+        }
+        try (PreparedStatement s = c.prepareStatement("SELECT pg_catalog.set_config('search_path', 'pg_catalog', false)")) {
+            s.execute();
+        }
+        try {
+            work.run();
+        } finally {
+            try (PreparedStatement s = c.prepareStatement("SELECT pg_catalog.set_config('search_path', ?, false)")) {
+                s.setString(1, path);
+                s.execute();
+            }
+        }
+    }
+
+    static String q(String identifier) {
+        return SqlIdentifier.of(identifier).quoted();
+    }
+}
