@@ -17,8 +17,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Generates the SQL that (re)creates a live app version's read side and its least-privilege role (BRIEF §4.2,
- * §5 "Least privilege"): the schema {@code <app>_v<N>} with one view per entity (the applied state overlaid with
+ * Generates the SQL that (re)creates a live app version's read side and its least-privilege role: the schema {@code <app>_v<N>} with one view per entity (the applied state overlaid with
  * the reading transaction's own writes), the schema {@code <app>_v<N>_plain} with the same views without the
  * overlay (for transactions that have written nothing; the write triggers move a writing transaction's search_path
  * off it, see docs/views.md "Own writes"), the role (named by a
@@ -90,25 +89,19 @@ public final class ViewGenerator {
         List<String> writable = new ArrayList<>();
         List<String> ownFunctions = new ArrayList<>();
         for (EntityDefinition entity : v.entities().values()) {
-            SqlIdentifier name = SqlIdentifier.of(entity.name());
-            String view = schema.quoted() + "." + name.quoted();
-            String plainView = plain.quoted() + "." + name.quoted();
-            String own = schema.quoted() + "." + OwnWrites.ownFunctionName(entity).quoted();
+            EntityObjects objects = EntityObjects.of(v, entity);
             String select = select(entity);
-            sql.add("DROP VIEW IF EXISTS " + view);
-            sql.add("DROP VIEW IF EXISTS " + plainView);
-            sql.add(OwnWrites.ownFunction(own, v, entity, select));
-            sql.add(OwnWrites.pinSearchPath(own));
-            sql.add("CREATE VIEW " + view + " AS\n" + OwnWrites.view(v, entity, select, own, ColumnTypes.of(c, select)));
-            sql.add("CREATE VIEW " + plainView + " AS\n" + select);
-            ownFunctions.add(own);
+            sql.add("DROP VIEW IF EXISTS " + objects.view());
+            sql.add("DROP VIEW IF EXISTS " + objects.plainView());
+            sql.add(OwnStateFunction.create(objects.ownFunction(), v, entity, select));
+            sql.add(OwnStateFunction.pinSearchPath(objects.ownFunction()));
+            sql.add(OverlayView.create(objects, v, entity, select, ColumnTypes.of(c, select)));
+            sql.add("CREATE VIEW " + objects.plainView() + " AS\n" + select);
+            ownFunctions.add(objects.ownFunction());
             if (!entity.readOnly()) {
-                String function = schema.quoted() + "." + OwnWrites.triggerFunctionName(entity).quoted();
-                sql.add(OwnWrites.triggerFunction(function, view, v, entity, KeySequences.ofKeyFields(c, entity)));
-                for (String target : List.of(view, plainView)) {
-                    sql.add("CREATE TRIGGER " + SqlIdentifier.of("tandem_journal").quoted()
-                            + " INSTEAD OF INSERT OR UPDATE OR DELETE ON " + target
-                            + " FOR EACH ROW EXECUTE FUNCTION " + function + "()");
+                sql.add(WriteTrigger.function(objects, v, entity, KeySequences.ofKeyFields(c, entity)));
+                for (String target : List.of(objects.view(), objects.plainView())) {
+                    sql.add(WriteTrigger.create(objects, target));
                     writable.add(target);
                 }
             }
@@ -148,7 +141,7 @@ public final class ViewGenerator {
             sql.add("DROP SCHEMA IF EXISTS " + SqlIdentifier.of(plain).quoted() + " CASCADE");
         }
         sql.add("DROP SCHEMA IF EXISTS " + schema.quoted() + " CASCADE");
-        sql.add("DELETE FROM tandem.version_roles WHERE role = " + literal(role.name()));
+        sql.add("DELETE FROM tandem.version_roles WHERE role = " + SqlLiteral.of(role.name()));
         sql.add(dropRole(role));
         return sql;
     }
@@ -188,7 +181,7 @@ public final class ViewGenerator {
     }
 
     private static String dropOtherViews(SqlIdentifier schema, Set<String> keep) {
-        String names = keep.stream().map(ViewGenerator::literal).collect(Collectors.joining(", "));
+        String names = keep.stream().map(SqlLiteral::of).collect(Collectors.joining(", "));
         return """
                 DO $$
                 DECLARE
@@ -208,7 +201,7 @@ public final class ViewGenerator {
                         EXECUTE 'DROP FUNCTION ' || stale.fn || ' CASCADE';
                     END LOOP;
                 END
-                $$""".formatted(literal(schema.name()), names, literal(schema.name()), literal(schema.name()));
+                $$""".formatted(SqlLiteral.of(schema.name()), names, SqlLiteral.of(schema.name()), SqlLiteral.of(schema.name()));
     }
 
     private static String createRole(SqlIdentifier role) {
@@ -221,7 +214,7 @@ public final class ViewGenerator {
                 EXCEPTION WHEN duplicate_object OR unique_violation THEN
                     NULL; -- created meanwhile by a concurrent migration (roles are cluster-wide)
                 END
-                $$""".formatted(literal(role.name()), role.quoted());
+                $$""".formatted(SqlLiteral.of(role.name()), role.quoted());
     }
 
     private static List<String> grants(List<SqlIdentifier> viewSchemas, SqlIdentifier role,
@@ -253,8 +246,8 @@ public final class ViewGenerator {
      * by Tandem's V4 migration). Data, not DDL: no lock on the journal, so writers never wait for a release.
      */
     private static List<String> policy(SqlIdentifier role, String app, int version) {
-        return List.of("INSERT INTO tandem.version_roles (role, app, version) VALUES (" + literal(role.name()) + ", "
-                + literal(app) + ", " + version + ") ON CONFLICT (role) DO UPDATE SET app = excluded.app,"
+        return List.of("INSERT INTO tandem.version_roles (role, app, version) VALUES (" + SqlLiteral.of(role.name()) + ", "
+                + SqlLiteral.of(app) + ", " + version + ") ON CONFLICT (role) DO UPDATE SET app = excluded.app,"
                 + " version = excluded.version");
     }
 
@@ -291,11 +284,6 @@ public final class ViewGenerator {
                             %1$s;
                     END;
                 END
-                $$""".formatted(literal(role.name()), literal(role.quoted()), role.quoted());
-    }
-
-    /** A SQL string literal (standard_conforming_strings, on since PostgreSQL 9.1). */
-    static String literal(String value) {
-        return "'" + value.replace("'", "''") + "'";
+                $$""".formatted(SqlLiteral.of(role.name()), SqlLiteral.of(role.quoted()), role.quoted());
     }
 }
