@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -182,39 +183,39 @@ public final class ViewGenerator {
 
     private static String dropOtherViews(SqlIdentifier schema, Set<String> keep) {
         String names = keep.stream().map(SqlLiteral::of).collect(Collectors.joining(", "));
-        return """
+        return SqlTemplate.fill("""
                 DO $$
                 DECLARE
                     stale record;
                 BEGIN
                     FOR stale IN SELECT c.relname FROM pg_catalog.pg_class c
                                    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-                                  WHERE n.nspname = %s AND c.relkind = 'v' AND c.relname <> ALL (ARRAY[%s]::text[])
+                                  WHERE n.nspname = ${schema} AND c.relkind = 'v' AND c.relname <> ALL (ARRAY[${keep}]::text[])
                     LOOP
-                        EXECUTE pg_catalog.format('DROP VIEW %%I.%%I', %s, stale.relname);
+                        EXECUTE pg_catalog.format('DROP VIEW %I.%I', ${schema}, stale.relname);
                     END LOOP;
                     -- the generated trigger and own-state functions are recreated with their views (CASCADE drops the triggers and views)
                     FOR stale IN SELECT p.oid::pg_catalog.regprocedure::text AS fn FROM pg_catalog.pg_proc p
                                    JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-                                  WHERE n.nspname = %s
+                                  WHERE n.nspname = ${schema}
                     LOOP
                         EXECUTE 'DROP FUNCTION ' || stale.fn || ' CASCADE';
                     END LOOP;
                 END
-                $$""".formatted(SqlLiteral.of(schema.name()), names, SqlLiteral.of(schema.name()), SqlLiteral.of(schema.name()));
+                $$""", Map.of("schema", SqlLiteral.of(schema.name()), "keep", names));
     }
 
     private static String createRole(SqlIdentifier role) {
-        return """
+        return SqlTemplate.fill("""
                 DO $$
                 BEGIN
-                    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = %s) THEN
-                        CREATE ROLE %s NOLOGIN;
+                    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = ${name}) THEN
+                        CREATE ROLE ${role} NOLOGIN;
                     END IF;
                 EXCEPTION WHEN duplicate_object OR unique_violation THEN
                     NULL; -- created meanwhile by a concurrent migration (roles are cluster-wide)
                 END
-                $$""".formatted(SqlLiteral.of(role.name()), role.quoted());
+                $$""", Map.of("name", SqlLiteral.of(role.name()), "role", role.quoted()));
     }
 
     private static List<String> grants(List<SqlIdentifier> viewSchemas, SqlIdentifier role,
@@ -252,10 +253,10 @@ public final class ViewGenerator {
     }
 
     private static String dropRole(SqlIdentifier role) {
-        return """
+        return SqlTemplate.fill("""
                 DO $$
                 DECLARE
-                    r oid := (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = %1$s);
+                    r oid := (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = ${name});
                     granted record;
                 BEGIN
                     IF r IS NULL THEN
@@ -275,15 +276,16 @@ public final class ViewGenerator {
                                || p.oid::pg_catalog.regprocedure::text FROM pg_catalog.pg_proc p
                          WHERE EXISTS (SELECT FROM pg_catalog.aclexplode(p.proacl) a WHERE a.grantee = r)
                     LOOP
-                        EXECUTE 'REVOKE ALL ON ' || granted.object || ' FROM ' || %2$s;
+                        EXECUTE 'REVOKE ALL ON ' || granted.object || ' FROM ' || ${roleLiteral};
                     END LOOP;
                     BEGIN
-                        DROP ROLE %3$s;
+                        DROP ROLE ${role};
                     EXCEPTION WHEN dependent_objects_still_exist THEN
-                        RAISE NOTICE 'role %% is kept: it still holds privileges or objects in another database',
-                            %1$s;
+                        RAISE NOTICE 'role % is kept: it still holds privileges or objects in another database',
+                            ${name};
                     END;
                 END
-                $$""".formatted(SqlLiteral.of(role.name()), SqlLiteral.of(role.quoted()), role.quoted());
+                $$""", Map.of("name", SqlLiteral.of(role.name()), "roleLiteral", SqlLiteral.of(role.quoted()),
+                "role", role.quoted()));
     }
 }
