@@ -21,7 +21,7 @@ final class FieldComparison {
         return comparable("NEW", field) + " IS DISTINCT FROM " + comparable("OLD", field);
     }
 
-    /** {@code row.field}, as the class comment says to compare it: a text-kind field through {@code pg_catalog.text}. */
+    /** {@code row.field} as the class comment says to compare it: a text-kind field as {@code pg_catalog.text}. */
     static String comparable(String row, FieldDefinition field) {
         String value = row + "." + SqlIdentifier.of(field.name()).quoted();
         return field.type().kind() == FieldType.Kind.TEXT ? value + "::pg_catalog.text" : value;

@@ -50,7 +50,7 @@ final class JournalJson {
         return decode(field, json, field.type().sql());
     }
 
-    /** A field of the journal JSON object {@code json} back as {@code type} (the declared type, or an exact column type). */
+    /** A field of the journal JSON object {@code json} back as {@code type} (the declared or an exact column type). */
     static String decode(FieldDefinition field, String json, String type) {
         String text = json + " ->> " + SqlLiteral.of(field.name());
         if (field.type().kind() == FieldType.Kind.BYTEA) {

@@ -33,7 +33,8 @@ final class OptimisticLock {
     static final String UNAPPLIED_CHANGE = TandemSchema.SCHEMA + ".unapplied_version_change(text, text, jsonb, text)";
 
     private static final String STALE_ROW_CHECK = """
-            -- optimistic lock on ${versionFieldName}: wait for the key's writers, then match no row if its version moved on
+            -- optimistic lock on ${versionFieldName}: wait for the key's writers,
+            -- then match no row if its version moved on
             PERFORM tandem.lock_key(${app}, ${oldKey});
             IF (SELECT cur.${versionField} FROM ${view} cur WHERE ${keyMatches}) IS DISTINCT FROM OLD.${versionField}
                OR tandem.unapplied_version_change(${app}, ${entity}, ${oldKey}, ${versionFieldLiteral}) THEN

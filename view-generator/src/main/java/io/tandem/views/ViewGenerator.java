@@ -18,12 +18,14 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Generates the SQL that (re)creates a live app version's read side and its least-privilege role: the schema {@code <app>_v<N>} with one view per entity (the applied state overlaid with
- * the reading transaction's own writes), the schema {@code <app>_v<N>_plain} with the same views without the
- * overlay (for transactions that have written nothing; the write triggers move a writing transaction's search_path
- * off it, see docs/views.md "Own writes"), the role (named by a
- * {@link RoleNaming}, {@code <app>_v<N>_app} by default), its grants and its entry in {@code tandem.version_roles}
- * (read by the journal's one row-level security policy); and the SQL that removes all of it when the version is retired.
+ * Generates the SQL that (re)creates a live app version's read side and its least-privilege role: the schema
+ * {@code <app>_v<N>} with one view per entity (the applied state overlaid with the reading transaction's own
+ * writes), the schema {@code <app>_v<N>_plain} with the same views without the overlay (for transactions that have
+ * written nothing; the write triggers move a writing transaction's search_path off it, see docs/views.md "Own
+ * writes"), the role (named by a {@link RoleNaming}, {@code <app>_v<N>_app} by default), its grants and its entry in
+ * {@code tandem.version_roles} (read by the journal's one row-level security policy); and the SQL that removes all
+ * of it when the version is retired. Each entity's objects come from {@code OverlayView}, {@code OwnStateFunction}
+ * and {@code WriteTrigger}; this class puts them in order with the schemas, the role and its grants.
  *
  * <p>Guarantees:
  * <ul>
@@ -190,7 +192,8 @@ public final class ViewGenerator {
                 BEGIN
                     FOR stale IN SELECT c.relname FROM pg_catalog.pg_class c
                                    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-                                  WHERE n.nspname = ${schema} AND c.relkind = 'v' AND c.relname <> ALL (ARRAY[${keep}]::text[])
+                                  WHERE n.nspname = ${schema} AND c.relkind = 'v'
+                                    AND c.relname <> ALL (ARRAY[${keep}]::text[])
                     LOOP
                         EXECUTE pg_catalog.format('DROP VIEW %I.%I', ${schema}, stale.relname);
                     END LOOP;
