@@ -1,10 +1,10 @@
 package io.tandem.applier;
 
 import io.tandem.core.EntityDefinition;
-import io.tandem.core.FieldType;
 import io.tandem.core.JournalEntry;
 import io.tandem.core.SqlExpression;
 import io.tandem.core.WriteItem;
+import io.tandem.core.WriteItemSql;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * The statements that land one entity's journal rows in the physical tables (BRIEF §4.2):
+ * The statements that land one entity's journal rows in the physical tables, following its write items:
  * <ul>
  *   <li>insert: one INSERT per write item, in order, with the key columns and every set column whose expression
  *       has its fields in the entry (a column whose fields are all absent is left to its DEFAULT);</li>
@@ -25,13 +25,14 @@ import java.util.function.Function;
  *       older version never touches a column it does not map; an item with no such column is skipped;</li>
  *   <li>delete: one DELETE by key per item, last item first.</li>
  * </ul>
- * Each {@code :field} becomes {@code CAST(? AS <declared type>)} with the value bound; each statement also comes in
- * a many-rows form for a group of rows ({@link Placeholders}). Statements are compiled once per distinct column
- * set and cached.
+ * Each statement comes in two forms rendered by {@link WriteItemSql}: one row ({@code CAST(? AS <declared type>)}
+ * with the values bound) and many rows (one bound array per field, for a group of rows). Statements are compiled
+ * once per distinct column set and cached.
  */
 final class EntityWrites {
     private final EntityDefinition entity;
-    private final Map<String, FieldType> types;
+    private final WriteItemSql one;
+    private final WriteItemSql many;
     /** Compiled statements by the set of fields present (insert) or changed (update). */
     private final Map<Set<String>, List<WriteStatement>> inserts = new ConcurrentHashMap<>();
     private final Map<Set<String>, List<WriteStatement>> updates = new ConcurrentHashMap<>();
@@ -39,7 +40,8 @@ final class EntityWrites {
 
     EntityWrites(EntityDefinition entity) {
         this.entity = entity;
-        this.types = entity.fieldTypes();
+        this.one = WriteItemSql.of(WriteItemSql.Form.ONE_ROW, entity);
+        this.many = WriteItemSql.of(WriteItemSql.Form.MANY_ROWS, entity);
         this.deletes = deletes();
     }
 
@@ -79,14 +81,7 @@ final class EntityWrites {
                     columns.put(column, expr);
                 }
             });
-            String into = "INSERT INTO " + table(item) + " ("
-                    + String.join(", ", columns.keySet().stream().map(EntityWrites::quote).toList()) + ")";
-            Placeholders one = Placeholders.oneRow(types);
-            String values = String.join(", ", columns.values().stream().map(one::render).toList());
-            Placeholders many = Placeholders.manyRows(types);
-            String selected = String.join(", ", columns.values().stream().map(many::render).toList());
-            out.add(statement(item, into + " VALUES (" + values + ")", one,
-                    into + " SELECT " + selected + " FROM " + many.unnest(), many));
+            out.add(statement(item, one.insert(item, columns), many.insert(item, columns)));
         }
         return List.copyOf(out);
     }
@@ -100,18 +95,9 @@ final class EntityWrites {
                     columns.put(column, expr);
                 }
             });
-            if (columns.isEmpty()) {
-                continue;
+            if (!columns.isEmpty()) {
+                out.add(statement(item, one.update(item, columns), many.update(item, columns)));
             }
-            String update = "UPDATE " + table(item) + " SET ";
-            Placeholders one = Placeholders.oneRow(types);
-            String sets = assignments(columns, one);
-            String where = keyCondition(item, one);
-            Placeholders many = Placeholders.manyRows(types);
-            String manySets = assignments(columns, many);
-            String manyWhere = keyCondition(item, many);
-            out.add(statement(item, update + sets + " WHERE " + where, one,
-                    update + manySets + " FROM " + many.unnest() + " WHERE " + manyWhere, many));
         }
         return List.copyOf(out);
     }
@@ -121,48 +107,17 @@ final class EntityWrites {
         List<WriteItem> items = entity.writes();
         for (int i = items.size() - 1; i >= 0; i--) {
             WriteItem item = items.get(i);
-            String delete = "DELETE FROM " + table(item);
-            Placeholders one = Placeholders.oneRow(types);
-            String where = keyCondition(item, one);
-            Placeholders many = Placeholders.manyRows(types);
-            String manyWhere = keyCondition(item, many);
-            out.add(statement(item, delete + " WHERE " + where, one,
-                    delete + " USING " + many.unnest() + " WHERE " + manyWhere, many));
+            out.add(statement(item, one.delete(item), many.delete(item)));
         }
         return List.copyOf(out);
     }
 
-    private WriteStatement statement(WriteItem item, String sql, Placeholders one, String manySql,
-                                     Placeholders many) {
+    private static WriteStatement statement(WriteItem item, WriteItemSql.Statement one, WriteItemSql.Statement many) {
         TreeMap<String, String> keyFields = new TreeMap<>(); // key column -> the field it takes unchanged
-        for (Map.Entry<String, SqlExpression> k : item.key().entrySet()) {
-            SqlExpression expr = k.getValue();
-            if (expr.params().size() == 1 && expr.render(field -> "?").strip().equals("?")) {
-                keyFields.put(k.getKey(), expr.params().get(0));
-            }
-        }
+        item.key().forEach((column, expr) -> expr.loneField().ifPresent(field -> keyFields.put(column, field)));
         boolean plainKey = keyFields.size() == item.key().size();
-        return new WriteStatement(table(item), plainKey ? List.copyOf(keyFields.keySet()) : null,
-                plainKey ? List.copyOf(keyFields.values()) : List.of(), sql, one.params(), manySql, many.params());
-    }
-
-    private static String assignments(Map<String, SqlExpression> columns, Placeholders placeholders) {
-        List<String> sets = new ArrayList<>();
-        columns.forEach((column, expr) -> sets.add(quote(column) + " = " + placeholders.render(expr)));
-        return String.join(", ", sets);
-    }
-
-    private static String keyCondition(WriteItem item, Placeholders placeholders) {
-        List<String> conditions = new ArrayList<>();
-        item.key().forEach((column, expr) -> conditions.add(quote(column) + " = " + placeholders.render(expr)));
-        return String.join(" AND ", conditions);
-    }
-
-    private static String table(WriteItem item) {
-        return item.tableName().quoted();
-    }
-
-    private static String quote(String column) {
-        return "\"" + column + "\"";
+        return new WriteStatement(item.tableName().quoted(), plainKey ? List.copyOf(keyFields.keySet()) : null,
+                plainKey ? List.copyOf(keyFields.values()) : List.of(), one.sql(), one.params(), many.sql(),
+                many.params());
     }
 }

@@ -3,6 +3,7 @@ package io.tandem.core;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -79,6 +80,20 @@ public final class SqlExpression {
         Set<String> fields = new LinkedHashSet<>();
         params.forEach(p -> fields.add(p.name()));
         return java.util.Collections.unmodifiableSet(fields);
+    }
+
+    /**
+     * The field this expression consists of, when it is one parameter and nothing else ({@code :id}, white space
+     * around it allowed): the field's value lands in the column unchanged. Empty for anything else, e.g.
+     * {@code :id + 0}, {@code (:id)} or {@code :id -- note}.
+     */
+    public Optional<String> loneField() {
+        if (params.size() != 1) {
+            return Optional.empty();
+        }
+        SqlScanner.Param p = params.get(0);
+        boolean alone = text.substring(0, p.start()).isBlank() && text.substring(p.end()).isBlank();
+        return alone ? Optional.of(p.name()) : Optional.empty();
     }
 
     /**

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Proves the shop's release 1 is valid SQL on a real PostgreSQL: the migration applies, each entity's view query
- * runs, and each write item's INSERT/UPDATE, rendered the way the applier renders it (bound, cast parameters),
+ * runs, and each write item's INSERT/UPDATE, rendered as the applier renders it ({@link WriteItemSql}, one row),
  * lands values that read back unchanged through the view query.
  */
 @PostgresTest
@@ -113,11 +113,7 @@ class ShopRelease1DatabaseTest {
         for (WriteItem item : entity.writes()) {
             Map<String, SqlExpression> columns = new LinkedHashMap<>(item.key());
             columns.putAll(item.set());
-            List<String> binds = new ArrayList<>();
-            String values = columns.values().stream().map(e -> render(entity, e, binds)).collect(Collectors.joining(", "));
-            String sql = "INSERT INTO " + item.tableName().quoted() + " (" + quotedColumns(columns) + ") VALUES ("
-                    + values + ")";
-            execute(c, sql, binds, data);
+            execute(c, oneRow(entity).insert(item, columns), data);
         }
     }
 
@@ -125,33 +121,25 @@ class ShopRelease1DatabaseTest {
     private static void updateChanged(Connection c, EntityDefinition entity, Map<String, Object> data,
                                       List<String> changed) throws SQLException {
         for (WriteItem item : entity.writes()) {
-            List<String> binds = new ArrayList<>();
-            String set = item.set().entrySet().stream()
-                    .filter(e -> e.getValue().referencedFields().stream().anyMatch(changed::contains))
-                    .map(e -> SqlIdentifier.of(e.getKey()).quoted() + " = " + render(entity, e.getValue(), binds))
-                    .collect(Collectors.joining(", "));
-            String where = item.key().entrySet().stream()
-                    .map(e -> SqlIdentifier.of(e.getKey()).quoted() + " = " + render(entity, e.getValue(), binds))
-                    .collect(Collectors.joining(" AND "));
-            int rows = execute(c, "UPDATE " + item.tableName().quoted() + " SET " + set + " WHERE " + where, binds, data);
-            assertEquals(1, rows);
+            Map<String, SqlExpression> set = new LinkedHashMap<>();
+            item.set().forEach((column, expr) -> {
+                if (expr.referencedFields().stream().anyMatch(changed::contains)) {
+                    set.put(column, expr);
+                }
+            });
+            assertEquals(1, execute(c, oneRow(entity).update(item, set), data));
         }
     }
 
-    private static String render(EntityDefinition entity, SqlExpression expression, List<String> binds) {
-        binds.addAll(expression.params());
-        return expression.render(field -> "CAST(? AS " + entity.fieldTypes().get(field).sql() + ")");
+    private static WriteItemSql oneRow(EntityDefinition entity) {
+        return WriteItemSql.of(WriteItemSql.Form.ONE_ROW, entity);
     }
 
-    private static String quotedColumns(Map<String, SqlExpression> columns) {
-        return columns.keySet().stream().map(column -> SqlIdentifier.of(column).quoted()).collect(Collectors.joining(", "));
-    }
-
-    private static int execute(Connection c, String sql, List<String> binds, Map<String, Object> data)
+    private static int execute(Connection c, WriteItemSql.Statement statement, Map<String, Object> data)
             throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < binds.size(); i++) {
-                s.setObject(i + 1, data.get(binds.get(i)));
+        try (PreparedStatement s = c.prepareStatement(statement.sql())) {
+            for (int i = 0; i < statement.params().size(); i++) {
+                s.setObject(i + 1, data.get(statement.params().get(i)));
             }
             return s.executeUpdate();
         }

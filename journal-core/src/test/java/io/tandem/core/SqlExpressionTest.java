@@ -96,6 +96,15 @@ class SqlExpressionTest {
     }
 
     @Test
+    void aLoneParameterIsAFieldThatLandsUnchanged() {
+        assertEquals(java.util.Optional.of("id"), SqlExpression.parse(":id").loneField());
+        assertEquals(java.util.Optional.of("id"), SqlExpression.parse("  :id\n").loneField());
+        for (String text : List.of(":id + 0", "(:id)", ":id::bigint", ":id -- note", "c.id", "coalesce(:a, :b)")) {
+            assertEquals(java.util.Optional.empty(), SqlExpression.parse(text).loneField(), text);
+        }
+    }
+
+    @Test
     void renderEndsATrailingLineCommentSoFollowingSqlSurvives() {
         assertEquals("? -- the email\n", SqlExpression.parse(":email -- the email").render(n -> "?"));
         assertEquals("? -- c\n", SqlExpression.parse(":email -- c\n").render(n -> "?"));

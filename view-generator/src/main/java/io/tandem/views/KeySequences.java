@@ -1,6 +1,7 @@
 package io.tandem.views;
 
 import io.tandem.core.EntityDefinition;
+import io.tandem.core.SqlExpression;
 import io.tandem.core.VersionDefinition;
 import io.tandem.core.WriteItem;
 
@@ -9,7 +10,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -19,7 +22,7 @@ import java.util.Set;
  */
 final class KeySequences {
     private static final String QUERY = """
-            SELECT n.nspname, s.relname
+            SELECT pg_catalog.quote_ident(n.nspname), pg_catalog.quote_ident(s.relname)
               FROM pg_catalog.pg_class s JOIN pg_catalog.pg_namespace n ON n.oid = s.relnamespace
              WHERE s.relkind = 'S' AND s.oid IN (
                    SELECT pg_catalog.pg_get_serial_sequence(a.attrelid::pg_catalog.regclass::text, a.attname)
@@ -33,21 +36,22 @@ final class KeySequences {
                      JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass
                           AND d.objid = ad.oid AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
                     WHERE ad.adrelid = pg_catalog.to_regclass(?) AND a.attname = ANY (?))
-             ORDER BY 1, 2""";
+             ORDER BY n.nspname, s.relname""";
 
     private KeySequences() {
     }
 
-    /** A sequence as found in the catalog. */
-    record Sequence(String schema, String name) {
-        /** The schema, quoted. */
-        String quotedSchema() {
-            return quote(schema);
-        }
-
-        /** Schema-qualified and quoted, e.g. {@code "public"."customer_id_seq"}. */
+    /**
+     * A sequence as found in the catalog, its names quoted by the server ({@code quote_ident}): a catalog name may
+     * hold any character, so it is never quoted by hand.
+     *
+     * @param quotedSchema the schema, ready for SQL
+     * @param quotedName   the sequence, ready for SQL
+     */
+    record Sequence(String quotedSchema, String quotedName) {
+        /** Schema-qualified, ready for SQL, e.g. {@code public.customer_id_seq}. */
         String quoted() {
-            return quote(schema) + "." + quote(name);
+            return quotedSchema + "." + quotedName;
         }
     }
 
@@ -63,13 +67,18 @@ final class KeySequences {
     }
 
     private static Set<Sequence> of(Connection c, WriteItem item) throws SQLException {
+        return drawnFrom(c, item, item.key().keySet().toArray());
+    }
+
+    /** The sequences that {@code columns} of {@code item}'s table draw from, in name order. */
+    private static Set<Sequence> drawnFrom(Connection c, WriteItem item, Object[] columns) throws SQLException {
         Set<Sequence> sequences = new LinkedHashSet<>();
-        Array columns = c.createArrayOf("text", item.key().keySet().toArray());
+        Array names = c.createArrayOf("text", columns);
         try (PreparedStatement s = c.prepareStatement(QUERY)) {
             s.setString(1, item.tableName().quoted());
-            s.setArray(2, columns);
+            s.setArray(2, names);
             s.setString(3, item.tableName().quoted());
-            s.setArray(4, columns);
+            s.setArray(4, names);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     sequences.add(new Sequence(rs.getString(1), rs.getString(2)));
@@ -84,34 +93,18 @@ final class KeySequences {
      * key column drawing from a sequence: that sequence (the first write item that has one wins). The generated
      * insert trigger fills such a field from it when an insert leaves it NULL (IDENTITY ids).
      */
-    static java.util.Map<String, Sequence> ofKeyFields(Connection c, EntityDefinition entity) throws SQLException {
-        java.util.Map<String, Sequence> result = new java.util.LinkedHashMap<>();
+    static Map<String, Sequence> ofKeyFields(Connection c, EntityDefinition entity) throws SQLException {
+        Map<String, Sequence> result = new LinkedHashMap<>();
         for (WriteItem item : entity.writes()) {
-            for (var column : item.key().entrySet()) {
-                io.tandem.core.SqlExpression e = column.getValue();
-                if (e.params().size() != 1 || !e.text().strip().equals(":" + e.params().get(0))
-                        || result.containsKey(e.params().get(0))) {
+            for (Map.Entry<String, SqlExpression> column : item.key().entrySet()) {
+                String field = column.getValue().loneField().orElse(null);
+                if (field == null || result.containsKey(field)) {
                     continue;
                 }
-                Array one = c.createArrayOf("text", new Object[] {column.getKey()});
-                try (PreparedStatement s = c.prepareStatement(QUERY)) {
-                    s.setString(1, item.tableName().quoted());
-                    s.setArray(2, one);
-                    s.setString(3, item.tableName().quoted());
-                    s.setArray(4, one);
-                    try (ResultSet rs = s.executeQuery()) {
-                        if (rs.next()) {
-                            result.put(e.params().get(0), new Sequence(rs.getString(1), rs.getString(2)));
-                        }
-                    }
-                }
+                drawnFrom(c, item, new Object[] {column.getKey()}).stream().findFirst()
+                        .ifPresent(sequence -> result.put(field, sequence));
             }
         }
         return result;
-    }
-
-    /** Quotes a name read from the catalog (which may hold any character). */
-    static String quote(String name) {
-        return '"' + name.replace("\"", "\"\"") + '"';
     }
 }

@@ -6,6 +6,7 @@ import io.tandem.core.SqlExpression;
 import io.tandem.core.SqlIdentifier;
 import io.tandem.core.VersionDefinition;
 import io.tandem.core.WriteItem;
+import io.tandem.core.WriteItemSql;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -76,7 +78,8 @@ public final class Lint {
         private final List<LintProblem> problems;
         private final Probe probe;
         private final Catalog catalog;
-        private final WriteSql writeSql;
+        private final WriteItemSql numbered;
+        private final String parameterTypes;
 
         EntityCheck(Connection c, VersionDefinition v, EntityDefinition entity, List<LintProblem> problems) {
             this.v = v;
@@ -84,7 +87,9 @@ public final class Lint {
             this.problems = problems;
             this.probe = new Probe(c);
             this.catalog = new Catalog(c);
-            this.writeSql = new WriteSql(entity);
+            this.numbered = WriteItemSql.of(WriteItemSql.Form.NUMBERED, entity);
+            this.parameterTypes = entity.fields().values().stream().map(f -> f.type().sql())
+                    .collect(Collectors.joining(", ", "(", ")"));
         }
 
         void run() throws SQLException {
@@ -169,7 +174,7 @@ public final class Lint {
                     ok = false;
                     continue;
                 }
-                String error = prepares(writeSql.parameterTypes(), writeSql.insertOne(write, e.getKey(), e.getValue()));
+                String error = prepares(numbered.insert(write, Map.of(e.getKey(), e.getValue())).sql());
                 if (error != null) {
                     add(e.getKey(), item + " expression '" + e.getValue().text() + "' for column " + column
                             + " does not compile: " + error + "; fix " + item + "." + part + "." + e.getKey());
@@ -180,10 +185,13 @@ public final class Lint {
         }
 
         private void checkStatements(String item, WriteItem write) throws SQLException {
-            String[][] statements = {{"insert", writeSql.insert(write)}, {"update", writeSql.update(write)},
-                    {"delete", writeSql.delete(write)}};
+            Map<String, SqlExpression> all = new LinkedHashMap<>(write.key());
+            all.putAll(write.set());
+            String[][] statements = {{"insert", numbered.insert(write, all).sql()},
+                    {"update", write.set().isEmpty() ? null : numbered.update(write, write.set()).sql()},
+                    {"delete", numbered.delete(write).sql()}};
             for (String[] statement : statements) {
-                String error = statement[1] == null ? null : prepares(writeSql.parameterTypes(), statement[1]);
+                String error = statement[1] == null ? null : prepares(statement[1]);
                 if (error != null) {
                     add(null, item + " " + statement[0] + " into " + write.table() + " does not compile: " + error
                             + "; fix " + item);
@@ -211,6 +219,11 @@ public final class Lint {
             add(null, item + " key (" + String.join(", ", write.key().keySet()) + ") is not the column set of a "
                     + "unique index on " + write.table() + " (unique keys: " + known + "); key " + item + " by a "
                     + "unique column set, or add a PRIMARY KEY or UNIQUE constraint in a migration");
+        }
+
+        /** Null if {@code PREPARE <name>(<field types>) AS <sql>} succeeds (and it is deallocated), else the error. */
+        private String prepares(String sql) throws SQLException {
+            return prepares(parameterTypes, sql);
         }
 
         /** Null if {@code PREPARE <name><types> AS <sql>} succeeds (and it is deallocated), else the error. */

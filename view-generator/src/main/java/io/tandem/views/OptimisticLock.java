@@ -8,6 +8,7 @@ import io.tandem.core.VersionDefinition;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The optimistic-lock step of a versioned entity's view trigger (an entity with {@code version_field},
@@ -31,12 +32,21 @@ final class OptimisticLock {
     /** The check function's signature, for grants. */
     static final String UNAPPLIED_CHANGE = TandemSchema.SCHEMA + ".unapplied_version_change(text, text, jsonb, text)";
 
+    private static final String STALE_ROW_CHECK = """
+            -- optimistic lock on ${versionFieldName}: wait for the key's writers,
+            -- then match no row if its version moved on
+            PERFORM tandem.lock_key(${app}, ${oldKey});
+            IF (SELECT cur.${versionField} FROM ${view} cur WHERE ${keyMatches}) IS DISTINCT FROM OLD.${versionField}
+               OR tandem.unapplied_version_change(${app}, ${entity}, ${oldKey}, ${versionFieldLiteral}) THEN
+                RETURN NULL;
+            END IF;""";
+
     private OptimisticLock() {
     }
 
     /**
-     * The plpgsql lines of the step for the trigger function of {@code view}, or {@code ""} when the entity has no
-     * version field.
+     * The plpgsql statements of the step for the trigger function of {@code view}, or {@code ""} when the entity
+     * has no version field.
      *
      * @param oldKey the SQL of the row's key as journal jsonb, built from OLD (the journal row's key exactly)
      */
@@ -44,22 +54,19 @@ final class OptimisticLock {
         if (!entity.versioned()) {
             return "";
         }
-        String app = ViewGenerator.literal(v.app());
-        String field = SqlIdentifier.of(entity.versionField()).quoted();
-        List<String> match = new ArrayList<>();
+        List<String> keyMatches = new ArrayList<>();
         for (String k : entity.key()) {
-            FieldDefinition key = entity.fields().get(k); // compared as OwnWrites.distinct does, for the same reason
-            match.add(OwnWrites.comparable("cur", key) + " = " + OwnWrites.comparable("OLD", key));
+            FieldDefinition key = entity.fields().get(k);
+            keyMatches.add(FieldComparison.comparable("cur", key) + " = " + FieldComparison.comparable("OLD", key));
         }
-        return "        -- optimistic lock on " + entity.versionField() + ": wait for the key's writers, then"
-                + " match no row if its version moved on\n"
-                + "        PERFORM " + TandemSchema.SCHEMA + ".lock_key(" + app + ", " + oldKey + ");\n"
-                + "        IF (SELECT cur." + field + " FROM " + view + " cur WHERE " + String.join(" AND ", match)
-                + ") IS DISTINCT FROM OLD." + field + "\n"
-                + "           OR " + TandemSchema.SCHEMA + ".unapplied_version_change(" + app + ", "
-                + ViewGenerator.literal(entity.name()) + ", " + oldKey + ", "
-                + ViewGenerator.literal(entity.versionField()) + ") THEN\n"
-                + "            RETURN NULL;\n"
-                + "        END IF;\n";
+        return SqlTemplate.fill(STALE_ROW_CHECK, Map.of(
+                "versionFieldName", entity.versionField(),
+                "app", SqlLiteral.of(v.app()),
+                "oldKey", oldKey,
+                "versionField", SqlIdentifier.of(entity.versionField()).quoted(),
+                "view", view,
+                "keyMatches", String.join(" AND ", keyMatches),
+                "entity", SqlLiteral.of(entity.name()),
+                "versionFieldLiteral", SqlLiteral.of(entity.versionField())));
     }
 }

@@ -12,18 +12,20 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Generates the SQL that (re)creates a live app version's read side and its least-privilege role (BRIEF §4.2,
- * §5 "Least privilege"): the schema {@code <app>_v<N>} with one view per entity (the applied state overlaid with
- * the reading transaction's own writes), the schema {@code <app>_v<N>_plain} with the same views without the
- * overlay (for transactions that have written nothing; the write triggers move a writing transaction's search_path
- * off it, see docs/views.md "Own writes"), the role (named by a
- * {@link RoleNaming}, {@code <app>_v<N>_app} by default), its grants and its entry in {@code tandem.version_roles}
- * (read by the journal's one row-level security policy); and the SQL that removes all of it when the version is retired.
+ * Generates the SQL that (re)creates a live app version's read side and its least-privilege role: the schema
+ * {@code <app>_v<N>} with one view per entity (the applied state overlaid with the reading transaction's own
+ * writes), the schema {@code <app>_v<N>_plain} with the same views without the overlay (for transactions that have
+ * written nothing; the write triggers move a writing transaction's search_path off it, see docs/views.md "Own
+ * writes"), the role (named by a {@link RoleNaming}, {@code <app>_v<N>_app} by default), its grants and its entry in
+ * {@code tandem.version_roles} (read by the journal's one row-level security policy); and the SQL that removes all
+ * of it when the version is retired. Each entity's objects come from {@code OverlayView}, {@code OwnStateFunction}
+ * and {@code WriteTrigger}; this class puts them in order with the schemas, the role and its grants.
  *
  * <p>Guarantees:
  * <ul>
@@ -90,25 +92,19 @@ public final class ViewGenerator {
         List<String> writable = new ArrayList<>();
         List<String> ownFunctions = new ArrayList<>();
         for (EntityDefinition entity : v.entities().values()) {
-            SqlIdentifier name = SqlIdentifier.of(entity.name());
-            String view = schema.quoted() + "." + name.quoted();
-            String plainView = plain.quoted() + "." + name.quoted();
-            String own = schema.quoted() + "." + OwnWrites.ownFunctionName(entity).quoted();
+            EntityObjects objects = EntityObjects.of(v, entity);
             String select = select(entity);
-            sql.add("DROP VIEW IF EXISTS " + view);
-            sql.add("DROP VIEW IF EXISTS " + plainView);
-            sql.add(OwnWrites.ownFunction(own, v, entity, select));
-            sql.add(OwnWrites.pinSearchPath(own));
-            sql.add("CREATE VIEW " + view + " AS\n" + OwnWrites.view(v, entity, select, own, ColumnTypes.of(c, select)));
-            sql.add("CREATE VIEW " + plainView + " AS\n" + select);
-            ownFunctions.add(own);
+            sql.add("DROP VIEW IF EXISTS " + objects.view());
+            sql.add("DROP VIEW IF EXISTS " + objects.plainView());
+            sql.add(OwnStateFunction.create(objects.ownFunction(), v, entity, select));
+            sql.add(OwnStateFunction.pinSearchPath(objects.ownFunction()));
+            sql.add(OverlayView.create(objects, v, entity, select, ColumnTypes.of(c, select)));
+            sql.add("CREATE VIEW " + objects.plainView() + " AS\n" + select);
+            ownFunctions.add(objects.ownFunction());
             if (!entity.readOnly()) {
-                String function = schema.quoted() + "." + OwnWrites.triggerFunctionName(entity).quoted();
-                sql.add(OwnWrites.triggerFunction(function, view, v, entity, KeySequences.ofKeyFields(c, entity)));
-                for (String target : List.of(view, plainView)) {
-                    sql.add("CREATE TRIGGER " + SqlIdentifier.of("tandem_journal").quoted()
-                            + " INSTEAD OF INSERT OR UPDATE OR DELETE ON " + target
-                            + " FOR EACH ROW EXECUTE FUNCTION " + function + "()");
+                sql.add(WriteTrigger.function(objects, v, entity, KeySequences.ofKeyFields(c, entity)));
+                for (String target : List.of(objects.view(), objects.plainView())) {
+                    sql.add(WriteTrigger.create(objects, target));
                     writable.add(target);
                 }
             }
@@ -148,7 +144,7 @@ public final class ViewGenerator {
             sql.add("DROP SCHEMA IF EXISTS " + SqlIdentifier.of(plain).quoted() + " CASCADE");
         }
         sql.add("DROP SCHEMA IF EXISTS " + schema.quoted() + " CASCADE");
-        sql.add("DELETE FROM tandem.version_roles WHERE role = " + literal(role.name()));
+        sql.add("DELETE FROM tandem.version_roles WHERE role = " + SqlLiteral.of(role.name()));
         sql.add(dropRole(role));
         return sql;
     }
@@ -188,40 +184,41 @@ public final class ViewGenerator {
     }
 
     private static String dropOtherViews(SqlIdentifier schema, Set<String> keep) {
-        String names = keep.stream().map(ViewGenerator::literal).collect(Collectors.joining(", "));
-        return """
+        String names = keep.stream().map(SqlLiteral::of).collect(Collectors.joining(", "));
+        return SqlTemplate.fill("""
                 DO $$
                 DECLARE
                     stale record;
                 BEGIN
                     FOR stale IN SELECT c.relname FROM pg_catalog.pg_class c
                                    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-                                  WHERE n.nspname = %s AND c.relkind = 'v' AND c.relname <> ALL (ARRAY[%s]::text[])
+                                  WHERE n.nspname = ${schema} AND c.relkind = 'v'
+                                    AND c.relname <> ALL (ARRAY[${keep}]::text[])
                     LOOP
-                        EXECUTE pg_catalog.format('DROP VIEW %%I.%%I', %s, stale.relname);
+                        EXECUTE pg_catalog.format('DROP VIEW %I.%I', ${schema}, stale.relname);
                     END LOOP;
                     -- the generated trigger and own-state functions are recreated with their views (CASCADE drops the triggers and views)
                     FOR stale IN SELECT p.oid::pg_catalog.regprocedure::text AS fn FROM pg_catalog.pg_proc p
                                    JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-                                  WHERE n.nspname = %s
+                                  WHERE n.nspname = ${schema}
                     LOOP
                         EXECUTE 'DROP FUNCTION ' || stale.fn || ' CASCADE';
                     END LOOP;
                 END
-                $$""".formatted(literal(schema.name()), names, literal(schema.name()), literal(schema.name()));
+                $$""", Map.of("schema", SqlLiteral.of(schema.name()), "keep", names));
     }
 
     private static String createRole(SqlIdentifier role) {
-        return """
+        return SqlTemplate.fill("""
                 DO $$
                 BEGIN
-                    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = %s) THEN
-                        CREATE ROLE %s NOLOGIN;
+                    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = ${name}) THEN
+                        CREATE ROLE ${role} NOLOGIN;
                     END IF;
                 EXCEPTION WHEN duplicate_object OR unique_violation THEN
                     NULL; -- created meanwhile by a concurrent migration (roles are cluster-wide)
                 END
-                $$""".formatted(literal(role.name()), role.quoted());
+                $$""", Map.of("name", SqlLiteral.of(role.name()), "role", role.quoted()));
     }
 
     private static List<String> grants(List<SqlIdentifier> viewSchemas, SqlIdentifier role,
@@ -253,16 +250,16 @@ public final class ViewGenerator {
      * by Tandem's V4 migration). Data, not DDL: no lock on the journal, so writers never wait for a release.
      */
     private static List<String> policy(SqlIdentifier role, String app, int version) {
-        return List.of("INSERT INTO tandem.version_roles (role, app, version) VALUES (" + literal(role.name()) + ", "
-                + literal(app) + ", " + version + ") ON CONFLICT (role) DO UPDATE SET app = excluded.app,"
+        return List.of("INSERT INTO tandem.version_roles (role, app, version) VALUES (" + SqlLiteral.of(role.name()) + ", "
+                + SqlLiteral.of(app) + ", " + version + ") ON CONFLICT (role) DO UPDATE SET app = excluded.app,"
                 + " version = excluded.version");
     }
 
     private static String dropRole(SqlIdentifier role) {
-        return """
+        return SqlTemplate.fill("""
                 DO $$
                 DECLARE
-                    r oid := (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = %1$s);
+                    r oid := (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = ${name});
                     granted record;
                 BEGIN
                     IF r IS NULL THEN
@@ -282,20 +279,16 @@ public final class ViewGenerator {
                                || p.oid::pg_catalog.regprocedure::text FROM pg_catalog.pg_proc p
                          WHERE EXISTS (SELECT FROM pg_catalog.aclexplode(p.proacl) a WHERE a.grantee = r)
                     LOOP
-                        EXECUTE 'REVOKE ALL ON ' || granted.object || ' FROM ' || %2$s;
+                        EXECUTE 'REVOKE ALL ON ' || granted.object || ' FROM ' || ${roleLiteral};
                     END LOOP;
                     BEGIN
-                        DROP ROLE %3$s;
+                        DROP ROLE ${role};
                     EXCEPTION WHEN dependent_objects_still_exist THEN
-                        RAISE NOTICE 'role %% is kept: it still holds privileges or objects in another database',
-                            %1$s;
+                        RAISE NOTICE 'role % is kept: it still holds privileges or objects in another database',
+                            ${name};
                     END;
                 END
-                $$""".formatted(literal(role.name()), literal(role.quoted()), role.quoted());
-    }
-
-    /** A SQL string literal (standard_conforming_strings, on since PostgreSQL 9.1). */
-    static String literal(String value) {
-        return "'" + value.replace("'", "''") + "'";
+                $$""", Map.of("name", SqlLiteral.of(role.name()), "roleLiteral", SqlLiteral.of(role.quoted()),
+                "role", role.quoted()));
     }
 }

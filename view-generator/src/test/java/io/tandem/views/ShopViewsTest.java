@@ -89,8 +89,8 @@ class ShopViewsTest {
                         + "\"shop_v1_viewtest\";",
                 "GRANT EXECUTE ON FUNCTION tandem.append(text, integer, text, text, jsonb, jsonb, text[], text) TO "
                         + "\"shop_v1_viewtest\";",
-                "GRANT USAGE ON SEQUENCE \"public\".\"customer_id_seq\" TO \"shop_v1_viewtest\";",
-                "GRANT USAGE ON SEQUENCE \"public\".\"orders_id_seq\" TO \"shop_v1_viewtest\";",
+                "GRANT USAGE ON SEQUENCE public.customer_id_seq TO \"shop_v1_viewtest\";",
+                "GRANT USAGE ON SEQUENCE public.orders_id_seq TO \"shop_v1_viewtest\";",
                 "INSERT INTO tandem.version_roles (role, app, version) VALUES ('shop_v1_viewtest', 'shop', 1)")) {
             assertTrue(script.contains(expected), "script lacks: " + expected + "\n" + script);
         }

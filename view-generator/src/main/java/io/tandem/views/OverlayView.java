@@ -1,0 +1,64 @@
+package io.tandem.views;
+
+import io.tandem.core.EntityDefinition;
+import io.tandem.core.FieldDefinition;
+import io.tandem.core.SqlIdentifier;
+import io.tandem.core.VersionDefinition;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The view {@code "<app>_v<N>"."<entity>"} (docs/views.md, "Own writes"): the physical rows whose key the current
+ * transaction has not journaled, UNION ALL the transaction's own state of every key it journaled
+ * ({@link OwnStateFunction}).
+ *
+ * <p>Guarantees: it returns the same row type as the plain view — the own state's columns are cast to the exact
+ * types of the physical SELECT's columns ({@link ColumnTypes}), so a prepared statement re-planned after the write
+ * trigger switched the search_path keeps its result type. A transaction without a transaction id (it has written
+ * nothing) never runs the journal side: both arms test {@code pg_current_xact_id_if_assigned()} once, in an
+ * InitPlan.
+ */
+final class OverlayView {
+    private static final String CREATE = """
+            CREATE VIEW ${view} AS
+            SELECT ${physicalColumns}
+              FROM (${physicalSelect}) b
+             WHERE (SELECT pg_catalog.pg_current_xact_id_if_assigned()) IS NULL
+                OR NOT (${physicalKey} IN (SELECT w.key FROM ${ownJournal} w))
+            UNION ALL
+            SELECT ${ownColumns}
+              FROM ${ownFunction}() s
+             WHERE (SELECT pg_catalog.pg_current_xact_id_if_assigned()) IS NOT NULL""";
+
+    private OverlayView() {
+    }
+
+    /**
+     * {@code CREATE VIEW} of the overlay view named by {@code objects}.
+     *
+     * @param physicalSelect the entity's plain view query
+     * @param columnTypes    the exact types of its columns, in field order
+     */
+    static String create(EntityObjects objects, VersionDefinition v, EntityDefinition entity, String physicalSelect,
+                         List<String> columnTypes) {
+        List<String> columns = new ArrayList<>();
+        List<String> ownColumns = new ArrayList<>();
+        int i = 0;
+        for (FieldDefinition f : entity.fields().values()) {
+            String q = SqlIdentifier.of(f.name()).quoted();
+            columns.add("b." + q);
+            String source = entity.key().contains(f.name()) ? "s.key" : "s.state";
+            ownColumns.add(JournalJson.decode(f, source, columnTypes.get(i++)) + " AS " + q);
+        }
+        return SqlTemplate.fill(CREATE, Map.of(
+                "view", objects.view(),
+                "physicalColumns", String.join(", ", columns),
+                "physicalSelect", physicalSelect,
+                "physicalKey", JournalJson.object(entity.key(), entity, k -> "b." + SqlIdentifier.of(k).quoted()),
+                "ownJournal", OwnStateFunction.ownJournal(v, entity),
+                "ownColumns", String.join(",\n", ownColumns),
+                "ownFunction", objects.ownFunction()));
+    }
+}
