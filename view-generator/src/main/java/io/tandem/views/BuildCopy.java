@@ -87,7 +87,7 @@ final class BuildCopy {
         try (Statement s = c.createStatement()) {
             for (TableShape.ForeignKey fk : TableShape.foreignKeys(c, live, release.tables())) {
                 if (release.tables().contains(fk.table()) && release.tables().contains(fk.references())) {
-                    s.execute(fk.add(build, live, build, false));
+                    s.execute(fk.add(build, build, false));
                 }
             }
             for (String table : release.tables()) {

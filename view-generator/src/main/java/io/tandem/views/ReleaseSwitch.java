@@ -109,6 +109,9 @@ final class ReleaseSwitch {
             }
             List<TableShape.ForeignKey> repoint = exchange(c, moves, live, outSchema, state.previousSchema(),
                     state.movedIn(), state.tables());
+            try (Statement s = c.createStatement()) {
+                s.execute("DROP SCHEMA " + q(state.previousSchema())); // empty now: fails rather than drop a table
+            }
             try (PreparedStatement s = c.prepareStatement("DELETE FROM " + q(live) + ".flyway_schema_history"
                     + " WHERE version = ANY (?)")) {
                 s.setArray(1, c.createArrayOf("text", state.migrations().stream()
@@ -213,7 +216,7 @@ final class ReleaseSwitch {
         try (Statement s = c.createStatement()) {
             s.execute("SAVEPOINT tandem_fk");
             try {
-                s.execute(fk.add(live, live, live, true));
+                s.execute(fk.add(live, live, true));
                 s.execute("RELEASE SAVEPOINT tandem_fk");
                 return true;
             } catch (SQLException e) {

@@ -16,15 +16,27 @@ import java.util.List;
  * in them is schema-qualified and can be re-pointed exactly.
  */
 final class TableShape {
-    /** A foreign key: the table it is on, the one it references, its name and its definition. */
-    record ForeignKey(String table, String references, String name, String definition) {
-        /** {@code ALTER TABLE ... ADD CONSTRAINT} with the referenced table moved to {@code referencedSchema}. */
-        String add(String schema, String liveSchema, String referencedSchema, boolean notValid) {
-            String def = definition.replace("REFERENCES " + q(liveSchema) + "." + q(references) + "(",
+    /**
+     * A foreign key: the table it is on, the one it references, its name, its definition as the server prints it
+     * (the referenced table schema-qualified), and how the server prints the referenced table's name.
+     */
+    record ForeignKey(String table, String references, String name, String definition, String printedReference) {
+        /** {@code ALTER TABLE ... ADD CONSTRAINT} on {@code schema.table}, referencing the table in {@code referencedSchema}. */
+        String add(String schema, String referencedSchema, boolean notValid) {
+            String def = replaceOnce(definition, "REFERENCES " + printedReference + "(",
                     "REFERENCES " + q(referencedSchema) + "." + q(references) + "(");
             return "ALTER TABLE " + q(schema) + "." + q(table) + " ADD CONSTRAINT " + q(name) + " " + def
                     + (notValid ? " NOT VALID" : "");
         }
+    }
+
+    /** {@code text} with {@code target} replaced by {@code replacement}, which must occur exactly there once. */
+    private static String replaceOnce(String text, String target, String replacement) {
+        int at = text.indexOf(target);
+        if (at < 0 || text.indexOf(target, at + 1) >= 0) {
+            throw new IllegalStateException("Cannot re-point '" + text + "': expected '" + target + "' once in it");
+        }
+        return text.substring(0, at) + replacement + text.substring(at + target.length());
     }
 
     private TableShape() {
@@ -54,6 +66,7 @@ final class TableShape {
         List<String> sql = new ArrayList<>();
         String liveName = q(live) + "." + q(table);
         String buildName = q(build) + "." + q(table);
+        String printed = printed(c, live, table);
         withCatalogPath(c, () -> {
             try (PreparedStatement s = c.prepareStatement("SELECT con.conname, pg_catalog.pg_get_constraintdef(con.oid)"
                     + " FROM pg_catalog.pg_constraint con WHERE con.conrelid = pg_catalog.to_regclass(?)"
@@ -73,8 +86,10 @@ final class TableShape {
                 s.setString(1, liveName);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        sql.add(rs.getString(1).replaceFirst(" ON (ONLY )?" + java.util.regex.Pattern.quote(liveName)
-                                + " USING ", " ON $1" + java.util.regex.Matcher.quoteReplacement(buildName) + " USING "));
+                        String def = rs.getString(1);
+                        sql.add(def.contains(" ON ONLY " + printed + " USING ")
+                                ? replaceOnce(def, " ON ONLY " + printed + " USING ", " ON ONLY " + buildName + " USING ")
+                                : replaceOnce(def, " ON " + printed + " USING ", " ON " + buildName + " USING "));
                     }
                 }
             }
@@ -87,7 +102,9 @@ final class TableShape {
         List<ForeignKey> keys = new ArrayList<>();
         withCatalogPath(c, () -> {
             try (PreparedStatement s = c.prepareStatement("SELECT t.relname, r.relname, con.conname,"
-                    + " pg_catalog.pg_get_constraintdef(con.oid) FROM pg_catalog.pg_constraint con"
+                    + " pg_catalog.pg_get_constraintdef(con.oid),"
+                    + " pg_catalog.quote_ident(rn.nspname) || '.' || pg_catalog.quote_ident(r.relname)"
+                    + " FROM pg_catalog.pg_constraint con"
                     + " JOIN pg_catalog.pg_class t ON t.oid = con.conrelid JOIN pg_catalog.pg_class r ON r.oid = con.confrelid"
                     + " JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace"
                     + " JOIN pg_catalog.pg_namespace rn ON rn.oid = r.relnamespace"
@@ -99,12 +116,26 @@ final class TableShape {
                 s.setArray(4, c.createArrayOf("text", tables.toArray()));
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        keys.add(new ForeignKey(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+                        keys.add(new ForeignKey(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                                rs.getString(5)));
                     }
                 }
             }
         });
         return keys;
+    }
+
+    /** How the server prints {@code schema.table} when it qualifies it (quoting only where needed). */
+    private static String printed(Connection c, String schema, String table) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT pg_catalog.quote_ident(?) || '.' || pg_catalog.quote_ident(?)")) {
+            s.setString(1, schema);
+            s.setString(2, table);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
     }
 
     private interface CatalogWork {
