@@ -52,7 +52,7 @@ final class ApplierCommand implements Callable<Integer> {
             default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                     "--on-reject must be halt or skip, not '" + onReject + "'");
         };
-        try (HikariDataSource pool = connection.pool("applier-" + app, 6)) {
+        try (HikariDataSource pool = connection.pool("applier-" + app, 8)) {
             Applier applier = Applier.start(new ApplierConfig(pool, app).onReject(policy).sliceRows(sliceRows)
                     .maxPollInterval(Duration.ofMillis(maxPollMillis)));
             Thread stopper = new Thread(applier::close, "tandem-applier-sigterm");

@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tandem.applier.Applier;
 import io.tandem.applier.ApplierState;
 import io.tandem.applier.ApplierStatus;
+import io.tandem.core.ReleaseState;
 import io.tandem.core.TandemException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,12 +81,33 @@ final class ApplierEndpoint implements AutoCloseable {
                 .tag("app", app).description("Rows in tandem.rejects").register(registry);
         Gauge.builder("tandem.applier.leader", applier, a -> a.state() == ApplierState.STANDBY ? 0 : 1)
                 .tag("app", app).description("1 while this process leads").register(registry);
+        Gauge.builder("tandem.release.phase", this, e -> e.status() == null ? Double.NaN : e.releasePhase)
+                .tag("app", app).description("Online release in progress: 0 none, 1 copying, 2 migrating the build,"
+                        + " 3 catching up, 4 switched (previous tables kept)").register(registry);
+        Gauge.builder("tandem.release.copied.rows", this, e -> e.status() == null ? Double.NaN : e.releaseCopied)
+                .tag("app", app).description("Rows the release in progress copied into its build").register(registry);
+        Gauge.builder("tandem.release.track.behind.rows", this, e -> e.status() == null ? Double.NaN : e.releaseBehind)
+                .tag("app", app).description("Journal rows the release track has yet to project to reach the live"
+                        + " applier").register(registry);
+        Gauge.builder("tandem.release.track.halted", this, e -> e.status() == null ? Double.NaN : e.releaseHalted)
+                .tag("app", app).description("1 when the release track halted (see tandem release status)")
+                .register(registry);
     }
+
+    private volatile double releasePhase;
+    private volatile double releaseCopied;
+    private volatile double releaseBehind;
+    private volatile double releaseHalted;
 
     private synchronized ApplierStatus status() {
         if (status == null || System.nanoTime() - statusReadAt > STATUS_TTL_NANOS) {
             try (Connection c = dataSource.getConnection()) {
                 status = ApplierStatus.read(c, app);
+                ReleaseState release = ReleaseState.find(c, app).orElse(null);
+                releasePhase = release == null ? 0 : release.phase().ordinal() + 1;
+                releaseCopied = release == null ? 0 : release.copiedRows();
+                releaseBehind = release == null ? 0 : ReleaseState.behind(c, app);
+                releaseHalted = release != null && "halted".equals(release.state()) ? 1 : 0;
                 statusReadAt = System.nanoTime();
             } catch (SQLException e) {
                 log.warn("Could not read the applier status for /metrics: {}", e.getMessage());

@@ -2,7 +2,9 @@ package io.tandem.cli;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.tandem.applier.ApplierStatus;
+import io.tandem.core.ReleaseState;
 import io.tandem.core.TandemSchema;
+import io.tandem.views.ReleaseControl;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,7 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code tandem status --app A}: live versions, applier state and leader, pending rows and lag, rejects. */
+/**
+ * {@code tandem status --app A}: live versions, applier state and leader, pending rows and lag, rejects, and the
+ * online release in progress, if any.
+ */
 @Command(name = "status", description = "Show an app's live versions, applier state, lag and rejects.")
 final class StatusCommand implements Callable<Integer>, JsonCapable {
 
@@ -39,10 +44,21 @@ final class StatusCommand implements Callable<Integer>, JsonCapable {
                         + ": run `tandem migrate --schemas DIR` for the first release.");
             }
             ApplierStatus status = ApplierStatus.read(c, app);
+            ReleaseState release = ReleaseState.find(c, app).orElse(null);
+            long behind = release == null ? 0 : ReleaseState.behind(c, app);
             if (json) {
-                Output.json(spec.commandLine().getOut(), toMap(status));
+                Map<String, Object> out = toMap(status);
+                out.put("release", release == null ? null
+                        : ReleaseCommand.toMap(new ReleaseControl.Status(release, behind)));
+                Output.json(spec.commandLine().getOut(), out);
             } else {
                 print(spec.commandLine().getOut(), status);
+                if (release != null) {
+                    spec.commandLine().getOut().printf("release    %s phase %s%s: track %s, %,d row(s) behind"
+                                    + " (tandem release status --app %s)%n", release.migrations(), release.phase().sql(),
+                            release.paused() ? " (paused)" : "", release.state(), behind, app);
+                    spec.commandLine().getOut().flush();
+                }
             }
             return 0;
         }

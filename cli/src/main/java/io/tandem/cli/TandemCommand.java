@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "tandem", mixinStandardHelpOptions = true, versionProvider = VersionCommand.class,
         description = "Zero-downtime schema changes for Java apps, built on a write-ahead journal.",
-        subcommands = {DemoCommand.class, ApplierCommand.class, MigrateCommand.class, RetireCommand.class, StatusCommand.class,
+        subcommands = {DemoCommand.class, ApplierCommand.class, MigrateCommand.class, ReleaseCommand.class,
+                RetireCommand.class, StatusCommand.class,
                 ViewsCommand.class, VersionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class TandemCommand implements Runnable {

@@ -8,6 +8,7 @@ import io.tandem.core.Release;
 import io.tandem.core.TandemException;
 import io.tandem.views.MigrationReport;
 import io.tandem.views.Migrator;
+import io.tandem.views.ReleaseControl;
 import io.tandem.views.Retirer;
 import io.tandem.views.ViewGenerator;
 
@@ -67,7 +68,7 @@ public final class Demo {
         Release release2 = Release.load(config.schemas().resolve("shop"));
         try (DemoDatabase db = DemoDatabase.open(config)) {
             say("Running on " + db.describe());
-            HikariDataSource admin = db.pool("admin", 4);
+            HikariDataSource admin = db.pool("admin", 10);
             say("Release 1 of the shop, " + config.rows() + " customers");
             migrate(admin, release1);
             Model model = seed(admin);
@@ -97,8 +98,11 @@ public final class Demo {
 
             nextPhase("release");
             say("Phase release: tandem migrate to release 2 while version 1 keeps writing");
-            MigrationReport report = migrate(admin, release2);
-            meter.get().pause(report.pauseMillis());
+            MigrationReport report = new Migrator(admin).progress(line -> say("  migrate: " + line)).migrate(release2);
+            meter.get().pause(report.switchMillis());
+            say("Released " + report.mode() + ": views held " + report.switchMillis() + " ms, applier held "
+                    + report.pauseMillis() + " ms" + (report.copiedRows() > 0 ? String.format(", %,d rows copied at"
+                    + " %,.0f rows/s", report.copiedRows(), report.copyRowsPerSecond()) : ""));
 
             nextPhase("v1+v2");
             say("Phase v1+v2: version-2 writers join");
@@ -113,7 +117,13 @@ public final class Demo {
             await(v2Writers);
             drain(admin, null);
             beforeRetire = verifier.versionOne().plus(verifier.versionTwo());
-            say("Both versions' views checked against the model: " + describe(beforeRetire) + "; retiring version 1");
+            say("Both versions' views checked against the model: " + describe(beforeRetire));
+            if (new ReleaseControl(admin).status("shop").isPresent()) {
+                new ReleaseControl(admin).finish("shop");
+                say("Release 2 finished (tandem release finish): the previous tables, kept in step until now so it"
+                        + " could be reverted, are dropped");
+            }
+            say("Retiring version 1");
             new Retirer(admin, new ViewGenerator()).retire("shop", 1);
 
             nextPhase("v2");
@@ -137,7 +147,8 @@ public final class Demo {
         atEnd = verifier.physical().plus(verifier.versionTwo());
         say("Physical table and version 2's views checked against the model: " + describe(atEnd));
         Verifier.Result all = beforeRetire.plus(atEnd);
-        return new DemoReport(List.copyOf(phases), all.lost(), all.duplicated(), all.findings());
+        return new DemoReport(List.copyOf(phases), all.lost(), all.duplicated(),
+                DemoReport.withStall(phases, all.findings()));
     }
 
     private List<WriterLoop> writers(ShopClient shop, Model model, LagProbe lag, AtomicBoolean stop, int version) {

@@ -10,13 +10,35 @@ import java.util.Map;
  *
  * @param lost         expected rows missing, or holding another value, in a view or the physical table
  * @param duplicated   rows present that the model says should not be (deleted, never written, or twice)
- * @param findings     the first few differences, in words
+ * @param findings     the first few differences, in words, and a release that stalled writers
  */
 public record DemoReport(List<PhaseReport> phases, long lost, long duplicated, List<String> findings) {
+    /** A release that stalls a writer longer than this is not a zero-downtime release. */
+    static final long RELEASE_STALL_LIMIT_MS = 1_000;
 
-    /** True when nothing was lost or duplicated and no write or read failed. */
+    /**
+     * True when nothing was lost or duplicated, no write or read failed, and the release stalled no writer longer
+     * than {@value #RELEASE_STALL_LIMIT_MS} ms.
+     */
     public boolean ok() {
-        return lost == 0 && duplicated == 0 && errors() == 0;
+        return lost == 0 && duplicated == 0 && errors() == 0 && releaseStallMs() <= RELEASE_STALL_LIMIT_MS;
+    }
+
+    /** The longest a writer waited during the release phase. */
+    public long releaseStallMs() {
+        return phases.stream().filter(p -> p.phase().equals("release")).mapToLong(PhaseReport::maxWriteStallMs)
+                .max().orElse(0);
+    }
+
+    /** {@code findings} and, when the release stalled a writer too long, a finding that says so. */
+    static List<String> withStall(List<PhaseReport> phases, List<String> findings) {
+        List<String> all = new ArrayList<>(findings);
+        long stall = new DemoReport(phases, 0, 0, List.of()).releaseStallMs();
+        if (stall > RELEASE_STALL_LIMIT_MS) {
+            all.add("the release stalled a writer for " + stall + " ms (more than " + RELEASE_STALL_LIMIT_MS
+                    + " ms): not a zero-downtime release");
+        }
+        return List.copyOf(all);
     }
 
     public long writes() {

@@ -10,10 +10,10 @@ package io.tandem.views;
  * @param table  the table it changes (unqualified), or null when it changes none
  * @param effect what it does to that table
  */
-record PlannedStatement(String file, int line, String text, String table, Effect effect) {
+public record PlannedStatement(String file, int line, String text, String table, Effect effect) {
 
     /** What a statement does to its table, from cheapest to dearest. */
-    enum Effect {
+    public enum Effect {
         /** Changes nothing a table holds (SET, SELECT of a value). */
         NONE,
         /** Catalog only, whatever the table's size: add a nullable column, rename, drop a column, comment. */
@@ -30,7 +30,7 @@ record PlannedStatement(String file, int line, String text, String table, Effect
         REWRITES;
 
         /** Whether the live table would be locked for time proportional to its size. */
-        boolean heavy() {
+        public boolean heavy() {
             return this == SCANS || this == FILLS || this == REWRITES;
         }
 
