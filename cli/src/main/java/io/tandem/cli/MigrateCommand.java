@@ -22,10 +22,12 @@ final class MigrateCommand implements Callable<Integer>, JsonCapable {
     ConnectionOptions connection;
     @Mixin
     SchemasOptions schemas;
-    @Option(names = "--lock-timeout-ms", defaultValue = "2000",
-            description = "Longest wait for any lock before the attempt is rolled back and retried (default 2000)")
+    @Option(names = "--lock-timeout-ms", defaultValue = "2000", converter = OptionValues.Millis.class,
+            description = "Longest wait for any lock before the attempt is rolled back and retried, in ms, "
+                    + "1 to 3600000 (default 2000)")
     long lockTimeoutMillis;
-    @Option(names = "--attempts", defaultValue = "5", description = "Attempts before giving up on lock timeouts (default 5)")
+    @Option(names = "--attempts", defaultValue = "5", converter = OptionValues.Positive.class,
+            description = "Attempts before giving up on lock timeouts, at least 1 (default 5)")
     int attempts;
     @Option(names = "--json", description = "Print one JSON object (progress still goes to stderr)")
     boolean json;

@@ -14,7 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code tandem status --app A}: live versions, applier state and leader, pending rows and lag, rejects. */
+/**
+ * {@code tandem status --app A}: live versions, applier state and leader, pending rows and lag, rejects. An app with
+ * no version released in the database is an error (exit 1) naming the apps there are.
+ */
 @Command(name = "status", description = "Show an app's live versions, applier state, lag and rejects.")
 final class StatusCommand implements Callable<Integer>, JsonCapable {
 
@@ -38,6 +41,7 @@ final class StatusCommand implements Callable<Integer>, JsonCapable {
                 throw new io.tandem.core.TandemException("Tandem is not installed in " + connection.jdbcUrl
                         + ": run `tandem migrate --schemas DIR` for the first release.");
             }
+            KnownApps.require(c, app, connection.jdbcUrl);
             ApplierStatus status = ApplierStatus.read(c, app);
             if (json) {
                 Output.json(spec.commandLine().getOut(), toMap(status));

@@ -20,6 +20,10 @@ import java.util.Objects;
  *       commit-to-applied latency near one round trip when busy. No trigger or NOTIFY on the write path.</li>
  *   <li>{@code standbyPoll} (1 s): how often a standby tries to take the lead.</li>
  *   <li>{@code leaderName} ({@code host/pid}): shown in {@code tandem status}.</li>
+ *   <li>{@code installSchema} (true): whether {@link Applier#start} installs or upgrades Tandem's schema when
+ *       needed. False makes it refuse to start (a {@link io.tandem.core.TandemException} saying to run
+ *       {@code tandem migrate}) unless the schema is installed and current, so that an applier pointed at the
+ *       wrong database creates nothing there; {@code tandem applier} runs this way.</li>
  * </ul>
  *
  * <p>The data source should allow at least 3 connections: leader lock, reader, applier.
@@ -33,6 +37,7 @@ public final class ApplierConfig {
     private Duration maxPollInterval = Duration.ofMillis(10);
     private Duration standbyPoll = Duration.ofSeconds(1);
     private String leaderName = ManagementFactory.getRuntimeMXBean().getName().replace('@', '/');
+    private boolean installSchema = true;
 
     public ApplierConfig(DataSource dataSource, String app) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -78,6 +83,11 @@ public final class ApplierConfig {
         return this;
     }
 
+    public ApplierConfig installSchema(boolean install) {
+        this.installSchema = install;
+        return this;
+    }
+
     DataSource dataSource() {
         return dataSource;
     }
@@ -108,5 +118,9 @@ public final class ApplierConfig {
 
     String leaderName() {
         return leaderName;
+    }
+
+    boolean installSchema() {
+        return installSchema;
     }
 }
