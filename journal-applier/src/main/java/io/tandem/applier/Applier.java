@@ -113,6 +113,7 @@ public final class Applier implements AutoCloseable {
                     }
                     if (!leadership.tryAcquire()) {
                         state = ApplierState.STANDBY;
+                        stats.leadRefused();
                         LockSupport.parkNanos(config.standbyPoll().toNanos());
                         continue;
                     }

@@ -8,6 +8,7 @@ import io.tandem.core.Release;
 import io.tandem.core.TandemException;
 import io.tandem.core.VersionRegistry;
 import io.tandem.orm.JournalWriter;
+import io.tandem.testing.Await;
 import io.tandem.testing.PostgresTest;
 import io.tandem.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
@@ -77,7 +78,7 @@ class MigrateTest {
     void release1InstallsTandemTheSchemaAndViews(TestDatabase db) throws Exception {
         long tx = write(db, Release.load(RELEASE_1), List.of(JournalEntry.insert("shop", 1, "customer", Map.of("id", 1L),
                 Map.of("id", 1L, "full_name", "Ada Lovelace", "email", "ada@example.com"))));
-        assertEquals(Fence.Outcome.APPLIED, fence.await("shop", tx, Duration.ofSeconds(10)));
+        assertEquals(Fence.Outcome.APPLIED, fence.await("shop", tx, Await.SAFETY_NET));
         assertEquals("Ada Lovelace|ada@example.com", one(db, "SELECT full_name || '|' || email FROM shop_v1.customer WHERE id = 1"));
         assertTrue(progress.stream().anyMatch(l -> l.contains("held at a batch boundary")), progress.toString());
     }
@@ -100,7 +101,7 @@ class MigrateTest {
                 + " WHERE table_schema LIKE 'shop_v%'"));
         long tx = write(db, Release.load(RELEASE_1), List.of(JournalEntry.update("shop", 1, "customer", Map.of("id", 1L),
                 Map.of("email", "ada@after.example"), List.of("email"))));
-        assertEquals(Fence.Outcome.APPLIED, fence.await("shop", tx, Duration.ofSeconds(10)), "the applier resumed");
+        assertEquals(Fence.Outcome.APPLIED, fence.await("shop", tx, Await.SAFETY_NET), "the applier resumed");
     }
 
     @Test
@@ -178,10 +179,10 @@ class MigrateTest {
                 JournalEntry.update("shop", 2, "customer", Map.of("id", 1L), Map.of("phone", "+44 20"), List.of("phone")),
                 JournalEntry.insert("shop", 2, "customer", Map.of("id", 2L), Map.of("id", 2L, "first_name", "Grace",
                         "last_name", "Hopper", "email", "grace@example.com", "phone", "+1 703"))));
-        assertEquals(Fence.Outcome.APPLIED, fence.await("shop", tx, Duration.ofSeconds(10)));
+        assertEquals(Fence.Outcome.APPLIED, fence.await("shop", tx, Await.SAFETY_NET));
         tx = write(db, r2, List.of(JournalEntry.update("shop", 1, "customer", Map.of("id", 1L),
                 Map.of("full_name", "Augusta Ada King"), List.of("full_name"))));
-        assertEquals(Fence.Outcome.APPLIED, fence.await("shop", tx, Duration.ofSeconds(10)));
+        assertEquals(Fence.Outcome.APPLIED, fence.await("shop", tx, Await.SAFETY_NET));
         assertEquals("Augusta|Ada King|+44 20", one(db, "SELECT first_name || '|' || last_name || '|' || phone"
                 + " FROM shop_v2.customer WHERE id = 1"), "v1's rename did not clobber v2's phone");
 
@@ -191,12 +192,12 @@ class MigrateTest {
         assertEquals("Grace Hopper|grace@example.com", one(db, "SELECT full_name || '|' || email FROM shop_v1.customer WHERE id = 2"));
         tx = write(db, r3, List.of(JournalEntry.insert("shop", 1, "customer", Map.of("id", 3L),
                 Map.of("id", 3L, "full_name", "Alan Turing", "email", "alan@example.com"))));
-        assertEquals(Fence.Outcome.APPLIED, fence.await("shop", tx, Duration.ofSeconds(10)));
+        assertEquals(Fence.Outcome.APPLIED, fence.await("shop", tx, Await.SAFETY_NET));
         assertEquals("Alan|Turing|alan@example.com|basic", one(db, "SELECT c.first_name || '|' || c.last_name || '|'"
                 + " || cc.email || '|' || c.tier FROM customer c JOIN customer_contact cc ON cc.customer_id = c.id WHERE c.id = 3"),
                 "a v1 insert fills both tables; the NOT NULL tier takes its default");
         tx = write(db, r3, List.of(JournalEntry.delete("shop", 2, "customer", Map.of("id", 3L))));
-        assertEquals(Fence.Outcome.APPLIED, fence.await("shop", tx, Duration.ofSeconds(10)));
+        assertEquals(Fence.Outcome.APPLIED, fence.await("shop", tx, Await.SAFETY_NET));
         assertEquals("0", one(db, "SELECT (SELECT count(*) FROM customer WHERE id = 3) + (SELECT count(*) FROM"
                 + " customer_contact WHERE customer_id = 3)"), "a delete goes last item first");
         assertEquals("2", one(db, "SELECT count(*) FROM shop_v1.customer"));
