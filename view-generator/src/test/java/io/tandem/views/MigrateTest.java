@@ -138,15 +138,18 @@ class MigrateTest {
                 s.executeQuery("SELECT count(*) FROM customer").close(); // holds ACCESS SHARE until the end
             }
             java.util.concurrent.CompletableFuture<MigrationReport> release = java.util.concurrent.CompletableFuture
-                    .supplyAsync(() -> migrator(db).lockTimeout(Duration.ofMillis(700)).attempts(2)
+                    .supplyAsync(() -> migrator(db).lockTimeout(Duration.ofSeconds(2)).attempts(2)
                             .migrate(Release.load(RELEASE_2)));
-            Thread.sleep(100);
+            // The release holds the applier and waits for the reader's lock on customer: that, not a time, is when
+            // a write makes the applier wait for the release.
+            Await.until("the release waits for the reader's lock",
+                    () -> "t".equals(one(db, "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE NOT granted"
+                            + " AND relation = 'customer'::regclass)")));
             write(db, Release.load(RELEASE_1), List.of(JournalEntry.update("shop", 1, "customer", Map.of("id", 1L),
                     Map.of("email", "ada@held.example"), List.of("email")))); // the applier wants to apply it
             String seen = "";
             boolean pausedInProcess = false;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (!release.isDone() && !("paused".equals(seen) && pausedInProcess) && System.nanoTime() < deadline) {
+            while (!release.isDone() && !("paused".equals(seen) && pausedInProcess)) {
                 try (Connection c = db.connect()) {
                     seen = io.tandem.applier.ApplierStatus.read(c, "shop").state();
                 }
@@ -155,7 +158,7 @@ class MigrateTest {
             assertEquals("paused", seen, "tandem status shows the applier held by the release in progress");
             assertTrue(pausedInProcess, "the applier itself reports PAUSED while held");
             java.util.concurrent.ExecutionException failed = assertThrows(java.util.concurrent.ExecutionException.class,
-                    () -> release.get(30, TimeUnit.SECONDS));
+                    () -> release.get(Await.SAFETY_NET.toSeconds(), TimeUnit.SECONDS));
             TandemException e = (TandemException) failed.getCause();
             assertTrue(e.getMessage().contains("Gave up") && e.getMessage().contains("2 attempt(s)")
                     && e.getMessage().contains("pg_blocking_pids"), e.getMessage());
@@ -216,11 +219,8 @@ class MigrateTest {
         TandemException busy = assertThrows(TandemException.class, () -> retirer.retire("shop", 1));
         assertTrue(busy.getMessage().contains("1 unapplied journal row(s)"), busy.getMessage());
         applier = Applier.start(new ApplierConfig(db.newPool(4), "shop"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!"ada@late.example".equals(one(db, "SELECT email FROM shop_v1.customer WHERE id = 1"))) {
-            assertTrue(System.nanoTime() < deadline, "applied");
-            Thread.sleep(20);
-        }
+        Await.until("the late write is applied",
+                () -> "ada@late.example".equals(one(db, "SELECT email FROM shop_v1.customer WHERE id = 1")));
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
             s.execute("DROP ROLE IF EXISTS shop_v1_instance");
             s.execute("CREATE ROLE shop_v1_instance LOGIN IN ROLE shop_v1_app");
