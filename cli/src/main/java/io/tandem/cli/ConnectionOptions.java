@@ -4,7 +4,10 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tandem.core.TandemException;
 import io.tandem.jdbc.JdbcUrl;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * The connection options every database command takes: {@code --jdbc-url} (default: env
@@ -13,6 +16,7 @@ import picocli.CommandLine.Option;
 final class ConnectionOptions {
 
     @Option(names = "--jdbc-url", paramLabel = "URL", defaultValue = "${env:TANDEM_JDBC_URL}",
+            converter = OptionValues.PostgresUrl.class,
             description = "JDBC URL of the database (default: env TANDEM_JDBC_URL), e.g. jdbc:postgresql://localhost:5432/shop")
     String jdbcUrl;
 
@@ -23,6 +27,10 @@ final class ConnectionOptions {
     @Option(names = "--password", paramLabel = "PASSWORD", defaultValue = "${env:TANDEM_PASSWORD}",
             description = "Database password (default: env TANDEM_PASSWORD)")
     String password;
+
+    /** The command this mixin belongs to (null on a copy made by {@link #withDatabase}). */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
 
     /** The same options on another database of the same server. */
     ConnectionOptions withDatabase(String database) {
@@ -41,8 +49,11 @@ final class ConnectionOptions {
     /** A pool of at most {@code size} connections; the caller closes it. */
     HikariDataSource pool(String name, int size) {
         if (!present()) {
-            throw new TandemException("No database given: pass --jdbc-url jdbc:postgresql://HOST:PORT/DB "
-                    + "or set TANDEM_JDBC_URL.");
+            String message = "No database given: pass --jdbc-url jdbc:postgresql://HOST:PORT/DB or set TANDEM_JDBC_URL";
+            if (command != null) {
+                throw new ParameterException(command.commandLine(), message);
+            }
+            throw new TandemException(message + ".");
         }
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);

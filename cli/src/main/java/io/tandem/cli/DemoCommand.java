@@ -11,26 +11,27 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code tandem demo}: the main job (see {@link Demo}). Exit 1 if anything was lost, duplicated or failed. */
 @Command(name = "demo", description = "A live zero-downtime release of the example shop on an embedded PostgreSQL, verified.")
 final class DemoCommand implements Callable<Integer>, JsonCapable {
-    @Option(names = "--jdbc-url", paramLabel = "URL",
+    @Option(names = "--jdbc-url", paramLabel = "URL", converter = OptionValues.PostgresUrl.class,
             description = "Run on this server, in a fresh database created and dropped by the demo (default: embedded)")
     String jdbcUrl;
     @Option(names = "--user", description = "Database user for --jdbc-url")
     String user;
     @Option(names = "--password", description = "Database password for --jdbc-url")
     String password;
-    @Option(names = "--rows", defaultValue = "100000", description = "Customers seeded at release 1 (default 100000)")
+    @Option(names = "--rows", defaultValue = "100000", converter = OptionValues.DemoRows.class,
+            description = "Customers seeded at release 1, at least 10 (default 100000)")
     int rows;
-    @Option(names = "--writers", defaultValue = "4", description = "Writer threads per app version (default 4)")
+    @Option(names = "--writers", defaultValue = "4", converter = OptionValues.Threads.class,
+            description = "Writer threads per app version, 1 to 256 (default 4)")
     int writers;
-    @Option(names = "--duration", defaultValue = "20s", paramLabel = "D",
+    @Option(names = "--duration", defaultValue = "20s", paramLabel = "D", converter = OptionValues.PositiveDuration.class,
             description = "Length of each writing phase: 20s, 1m, 500ms (default 20s)")
-    String duration;
+    Duration duration;
     @Option(names = "--schemas", paramLabel = "DIR", description = "The schemas folder (default: the repository's)")
     Path schemas;
     @Option(names = "--json", description = "Print one JSON object on stdout (progress goes to stderr)")
@@ -43,7 +44,7 @@ final class DemoCommand implements Callable<Integer>, JsonCapable {
 
     @Override
     public Integer call() throws Exception {
-        DemoConfig config = new DemoConfig(schemasDir(), jdbcUrl, user, password, rows, writers, parse(duration), dropRow);
+        DemoConfig config = new DemoConfig(schemasDir(), jdbcUrl, user, password, rows, writers, duration, dropRow);
         PrintWriter err = spec.commandLine().getErr();
         boolean terminal = System.console() != null && !json;
         DemoReport report = Demo.run(config, line -> {
@@ -65,25 +66,6 @@ final class DemoCommand implements Callable<Integer>, JsonCapable {
         }
         String home = System.getProperty("tandem.home");
         return home == null ? Path.of("schemas") : Path.of(home, "schemas");
-    }
-
-    private Duration parse(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-            }
-            if (t.endsWith("s")) {
-                return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
-            }
-            if (t.endsWith("m")) {
-                return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 60_000));
-            }
-            return Duration.ofSeconds(Long.parseLong(t));
-        } catch (NumberFormatException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--duration '" + text + "' is not a duration: use e.g. 20s, 1m or 500ms");
-        }
     }
 
     private static void print(PrintWriter out, DemoReport r) {

@@ -27,10 +27,12 @@ final class MigrateCommand implements Callable<Integer>, JsonCapable {
     ConnectionOptions connection;
     @Mixin
     SchemasOptions schemas;
-    @Option(names = "--lock-timeout-ms", defaultValue = "2000",
-            description = "Longest wait for any lock before the attempt is rolled back and retried (default 2000)")
+    @Option(names = "--lock-timeout-ms", defaultValue = "2000", converter = OptionValues.Millis.class,
+            description = "Longest wait for any lock before the attempt is rolled back and retried, in ms, "
+                    + "1 to 3600000 (default 2000)")
     long lockTimeoutMillis;
-    @Option(names = "--attempts", defaultValue = "5", description = "Attempts before giving up on lock timeouts (default 5)")
+    @Option(names = "--attempts", defaultValue = "5", converter = OptionValues.Positive.class,
+            description = "Attempts before giving up on lock timeouts, at least 1 (default 5)")
     int attempts;
     @Option(names = "--json", description = "Print one JSON object (progress still goes to stderr)")
     boolean json;
@@ -39,10 +41,10 @@ final class MigrateCommand implements Callable<Integer>, JsonCapable {
     boolean plan;
     @CommandLine.ArgGroup(exclusive = true)
     ModeOption mode;
-    @Option(names = "--copy-rate", paramLabel = "ROWS", defaultValue = "0",
+    @Option(names = "--copy-rate", paramLabel = "ROWS", defaultValue = "0", converter = OptionValues.Rate.class,
             description = "Online: copy at most ROWS rows per second (default 0: no limit)")
     long copyRate;
-    @Option(names = "--max-lag-ms", defaultValue = "2000",
+    @Option(names = "--max-lag-ms", defaultValue = "2000", converter = OptionValues.Millis.class,
             description = "Online: pause the copy while the live applier is more than this behind (default 2000)")
     long maxLagMillis;
 
@@ -61,10 +63,6 @@ final class MigrateCommand implements Callable<Integer>, JsonCapable {
     public Integer call() {
         Release release = schemas.release();
         PrintWriter err = spec.commandLine().getErr();
-        if (copyRate < 0 || maxLagMillis < 1 || lockTimeoutMillis < 1 || attempts < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--copy-rate must be 0 or more; --max-lag-ms,"
-                    + " --lock-timeout-ms and --attempts at least 1");
-        }
         try (HikariDataSource pool = connection.pool("migrate", 10)) {
             Migrator migrator = new Migrator(pool).lockTimeout(Duration.ofMillis(lockTimeoutMillis))
                     .attempts(attempts).copyRowsPerSecond(copyRate).maxLag(Duration.ofMillis(maxLagMillis))

@@ -33,7 +33,7 @@ final class ReleaseCommand implements Callable<Integer>, JsonCapable {
     ConnectionOptions connection;
     @Option(names = "--app", required = true, description = "The app, e.g. shop")
     String app;
-    @Option(names = "--lock-timeout-ms", defaultValue = "2000",
+    @Option(names = "--lock-timeout-ms", defaultValue = "2000", converter = OptionValues.Millis.class,
             description = "Revert: longest wait for any lock before the attempt is retried (default 2000)")
     long lockTimeoutMillis;
     @Option(names = "--json", description = "Print one JSON object")

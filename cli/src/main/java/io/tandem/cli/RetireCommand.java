@@ -19,7 +19,8 @@ final class RetireCommand implements Callable<Integer>, JsonCapable {
     ConnectionOptions connection;
     @Option(names = "--app", required = true, description = "The app, e.g. shop")
     String app;
-    @Option(names = "--version", required = true, description = "The version to retire")
+    @Option(names = "--version", required = true, converter = OptionValues.Positive.class,
+            description = "The version to retire")
     int version;
     @Option(names = "--check-sessions", description = "Refuse while sessions of the version's role are connected")
     boolean checkSessions;

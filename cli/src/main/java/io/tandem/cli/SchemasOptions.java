@@ -2,7 +2,10 @@ package io.tandem.cli;
 
 import io.tandem.core.Release;
 import io.tandem.core.TandemException;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,9 +27,13 @@ final class SchemasOptions {
     @Option(names = "--app", paramLabel = "APP", description = "The app, when --schemas holds several")
     String app;
 
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     Release release() {
         if (!Files.isDirectory(dir)) {
-            throw new TandemException("--schemas " + dir + " is not a folder");
+            throw new ParameterException(command.commandLine(), "--schemas " + dir + " is not a folder: pass an app folder"
+                    + " (e.g. schemas/shop) or a folder of app folders (e.g. schemas)");
         }
         if (Files.isDirectory(dir.resolve("versions"))) {
             return Release.load(dir);

@@ -18,7 +18,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code tandem status --app A}: live versions, applier state and leader, pending rows and lag, rejects, and the
- * online release in progress, if any.
+ * online release in progress, if any. An app with no version released in the database is an error (exit 1) naming
+ * the apps there are.
  */
 @Command(name = "status", description = "Show an app's live versions, applier state, lag and rejects.")
 final class StatusCommand implements Callable<Integer>, JsonCapable {
@@ -43,6 +44,7 @@ final class StatusCommand implements Callable<Integer>, JsonCapable {
                 throw new io.tandem.core.TandemException("Tandem is not installed in " + connection.jdbcUrl
                         + ": run `tandem migrate --schemas DIR` for the first release.");
             }
+            KnownApps.require(c, app, connection.jdbcUrl);
             ApplierStatus status = ApplierStatus.read(c, app);
             ReleaseState release = ReleaseState.find(c, app).orElse(null);
             long behind = release == null ? 0 : ReleaseState.behind(c, app);

@@ -10,8 +10,10 @@ import picocli.CommandLine.Command;
  * The {@code tandem} command. Exit codes: 0 success, 1 failure, 2 usage error.
  *
  * <p>Each subcommand is a class of its own in this package; they share {@link ConnectionOptions} and
- * {@link Output}. A failure a user can hit is a {@link io.tandem.core.TandemException} whose message is printed
- * as is (or as {@code {"ok":false,"error":...}} with {@code --json}).
+ * {@link Output}. A bad command line (unknown or missing option, a value that does not parse or is out of range,
+ * see {@link OptionValues}) is one line on stderr and exit 2 ({@link UsageErrorHandler}). A failure a user can hit
+ * is a {@link io.tandem.core.TandemException} whose message is printed as is (or as
+ * {@code {"ok":false,"error":...}} with {@code --json}) with exit 1.
  */
 @Command(name = "tandem", mixinStandardHelpOptions = true, versionProvider = VersionCommand.class,
         description = "Zero-downtime schema changes for Java apps, built on a write-ahead journal.",
@@ -34,6 +36,8 @@ public final class TandemCommand implements Runnable {
         CommandLine cli = new CommandLine(new TandemCommand());
         cli.setOut(out);
         cli.setErr(err);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setParameterExceptionHandler(new UsageErrorHandler());
         cli.setExecutionExceptionHandler(new FailureHandler());
         return cli.execute(args);
     }

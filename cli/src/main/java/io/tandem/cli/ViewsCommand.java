@@ -37,6 +37,8 @@ final class ViewsCommand implements Runnable {
 
     @Command(name = "check", description = "Lint every live version's definition; exit 1 on any problem.")
     static final class Check implements java.util.concurrent.Callable<Integer>, JsonCapable {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit")
+        boolean help;
         @Mixin
         ConnectionOptions connection;
         @Mixin
@@ -83,6 +85,8 @@ final class ViewsCommand implements Runnable {
 
     @Command(name = "generate", description = "Write each version's views and grants as SQL for review.")
     static final class Generate implements java.util.concurrent.Callable<Integer>, JsonCapable {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit")
+        boolean help;
         @Mixin
         ConnectionOptions connection;
         @Mixin

@@ -7,6 +7,7 @@ import io.tandem.core.Release;
 import io.tandem.core.TandemSchema;
 import io.tandem.core.VersionRegistry;
 import io.tandem.orm.JournalWriter;
+import io.tandem.testing.Await;
 import io.tandem.testing.PostgresTest;
 import io.tandem.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +79,7 @@ class ApplierCommandTest {
         } finally {
             applier.destroy(); // SIGTERM
         }
-        assertTrue(applier.waitFor(30, TimeUnit.SECONDS), "stops within 30 s of SIGTERM");
+        assertTrue(applier.waitFor(Await.SAFETY_NET.toSeconds(), TimeUnit.SECONDS), "stops after SIGTERM");
         String output = Files.readString(log.toPath());
         // The JVM reports a SIGTERM as 143 (128 + 15) whatever the hooks do; "clean" is what the log and state say.
         assertEquals(143, applier.exitValue(), output);
@@ -94,16 +94,12 @@ class ApplierCommandTest {
     }
 
     private static JsonNode waitFor(TestDatabase db, Check check) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            last = status(db);
-            if (check.ok(last)) {
-                return last;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("status never got there; last: " + last);
+        JsonNode[] last = new JsonNode[1];
+        Await.until("tandem status shows every row applied by a running applier", () -> {
+            last[0] = status(db);
+            return check.ok(last[0]);
+        });
+        return last[0];
     }
 
     private static JsonNode status(TestDatabase db) throws Exception {

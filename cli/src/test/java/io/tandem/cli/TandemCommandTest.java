@@ -26,10 +26,12 @@ class TandemCommandTest {
     }
 
     @Test
-    void badFlagsPrintUsageAndExitTwo() {
+    void badFlagsAreOneLineSayingWhereTheUsageIsAndExitTwo() {
         CliRun run = CliRun.of("version", "--no-such-flag");
         assertEquals(2, run.exitCode());
-        assertTrue(run.err().contains("Unknown option") && run.err().contains("Usage"), run.err());
+        assertTrue(run.err().startsWith("tandem version: Unknown option: '--no-such-flag'")
+                && run.err().contains("tandem help version"), run.err());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
     }
 
     @Test

@@ -72,7 +72,7 @@ public final class Demo {
             say("Release 1 of the shop, " + config.rows() + " customers");
             migrate(admin, release1);
             Model model = seed(admin);
-            try (Applier applier = Applier.start(new ApplierConfig(db.pool("applier", 8), "shop"));
+            try (Applier applier = Applier.start(new ApplierConfig(db.pool("applier", 8), "shop").installSchema(false));
                  LagProbe lag = new LagProbe(db.pool("lag", 1))) {
                 return live(db, admin, model, lag, release1, release2);
             }

@@ -51,9 +51,20 @@ public final class Applier implements AutoCloseable {
         this.main = live != null ? live : release;
     }
 
-    /** Installs Tandem's schema if needed and starts an applier in the background. */
+    /**
+     * Starts an applier in the background, after installing Tandem's schema if needed — or, with
+     * {@link ApplierConfig#installSchema(boolean) installSchema(false)}, after checking that it is installed and
+     * current.
+     *
+     * @throws io.tandem.core.TandemException if the schema cannot be installed, or is missing or out of date while
+     *                                        installing is off (saying to run {@code tandem migrate} first)
+     */
     public static Applier start(ApplierConfig config) {
-        TandemSchema.install(config.dataSource());
+        if (config.installSchema()) {
+            TandemSchema.install(config.dataSource());
+        } else {
+            TandemSchema.requireCurrent(config.dataSource());
+        }
         Applier applier = new Applier(config);
         applier.runners.forEach(TrackRunner::start);
         return applier;

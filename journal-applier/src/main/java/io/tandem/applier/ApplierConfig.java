@@ -23,6 +23,10 @@ import java.util.Set;
  *   <li>{@code standbyPoll} (1 s): how often a standby tries to take the lead.</li>
  *   <li>{@code leaderName} ({@code host/pid}): shown in {@code tandem status}.</li>
  *   <li>{@code tracks} (live and release): which projections to run.</li>
+ *   <li>{@code installSchema} (true): whether {@link Applier#start} installs or upgrades Tandem's schema when
+ *       needed. False makes it refuse to start (a {@link io.tandem.core.TandemException} saying to run
+ *       {@code tandem migrate}) unless the schema is installed and current, so that an applier pointed at the
+ *       wrong database creates nothing there; {@code tandem applier} runs this way.</li>
  * </ul>
  *
  * <p>The data source should allow at least 3 connections per track (leader lock, reader, applier): 6 with both;
@@ -38,6 +42,7 @@ public final class ApplierConfig {
     private Duration standbyPoll = Duration.ofSeconds(1);
     private String leaderName = ManagementFactory.getRuntimeMXBean().getName().replace('@', '/');
     private Set<TrackKind> tracks = EnumSet.allOf(TrackKind.class);
+    private boolean installSchema = true;
 
     public ApplierConfig(DataSource dataSource, String app) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -99,6 +104,11 @@ public final class ApplierConfig {
         return tracks;
     }
 
+    public ApplierConfig installSchema(boolean install) {
+        this.installSchema = install;
+        return this;
+    }
+
     DataSource dataSource() {
         return dataSource;
     }
@@ -129,5 +139,9 @@ public final class ApplierConfig {
 
     String leaderName() {
         return leaderName;
+    }
+
+    boolean installSchema() {
+        return installSchema;
     }
 }

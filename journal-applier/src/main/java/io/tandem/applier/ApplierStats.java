@@ -11,6 +11,7 @@ public final class ApplierStats {
     private final LongAdder appliedTransactions = new LongAdder();
     private final LongAdder slices = new LongAdder();
     private final LongAdder rejectedTransactions = new LongAdder();
+    private final LongAdder leadRefused = new LongAdder();
 
     void applied(int rows, int transactions) {
         appliedRows.add(rows);
@@ -20,6 +21,10 @@ public final class ApplierStats {
 
     void rejected() {
         rejectedTransactions.increment();
+    }
+
+    void leadRefused() {
+        leadRefused.increment();
     }
 
     /** Journal rows applied. */
@@ -40,5 +45,10 @@ public final class ApplierStats {
     /** Source transactions moved to {@code tandem.rejects}. */
     public long rejectedTransactions() {
         return rejectedTransactions.sum();
+    }
+
+    /** Times this applier tried to take the lead while another one held it (one per standby poll). */
+    public long leadRefusals() {
+        return leadRefused.sum();
     }
 }

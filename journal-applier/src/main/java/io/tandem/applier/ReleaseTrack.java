@@ -33,6 +33,7 @@ import java.util.Set;
 final class ReleaseTrack implements Track {
     private final String app;
     private final StateTable state;
+    private volatile boolean switched;
 
     ReleaseTrack(String app) {
         this.app = app;
@@ -74,6 +75,7 @@ final class ReleaseTrack implements Track {
         if (release == null || !release.tracked()) {
             return null;
         }
+        switched = release.phase() == ReleasePhase.SWITCHED;
         String path = "SET search_path TO " + SqlIdentifier.of(release.trackSchema()).quoted() + ", "
                 + SqlIdentifier.of(release.liveSchema()).quoted();
         for (Connection c : List.of(read, apply)) {
@@ -113,10 +115,15 @@ final class ReleaseTrack implements Track {
 
     @Override
     public String haltAdvice() {
-        return "The release of app '" + app + "' stopped before this transaction: before the switch, abort it"
-                + " (tandem release abort --app " + app + "), fix the release's migrations or definitions and migrate"
-                + " again; after the switch the previous tables cannot follow, so the release can no longer be"
-                + " reverted (tandem release finish --app " + app + " keeps the new tables).";
+        if (switched) {
+            return "The previous tables of the release of app '" + app + "' cannot follow this write (a version the"
+                    + " release added needs a mapping onto them, versions/previous/v<N>.yaml), so the release can no"
+                    + " longer be reverted; the live tables are not affected. Keep it: tandem release finish --app "
+                    + app;
+        }
+        return "The build of the release of app '" + app + "' cannot take this write, so it cannot switch; the live"
+                + " tables are not affected. Abort it (tandem release abort --app " + app + "), fix the release's"
+                + " migrations or definitions, and migrate again.";
     }
 
     @Override

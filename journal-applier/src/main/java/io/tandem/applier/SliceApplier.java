@@ -195,7 +195,11 @@ final class SliceApplier implements EventHandler<Slice>, ExceptionHandler<Slice>
         state.halt(connection, tx.txid(), reason);
         connection.commit();
         haltedReason = reason;
-        log.error("Applier halted: {}", reason);
+        if (track.follows()) {
+            log.warn("Release track halted: {}", reason);
+        } else {
+            log.error("Applier halted: {}", reason);
+        }
     }
 
     /** Starts a target transaction holding the state row, and checks this pipeline may still write. */
@@ -206,6 +210,10 @@ final class SliceApplier implements EventHandler<Slice>, ExceptionHandler<Slice>
             locked = state.lock(connection);
         } finally {
             lockWaitSince = 0;
+        }
+        if (locked == null) {
+            rollback();
+            throw new Superseded(track.describe() + " has ended (its state row is gone)");
         }
         if (locked.epoch() != epoch) {
             rollback();

@@ -83,16 +83,16 @@ final class StateTable {
         }
     }
 
-    /** Locks the row for the current transaction (waits while {@code tandem migrate} holds it). */
+    /**
+     * Locks the row for the current transaction (waits while {@code tandem migrate} holds it); null when the row is
+     * gone (a release finished, reverted or aborted).
+     */
     Locked lock(Connection c) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT leader_epoch, definitions_generation"
                 + " FROM " + table + " WHERE app = ? FOR UPDATE")) {
             s.setString(1, app);
             try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    throw new SQLException(table + " has no row for app '" + app + "'");
-                }
-                return new Locked(rs.getLong(1), rs.getLong(2));
+                return rs.next() ? new Locked(rs.getLong(1), rs.getLong(2)) : null;
             }
         }
     }

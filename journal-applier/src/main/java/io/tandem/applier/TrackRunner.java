@@ -82,6 +82,7 @@ final class TrackRunner {
                         continue;
                     }
                     if (!leadership.tryAcquire()) {
+                        stats.leadRefused();
                         state = ApplierState.STANDBY;
                         LockSupport.parkNanos(config.standbyPoll().toNanos());
                         continue;

@@ -3,6 +3,7 @@ package io.tandem.applier;
 import io.tandem.core.Fence;
 import io.tandem.core.JournalEntry;
 import io.tandem.orm.JournalWriter;
+import io.tandem.testing.Await;
 import io.tandem.testing.PostgresTest;
 import io.tandem.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
@@ -14,7 +15,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -46,16 +46,16 @@ class ApplierBasicsTest {
                 JournalEntry.insert("acct", 1, "item", Map.of("id", 1L), Map.of("id", 1L, "val", 10L, "token", "a")),
                 JournalEntry.insert("acct", 1, "line", Map.of("id", 1L),
                         Map.of("id", 1L, "item_id", 1L, "amount", new BigDecimal("12.50")))));
-        assertEquals(Fence.Outcome.APPLIED, fence.await("acct", tx, Duration.ofSeconds(10)));
+        assertEquals(Fence.Outcome.APPLIED, fence.await("acct", tx, Await.SAFETY_NET));
         assertEquals("10|a", item(db, 1));
 
         tx = write(db, List.of(JournalEntry.update("acct", 1, "item", Map.of("id", 1L), Map.of("val", 11L), List.of("val"))));
-        assertEquals(Fence.Outcome.APPLIED, fence.await("acct", tx, Duration.ofSeconds(10)));
+        assertEquals(Fence.Outcome.APPLIED, fence.await("acct", tx, Await.SAFETY_NET));
         assertEquals("11|a", item(db, 1), "an update touches only the changed field");
 
         tx = write(db, List.of(JournalEntry.delete("acct", 1, "line", Map.of("id", 1L)),
                 JournalEntry.delete("acct", 1, "item", Map.of("id", 1L))));
-        assertEquals(Fence.Outcome.APPLIED, fence.await("acct", tx, Duration.ofSeconds(10)));
+        assertEquals(Fence.Outcome.APPLIED, fence.await("acct", tx, Await.SAFETY_NET));
         assertEquals(null, item(db, 1));
         assertEquals(ApplierState.RUNNING, applier.state());
     }
@@ -69,7 +69,7 @@ class ApplierBasicsTest {
         }
         long tx = write(db, List.of(
                 JournalEntry.insert("acct", 1, "item", Map.of("id", 3L), Map.of("id", 3L, "val", 3L, "token", "c"))));
-        assertEquals(Fence.Outcome.APPLIED, fence.await("acct", tx, Duration.ofSeconds(10)));
+        assertEquals(Fence.Outcome.APPLIED, fence.await("acct", tx, Await.SAFETY_NET));
         assertEquals(null, item(db, 2));
         assertEquals("3|c", item(db, 3));
     }
@@ -82,12 +82,17 @@ class ApplierBasicsTest {
             long slowTx = Fence.currentTxid(slow);
             long fast = write(db, List.of(
                     JournalEntry.insert("acct", 1, "item", Map.of("id", 41L), Map.of("id", 41L, "val", 41L, "token", "fast"))));
-            assertEquals(Fence.Outcome.APPLIED, fence.await("acct", fast, Duration.ofSeconds(10)));
+            assertEquals(Fence.Outcome.APPLIED, fence.await("acct", fast, Await.SAFETY_NET));
             assertEquals("41|fast", item(db, 41));
             assertEquals(null, item(db, 40), "not committed yet");
-            Thread.sleep(100); // several applier cycles pass with the slow transaction open
+            for (long id = 42; id < 45; id++) { // more batches are applied with the slow transaction open
+                long later = write(db, List.of(JournalEntry.insert("acct", 1, "item", Map.of("id", id),
+                        Map.of("id", id, "val", id, "token", "later"))));
+                assertEquals(Fence.Outcome.APPLIED, fence.await("acct", later, Await.SAFETY_NET));
+            }
+            assertEquals(null, item(db, 40), "still not committed");
             slow.commit();
-            assertEquals(Fence.Outcome.APPLIED, fence.await("acct", slowTx, Duration.ofSeconds(10)));
+            assertEquals(Fence.Outcome.APPLIED, fence.await("acct", slowTx, Await.SAFETY_NET));
             assertEquals("40|slow", item(db, 40));
         }
     }

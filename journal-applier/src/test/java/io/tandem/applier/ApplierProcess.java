@@ -2,6 +2,7 @@ package io.tandem.applier;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.tandem.testing.Await;
 import io.tandem.testing.TestDatabase;
 
 import java.io.File;
@@ -9,7 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -51,16 +51,17 @@ public final class ApplierProcess {
         return pb.start();
     }
 
-    /** Waits until the child at {@code log} printed that it started; false if it died or the time ran out. */
-    static boolean awaitStarted(Process p, Path log, long pid, Duration timeout) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline && p.isAlive()) {
+    /** Waits until the child at {@code log} printed that it started; fails the test if it died first. */
+    static void awaitStarted(Process p, Path log, long pid) throws Exception {
+        Await.until("applier process " + pid + " starts (see " + log + ")", () -> {
             if (Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains("STARTED " + pid)) {
                 return true;
             }
-            Thread.sleep(10);
-        }
-        return false;
+            if (!p.isAlive()) {
+                throw new AssertionError("applier process " + pid + " died before it started; see " + log);
+            }
+            return false;
+        });
     }
 
     /** SIGKILL on Linux; waits until the process is gone. */

@@ -4,6 +4,7 @@ import io.tandem.core.Fence;
 import io.tandem.core.JournalEntry;
 import io.tandem.core.VersionDefinition;
 import io.tandem.orm.JournalWriter;
+import io.tandem.testing.Await;
 import io.tandem.testing.PostgresTest;
 import io.tandem.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
@@ -166,7 +167,7 @@ class ApplyOrderTest {
         }
         try (Applier applier = Applier.start(new ApplierConfig(db.newPool(4), "acct"));
              Fence fence = Fence.open(db.newPool(2))) {
-            assertEquals(Fence.Outcome.APPLIED, fence.await("acct", txid, Duration.ofSeconds(20)));
+            assertEquals(Fence.Outcome.APPLIED, fence.await("acct", txid, Await.SAFETY_NET));
         }
         assertEquals("1|z", ApplierBasicsTest.item(db, 1));
         assertEquals("4|a", ApplierBasicsTest.item(db, 4));

@@ -3,6 +3,7 @@ package io.tandem.applier;
 import io.tandem.core.Fence;
 import io.tandem.core.JournalEntry;
 import io.tandem.orm.JournalWriter;
+import io.tandem.testing.Await;
 import io.tandem.testing.PostgresTest;
 import io.tandem.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
@@ -26,7 +27,10 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@link Fence}: read-your-writes across transactions, for many concurrent waiters, with timeouts. */
+/**
+ * {@link Fence}: read-your-writes across transactions, for many concurrent waiters, with timeouts. The timeouts
+ * given to fences that must end applied are a safety net ({@link Await#SAFETY_NET}), never a claim about speed.
+ */
 @PostgresTest
 class FenceTest {
     private static JournalWriter writer;
@@ -56,20 +60,16 @@ class FenceTest {
                 results.add(threads.submit(() -> {
                     go.await();
                     long txid = insert(id, id - 1_000, "fence-" + id);
-                    long start = System.nanoTime();
-                    Fence.Outcome outcome = fence.await("acct", txid, Duration.ofSeconds(10));
-                    long millis = (System.nanoTime() - start) / 1_000_000;
+                    Fence.Outcome outcome = fence.await("acct", txid, Await.SAFETY_NET);
                     // Read your writes: once the fence says applied, the physical row is there.
-                    return outcome + " " + ApplierBasicsTest.item(db, id) + (millis > 5_000 ? " slow " + millis : "");
+                    return outcome + " " + ApplierBasicsTest.item(db, id);
                 }));
             }
-            long start = System.nanoTime();
             go.countDown();
             for (int i = 0; i < results.size(); i++) {
-                assertEquals("APPLIED " + i + "|fence-" + (1_000 + i), results.get(i).get(30, TimeUnit.SECONDS));
+                assertEquals("APPLIED " + i + "|fence-" + (1_000 + i),
+                        results.get(i).get(2 * Await.SAFETY_NET.toSeconds(), TimeUnit.SECONDS));
             }
-            long millis = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(millis < 5_000, "100 writes and fences took " + millis + " ms");
         } finally {
             threads.shutdownNow();
         }
@@ -81,16 +81,17 @@ class FenceTest {
         long start = System.nanoTime();
         assertEquals(Fence.Outcome.TIMED_OUT, fence.await("acct", txid, Duration.ofMillis(300)));
         long millis = (System.nanoTime() - start) / 1_000_000;
-        assertTrue(millis >= 300 && millis < 3_000, "timed out after " + millis + " ms");
+        // It gave up no earlier than asked (a slower machine only makes this longer); how much later is not its to say.
+        assertTrue(millis >= 300, "timed out after " + millis + " ms, before its 300 ms");
 
         try (Applier applier = Applier.start(new ApplierConfig(db.newPool(4), "acct"))) {
-            assertEquals(Fence.Outcome.APPLIED, fence.await("acct", txid, Duration.ofSeconds(10)));
+            assertEquals(Fence.Outcome.APPLIED, fence.await("acct", txid, Await.SAFETY_NET));
             assertEquals("2000|later", ApplierBasicsTest.item(db, 2_000));
         }
     }
 
     @Test
-    void aFenceOnATransactionThatJournaledNothingReturnsAtOnce() throws Exception {
+    void aFenceOnATransactionThatJournaledNothingIsAppliedWithoutAnApplier() throws Exception {
         long txid;
         try (Connection c = pool.getConnection()) { // no applier runs
             c.setAutoCommit(false);
@@ -100,10 +101,8 @@ class FenceTest {
             txid = Fence.currentTxid(c);
             c.commit();
         }
-        long start = System.nanoTime();
-        assertEquals(Fence.Outcome.APPLIED, fence.await("acct", txid, Duration.ofSeconds(10)));
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        assertTrue(millis < 500, "took " + millis + " ms");
+        // No applier runs, so APPLIED (not TIMED_OUT) shows the fence did not wait for one.
+        assertEquals(Fence.Outcome.APPLIED, fence.await("acct", txid, Await.SAFETY_NET));
     }
 
     private static long insert(long id, long val, String token) throws SQLException {

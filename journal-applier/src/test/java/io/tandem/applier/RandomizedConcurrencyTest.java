@@ -9,7 +9,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import javax.sql.DataSource;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -20,11 +19,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * of a 20-key space in transactions of 1–5 rows while an applier with 7-row slices runs; some transactions roll
  * back, some allocate their seq long before they commit. The physical rows must end equal to a model that the
  * same writer transactions updated directly, each committed transaction applied exactly once and atomically, no
- * rolled-back one at all. Seeded; each case writes for 4 s.
+ * rolled-back one at all. Seeded; each case writes until its writers have committed {@value #TRANSACTIONS}
+ * transactions (among them rolled-back and long-held ones), however long that takes on the machine.
  */
 @PostgresTest
 class RandomizedConcurrencyTest {
     private static final int KEYS = 20;
+    private static final int TRANSACTIONS = 200;
     private static final AtomicInteger CASES = new AtomicInteger();
     private static VersionDefinition v1;
 
@@ -47,13 +48,13 @@ class RandomizedConcurrencyTest {
         try (Applier applier = Applier.start(new ApplierConfig(db.newPool(4), "acct").sliceRows(7))) {
             load.createKeys();
             load.start(8);
-            Thread.sleep(4_000);
+            load.awaitCommitted(TRANSACTIONS);
             load.stop();
-            Workload.awaitDrained(writers, Duration.ofSeconds(30));
+            Workload.awaitDrained(writers);
             assertEquals(ApplierState.RUNNING, applier.state());
         }
         System.out.println("seed " + seed + ", " + path + ": " + load.summary());
-        load.assertMeaningful(50);
+        load.assertMeaningful(TRANSACTIONS);
         load.verify(writers);
     }
 }

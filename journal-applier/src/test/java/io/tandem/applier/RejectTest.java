@@ -2,6 +2,7 @@ package io.tandem.applier;
 
 import io.tandem.core.Fence;
 import io.tandem.core.RejectedTransactionException;
+import io.tandem.testing.Await;
 import io.tandem.testing.PostgresTest;
 import io.tandem.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
@@ -81,9 +82,8 @@ class RejectTest {
 
         Applier halting = Applier.start(new ApplierConfig(db.newPool(4), "acct").onReject(RejectPolicy.HALT));
         try {
-            LeaderFailoverTest.await(() -> halting.state() == ApplierState.HALTED, Duration.ofSeconds(10),
-                    "the applier halts");
-            assertEquals(Fence.Outcome.APPLIED, fence.await("acct", before, Duration.ofSeconds(5)));
+            Await.until("the applier halts", () -> halting.state() == ApplierState.HALTED);
+            assertEquals(Fence.Outcome.APPLIED, fence.await("acct", before, Await.SAFETY_NET));
             assertEquals("1|good", ApplierBasicsTest.item(db, base + 1), "the transaction before is applied");
             assertNull(ApplierBasicsTest.item(db, base + 2), "no part of the bad transaction is applied");
             assertNull(ApplierBasicsTest.item(db, base + 4), "nothing after the bad transaction is applied");
@@ -93,7 +93,7 @@ class RejectTest {
             assertTrue(reason.contains("restart") && reason.contains("--on-reject skip"), "says how to resume: " + reason);
             assertEquals(List.of("halted", Long.toString(culprit), reason), stateRow());
             RejectedTransactionException e = assertThrows(RejectedTransactionException.class,
-                    () -> fence.await("acct", culprit, Duration.ofSeconds(5)));
+                    () -> fence.await("acct", culprit, Await.SAFETY_NET));
             assertTrue(e.getMessage().contains(bad.why), e.getMessage());
             assertEquals(Fence.Outcome.TIMED_OUT, fence.await("acct", after, Duration.ofMillis(200)));
         } finally {
@@ -103,10 +103,10 @@ class RejectTest {
         assertEquals("halted", stateRow().get(0), "a halted applier that is closed stays halted in the table");
 
         try (Applier skipping = Applier.start(new ApplierConfig(db.newPool(4), "acct").onReject(RejectPolicy.SKIP))) {
-            assertEquals(Fence.Outcome.APPLIED, fence.await("acct", after, Duration.ofSeconds(10)));
+            assertEquals(Fence.Outcome.APPLIED, fence.await("acct", after, Await.SAFETY_NET));
             assertEquals("1|good", ApplierBasicsTest.item(db, base + 4), "restarted with skip, the applier goes on");
             RejectedTransactionException e = assertThrows(RejectedTransactionException.class,
-                    () -> fence.await("acct", culprit, Duration.ofSeconds(5)));
+                    () -> fence.await("acct", culprit, Await.SAFETY_NET));
             assertTrue(e.getMessage().contains("tandem.rejects") && e.getMessage().contains(bad.why), e.getMessage());
             assertNull(ApplierBasicsTest.item(db, base + 2), "no part of the rejected transaction is applied");
             assertRejectedWhole(culprit, bad.why);
@@ -128,14 +128,14 @@ class RejectTest {
                 goods.add(new long[]{write(good(base + 4)), base + 4});
             }
             for (long[] g : goods) {
-                assertEquals(Fence.Outcome.APPLIED, fence.await("acct", g[0], Duration.ofSeconds(10)));
+                assertEquals(Fence.Outcome.APPLIED, fence.await("acct", g[0], Await.SAFETY_NET));
                 assertEquals("1|good", ApplierBasicsTest.item(db, g[1]));
             }
             for (int i = 0; i < culprits.size(); i++) {
                 Bad bad = Bad.values()[i];
                 long culprit = culprits.get(i);
                 RejectedTransactionException e = assertThrows(RejectedTransactionException.class,
-                        () -> fence.await("acct", culprit, Duration.ofSeconds(5)), bad.name());
+                        () -> fence.await("acct", culprit, Await.SAFETY_NET), bad.name());
                 assertTrue(e.getMessage().contains(bad.why), e.getMessage());
                 assertRejectedWhole(culprit, bad.why);
                 assertNull(ApplierBasicsTest.item(db, 10_000L + 100L * bad.ordinal() + 2), bad.name());

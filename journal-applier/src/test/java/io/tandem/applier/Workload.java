@@ -3,6 +3,7 @@ package io.tandem.applier;
 import io.tandem.core.JournalEntry;
 import io.tandem.core.VersionDefinition;
 import io.tandem.orm.JournalWriter;
+import io.tandem.testing.Await;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -10,7 +11,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -102,9 +102,18 @@ final class Workload {
     void stop() throws InterruptedException {
         stop = true;
         for (Thread t : threads) {
-            t.join(30_000);
+            t.join(Await.SAFETY_NET.toMillis());
             assertTrue(!t.isAlive(), t.getName() + " did not stop");
         }
+    }
+
+    /**
+     * Waits until the writers have committed {@code transactions} transactions (and, so that the load is what it
+     * claims, rolled one back and held one open long), however long that takes on this machine.
+     */
+    void awaitCommitted(int transactions) throws Exception {
+        Await.until(transactions + " committed writer transactions, one rolled back, one held long (" + summary() + ")",
+                () -> committed.size() >= transactions && !rolledBack.isEmpty() && longHeld.get() > 0);
     }
 
     int committedTransactions() {
@@ -268,14 +277,7 @@ final class Workload {
     }
 
     /** Waits until every committed journal row of acct is covered by the applier's position. */
-    static void awaitDrained(DataSource ds, Duration timeout) throws SQLException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long left;
-        while ((left = pending(ds)) > 0) {
-            if (System.nanoTime() > deadline) {
-                fail(left + " committed journal row(s) still not applied after " + timeout);
-            }
-            Thread.sleep(20);
-        }
+    static void awaitDrained(DataSource ds) throws Exception {
+        Await.until("every committed journal row of acct applied", () -> pending(ds) == 0);
     }
 }

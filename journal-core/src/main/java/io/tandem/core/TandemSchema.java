@@ -69,6 +69,44 @@ public final class TandemSchema {
         }
     }
 
+    /**
+     * Checks, without changing anything, that Tandem's schema is installed in {@code dataSource}'s database and is
+     * at least this build's {@link #CURRENT_VERSION}: for a process that must not create Tandem's tables in a
+     * database it was pointed at by mistake (an operator's applier), where installing is the release's job.
+     *
+     * @return the schema version installed
+     * @throws TandemException if it is not installed, or older than this build needs, saying to run
+     *                         {@code tandem migrate} first
+     */
+    public static String requireCurrent(DataSource dataSource) {
+        String installed;
+        try (Connection c = dataSource.getConnection()) {
+            installed = installedVersion(c);
+        } catch (SQLException e) {
+            throw new TandemException("Could not read Tandem's schema version: " + e.getMessage()
+                    + ". Check that the user may read the database.", e);
+        }
+        if (installed == null) {
+            throw new TandemException("Tandem's schema '" + SCHEMA + "' is not installed in this database: run"
+                    + " `tandem migrate --schemas DIR` against it first (the release installs it), or check the"
+                    + " database URL.");
+        }
+        if (olderThanCurrent(installed)) {
+            throw new TandemException("Tandem's schema '" + SCHEMA + "' in this database is version " + installed
+                    + ", older than version " + CURRENT_VERSION + " this build needs: run `tandem migrate --schemas DIR`"
+                    + " with this build first (it upgrades the schema).");
+        }
+        return installed;
+    }
+
+    private static boolean olderThanCurrent(String installed) {
+        try {
+            return Integer.parseInt(installed) < Integer.parseInt(CURRENT_VERSION);
+        } catch (NumberFormatException e) {
+            return installed.compareTo(CURRENT_VERSION) < 0;
+        }
+    }
+
     /** The installed schema version, or {@code null} when Tandem is not installed in this database. */
     public static String installedVersion(Connection connection) throws SQLException {
         try (PreparedStatement s = connection.prepareStatement(

@@ -77,6 +77,18 @@ public final class VersionRegistry {
         return versions;
     }
 
+    /** Every app with at least one version released here, live or retired, in name order. */
+    public static List<String> apps(Connection c) throws SQLException {
+        List<String> apps = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT DISTINCT app FROM tandem.versions ORDER BY app");
+             ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                apps.add(rs.getString(1));
+            }
+        }
+        return List.copyOf(apps);
+    }
+
     /** The app's definitions generation (0 before any version was saved). */
     public static long generation(Connection c, String app) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(

@@ -45,17 +45,21 @@ final class DefinitionsSwitch {
     void apply(Connection c, Release release) throws SQLException {
         List<String> problems = problems(c, release);
         progress.step("Linting " + release.versions().size() + " version definition(s) against the migrated schema");
-        store(c, release.app(), release.versions(), problems);
+        store(c, release.app(), release.versions(), problems, true);
     }
 
     /**
      * Stores {@code versions} as the app's live definitions and recreates their views and grants, after linting
-     * them against the schema as it now is; refuses (throws) with every problem, including {@code problems} found
+     * them against the schema as it now is (unless {@code lint} is false: an online release linted them against its
+     * build, which becomes this schema); refuses (throws) with every problem, including {@code problems} found
      * before.
      */
-    void store(Connection c, String app, List<VersionDefinition> versions, List<String> problems) throws SQLException {
+    void store(Connection c, String app, List<VersionDefinition> versions, List<String> problems, boolean lint)
+            throws SQLException {
         List<String> all = new ArrayList<>(problems);
-        new Lint().check(c, versions).forEach(p -> all.add(p.toString()));
+        if (lint) {
+            new Lint().check(c, versions).forEach(p -> all.add(p.toString()));
+        }
         if (!all.isEmpty()) {
             throw new MigrationRefusedException(app, all);
         }

@@ -64,6 +64,10 @@ public final class Migrator {
 
     /** The longest any lock of the migration waits before the attempt is abandoned and retried (default 2 s). */
     public Migrator lockTimeout(Duration timeout) {
+        if (timeout.toMillis() < 1) {
+            // PostgreSQL reads a lock_timeout of 0 as "wait forever", the opposite of what this bounds.
+            throw new IllegalArgumentException("lockTimeout must be at least 1 ms, got " + timeout);
+        }
         this.lockTimeout = timeout;
         return this;
     }
@@ -301,7 +305,7 @@ public final class Migrator {
         }
     }
 
-    private static <T extends Throwable> T find(Throwable e, Class<T> type) {
+    static <T extends Throwable> T find(Throwable e, Class<T> type) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (type.isInstance(t)) {
                 return type.cast(t);

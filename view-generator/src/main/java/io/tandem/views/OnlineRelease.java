@@ -74,7 +74,7 @@ final class OnlineRelease {
             state = reload(release.app());
         }
         if (state.phase() == ReleasePhase.MIGRATING) {
-            new BuildMigration(dataSource, options.lockTimeout(), progress).run(release, state, liveVersion);
+            migrateBuild(release, state, liveVersion);
             update(release.app(), "UPDATE tandem.releases SET phase = 'catching_up', built_at = now(),"
                     + " definitions_generation = definitions_generation + 1 WHERE app = ?");
             progress.step("Build migrated; the release track now projects the journal written since the copy");
@@ -87,9 +87,39 @@ final class OnlineRelease {
         return catchUpAndSwitch(release, state, copied, rate);
     }
 
+    /**
+     * Runs the migrations on the build; when they fail or the definitions do not fit the result, the release is
+     * aborted (its build dropped): it cannot go on without a changed release folder.
+     */
+    private void migrateBuild(Release release, ReleaseState state, MigrationVersion liveVersion) {
+        try {
+            new BuildMigration(dataSource, options.lockTimeout(), progress).run(release, state, liveVersion);
+        } catch (RuntimeException e) {
+            new ReleaseControl(dataSource).progress(progress).abort(release.app());
+            MigrationRefusedException refused = Migrator.find(e, MigrationRefusedException.class);
+            if (refused != null) {
+                throw refused;
+            }
+            SQLException sql = Migrator.find(e, SQLException.class);
+            throw new TandemException("The release of app '" + release.app() + "' failed on its build and was rolled"
+                    + " back whole and aborted; the live schema and the applier were never touched. Cause: "
+                    + (sql != null ? sql.getMessage() : e.getMessage()), e);
+        }
+    }
+
     private void start(Connection c, Release release, ReleasePlan plan, String liveSchema, String fingerprint)
             throws SQLException {
-        List<String> problems = definitions.problems(c, release);
+        List<String> problems = new java.util.ArrayList<>(definitions.problems(c, release));
+        if (!release.previousVersions().isEmpty()) { // they map onto the live tables as they are now
+            c.setAutoCommit(false);
+            try {
+                new Lint().check(c, release.previousVersions())
+                        .forEach(p -> problems.add("versions/previous: " + p));
+            } finally {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+        }
         if (!problems.isEmpty()) {
             throw new MigrationRefusedException(release.app(), problems);
         }

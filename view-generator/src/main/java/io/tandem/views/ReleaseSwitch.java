@@ -80,7 +80,10 @@ final class ReleaseSwitch {
             List<TableShape.ForeignKey> repoint = exchange(c, moves, live, state.previousSchema(), state.buildSchema(),
                     state.tables(), incoming);
             recordMigrations(c, live, state.buildSchema());
-            definitions.store(c, state.app(), release.versions(), problems);
+            long moved = System.nanoTime();
+            definitions.store(c, state.app(), release.versions(), problems, false);
+            progress.step("Switch: tables moved in " + millisSince(held) + " ms, views and grants recreated in "
+                    + millisSince(moved) + " ms");
             try (PreparedStatement s = c.prepareStatement("UPDATE tandem.releases SET phase = 'switched',"
                     + " switched_at = now(), previous_definitions = ?::jsonb, moved_in = ?,"
                     + " definitions_generation = definitions_generation + 1 WHERE app = ?")) {
@@ -123,7 +126,7 @@ final class ReleaseSwitch {
                     VersionRegistry.retire(c, state.app(), v.version());
                 }
             }
-            definitions.store(c, state.app(), state.previousDefinitions(), List.of());
+            definitions.store(c, state.app(), state.previousDefinitions(), List.of(), false);
             try (PreparedStatement s = c.prepareStatement("DELETE FROM tandem.releases WHERE app = ?")) {
                 s.setString(1, state.app());
                 s.executeUpdate();
@@ -280,6 +283,10 @@ final class ReleaseSwitch {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
             }
         }
+    }
+
+    private static long millisSince(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
     }
 
     private static void lockRelease(Connection c, String app, ApplierPosition live) throws SQLException, NotYet {

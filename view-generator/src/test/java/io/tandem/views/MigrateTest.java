@@ -8,6 +8,7 @@ import io.tandem.core.Release;
 import io.tandem.core.TandemException;
 import io.tandem.core.VersionRegistry;
 import io.tandem.orm.JournalWriter;
+import io.tandem.testing.Await;
 import io.tandem.testing.PostgresTest;
 import io.tandem.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
@@ -33,8 +34,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The release step on one database, release after release: 1, a refused and a failing release 3 (nothing
- * changes), 2, then the harder release 3 (a column moved to a joined table, a NOT NULL column with a default).
+ * The release step in place (one transaction on the live tables, {@link Migrator.Mode#IN_PLACE}) on one database,
+ * release after release: 1, a refused and a failing release 3 (nothing changes), 2, then the harder release 3 (a
+ * column moved to a joined table, a NOT NULL column with a default). The online path has its own tests
+ * ({@code OnlineReleaseTest}, {@code OnlineReleaseControlTest}).
  */
 @PostgresTest
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -65,7 +68,7 @@ class MigrateTest {
     }
 
     static Migrator migrator(TestDatabase db) {
-        return new Migrator(db.dataSource()).progress(line -> {
+        return new Migrator(db.dataSource()).mode(Migrator.Mode.IN_PLACE).progress(line -> {
             synchronized (progress) {
                 progress.add(line);
             }
@@ -77,7 +80,7 @@ class MigrateTest {
     void release1InstallsTandemTheSchemaAndViews(TestDatabase db) throws Exception {
         long tx = write(db, Release.load(RELEASE_1), List.of(JournalEntry.insert("shop", 1, "customer", Map.of("id", 1L),
                 Map.of("id", 1L, "full_name", "Ada Lovelace", "email", "ada@example.com"))));
-        assertEquals(Fence.Outcome.APPLIED, fence.await("shop", tx, Duration.ofSeconds(10)));
+        assertEquals(Fence.Outcome.APPLIED, fence.await("shop", tx, Await.SAFETY_NET));
         assertEquals("Ada Lovelace|ada@example.com", one(db, "SELECT full_name || '|' || email FROM shop_v1.customer WHERE id = 1"));
         assertTrue(progress.stream().anyMatch(l -> l.contains("held at a batch boundary")), progress.toString());
     }
@@ -100,7 +103,7 @@ class MigrateTest {
                 + " WHERE table_schema LIKE 'shop_v%'"));
         long tx = write(db, Release.load(RELEASE_1), List.of(JournalEntry.update("shop", 1, "customer", Map.of("id", 1L),
                 Map.of("email", "ada@after.example"), List.of("email"))));
-        assertEquals(Fence.Outcome.APPLIED, fence.await("shop", tx, Duration.ofSeconds(10)), "the applier resumed");
+        assertEquals(Fence.Outcome.APPLIED, fence.await("shop", tx, Await.SAFETY_NET), "the applier resumed");
     }
 
     @Test
@@ -137,15 +140,18 @@ class MigrateTest {
                 s.executeQuery("SELECT count(*) FROM customer").close(); // holds ACCESS SHARE until the end
             }
             java.util.concurrent.CompletableFuture<MigrationReport> release = java.util.concurrent.CompletableFuture
-                    .supplyAsync(() -> migrator(db).lockTimeout(Duration.ofMillis(700)).attempts(2)
+                    .supplyAsync(() -> migrator(db).lockTimeout(Duration.ofSeconds(2)).attempts(2)
                             .migrate(Release.load(RELEASE_2)));
-            Thread.sleep(100);
+            // The release holds the applier and waits for the reader's lock on customer: that, not a time, is when
+            // a write makes the applier wait for the release.
+            Await.until("the release waits for the reader's lock",
+                    () -> "t".equals(one(db, "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE NOT granted"
+                            + " AND relation = 'customer'::regclass)")));
             write(db, Release.load(RELEASE_1), List.of(JournalEntry.update("shop", 1, "customer", Map.of("id", 1L),
                     Map.of("email", "ada@held.example"), List.of("email")))); // the applier wants to apply it
             String seen = "";
             boolean pausedInProcess = false;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (!release.isDone() && !("paused".equals(seen) && pausedInProcess) && System.nanoTime() < deadline) {
+            while (!release.isDone() && !("paused".equals(seen) && pausedInProcess)) {
                 try (Connection c = db.connect()) {
                     seen = io.tandem.applier.ApplierStatus.read(c, "shop").state();
                 }
@@ -154,7 +160,7 @@ class MigrateTest {
             assertEquals("paused", seen, "tandem status shows the applier held by the release in progress");
             assertTrue(pausedInProcess, "the applier itself reports PAUSED while held");
             java.util.concurrent.ExecutionException failed = assertThrows(java.util.concurrent.ExecutionException.class,
-                    () -> release.get(30, TimeUnit.SECONDS));
+                    () -> release.get(Await.SAFETY_NET.toSeconds(), TimeUnit.SECONDS));
             TandemException e = (TandemException) failed.getCause();
             assertTrue(e.getMessage().contains("Gave up") && e.getMessage().contains("2 attempt(s)")
                     && e.getMessage().contains("pg_blocking_pids"), e.getMessage());
@@ -178,10 +184,10 @@ class MigrateTest {
                 JournalEntry.update("shop", 2, "customer", Map.of("id", 1L), Map.of("phone", "+44 20"), List.of("phone")),
                 JournalEntry.insert("shop", 2, "customer", Map.of("id", 2L), Map.of("id", 2L, "first_name", "Grace",
                         "last_name", "Hopper", "email", "grace@example.com", "phone", "+1 703"))));
-        assertEquals(Fence.Outcome.APPLIED, fence.await("shop", tx, Duration.ofSeconds(10)));
+        assertEquals(Fence.Outcome.APPLIED, fence.await("shop", tx, Await.SAFETY_NET));
         tx = write(db, r2, List.of(JournalEntry.update("shop", 1, "customer", Map.of("id", 1L),
                 Map.of("full_name", "Augusta Ada King"), List.of("full_name"))));
-        assertEquals(Fence.Outcome.APPLIED, fence.await("shop", tx, Duration.ofSeconds(10)));
+        assertEquals(Fence.Outcome.APPLIED, fence.await("shop", tx, Await.SAFETY_NET));
         assertEquals("Augusta|Ada King|+44 20", one(db, "SELECT first_name || '|' || last_name || '|' || phone"
                 + " FROM shop_v2.customer WHERE id = 1"), "v1's rename did not clobber v2's phone");
 
@@ -191,12 +197,12 @@ class MigrateTest {
         assertEquals("Grace Hopper|grace@example.com", one(db, "SELECT full_name || '|' || email FROM shop_v1.customer WHERE id = 2"));
         tx = write(db, r3, List.of(JournalEntry.insert("shop", 1, "customer", Map.of("id", 3L),
                 Map.of("id", 3L, "full_name", "Alan Turing", "email", "alan@example.com"))));
-        assertEquals(Fence.Outcome.APPLIED, fence.await("shop", tx, Duration.ofSeconds(10)));
+        assertEquals(Fence.Outcome.APPLIED, fence.await("shop", tx, Await.SAFETY_NET));
         assertEquals("Alan|Turing|alan@example.com|basic", one(db, "SELECT c.first_name || '|' || c.last_name || '|'"
                 + " || cc.email || '|' || c.tier FROM customer c JOIN customer_contact cc ON cc.customer_id = c.id WHERE c.id = 3"),
                 "a v1 insert fills both tables; the NOT NULL tier takes its default");
         tx = write(db, r3, List.of(JournalEntry.delete("shop", 2, "customer", Map.of("id", 3L))));
-        assertEquals(Fence.Outcome.APPLIED, fence.await("shop", tx, Duration.ofSeconds(10)));
+        assertEquals(Fence.Outcome.APPLIED, fence.await("shop", tx, Await.SAFETY_NET));
         assertEquals("0", one(db, "SELECT (SELECT count(*) FROM customer WHERE id = 3) + (SELECT count(*) FROM"
                 + " customer_contact WHERE customer_id = 3)"), "a delete goes last item first");
         assertEquals("2", one(db, "SELECT count(*) FROM shop_v1.customer"));
@@ -215,11 +221,8 @@ class MigrateTest {
         TandemException busy = assertThrows(TandemException.class, () -> retirer.retire("shop", 1));
         assertTrue(busy.getMessage().contains("1 unapplied journal row(s)"), busy.getMessage());
         applier = Applier.start(new ApplierConfig(db.newPool(8), "shop"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!"ada@late.example".equals(one(db, "SELECT email FROM shop_v1.customer WHERE id = 1"))) {
-            assertTrue(System.nanoTime() < deadline, "applied");
-            Thread.sleep(20);
-        }
+        Await.until("the late write is applied",
+                () -> "ada@late.example".equals(one(db, "SELECT email FROM shop_v1.customer WHERE id = 1")));
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
             s.execute("DROP ROLE IF EXISTS shop_v1_instance");
             s.execute("CREATE ROLE shop_v1_instance LOGIN IN ROLE shop_v1_app");

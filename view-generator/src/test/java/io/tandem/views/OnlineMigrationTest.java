@@ -7,6 +7,7 @@ import io.tandem.core.JournalEntry;
 import io.tandem.core.Release;
 import io.tandem.core.VersionDefinition;
 import io.tandem.orm.JournalWriter;
+import io.tandem.testing.Await;
 import io.tandem.testing.PostgresTest;
 import io.tandem.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,9 @@ class OnlineMigrationTest {
     private final Map<Long, String> emails = new ConcurrentHashMap<>();
     private final Map<Long, String> phones = new ConcurrentHashMap<>();
     private final AtomicLong readerQueries = new AtomicLong();
+    private final AtomicLong comparedReads = new AtomicLong();
+    private final AtomicLong v1Committed = new AtomicLong();
+    private final AtomicLong v2Committed = new AtomicLong();
     private final AtomicLong disagreements = new AtomicLong();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicBoolean stop = new AtomicBoolean();
@@ -82,16 +86,19 @@ class OnlineMigrationTest {
                 int reader = r;
                 running.add(threads.submit(() -> reads(pool, reader)));
             }
-            Thread.sleep(700);
+            Await.until("v1 writers and readers are under way", () -> failure.get() != null
+                    || (v1Committed.get() >= 30 && readerQueries.get() >= 50));
             MigrationReport report = new Migrator(db.dataSource()).migrate(r2);
             released.set(true);
             assertEquals(List.of(1, 2), report.versions());
             running.add(threads.submit(() -> v2Writes(pool, v2Writer)));
             running.add(threads.submit(() -> v2Writes(pool, v2Writer)));
-            Thread.sleep(1500);
+            long v1AtRelease = v1Committed.get();
+            Await.until("v1 and v2 write and both versions' views are compared after the release", () -> failure.get() != null
+                    || (v2Committed.get() >= 30 && v1Committed.get() >= v1AtRelease + 30 && comparedReads.get() >= 50));
             stop.set(true);
             for (Future<?> f : running) {
-                f.get(30, TimeUnit.SECONDS);
+                f.get(Await.SAFETY_NET.toSeconds(), TimeUnit.SECONDS);
             }
             threads.shutdown();
             if (failure.get() != null) {
@@ -114,6 +121,7 @@ class OnlineMigrationTest {
                     String name = "New" + id + " Person" + id;
                     commit(pool, writer, List.of(JournalEntry.insert("shop", 1, "customer", Map.of("id", id),
                             Map.of("id", id, "full_name", name, "email", "n" + id + "@example.com"))));
+                    v1Committed.incrementAndGet();
                     fullNames.put(id, name);
                     emails.put(id, "n" + id + "@example.com");
                 } else {
@@ -121,6 +129,7 @@ class OnlineMigrationTest {
                     String name = "Renamed" + random.nextInt(1000) + " Van Der " + w;
                     commit(pool, writer, List.of(JournalEntry.update("shop", 1, "customer", Map.of("id", id),
                             Map.of("full_name", name), List.of("full_name"))));
+                    v1Committed.incrementAndGet();
                     fullNames.put(id, name);
                 }
             } catch (Throwable t) {
@@ -138,6 +147,7 @@ class OnlineMigrationTest {
                     String phone = "+1 555 " + random.nextInt(10_000);
                     commit(pool, writer, List.of(JournalEntry.update("shop", 2, "customer", Map.of("id", id),
                             Map.of("phone", phone), List.of("phone"))));
+                    v2Committed.incrementAndGet();
                     phones.put(id, phone);
                 }
             } catch (Throwable t) {
@@ -161,6 +171,7 @@ class OnlineMigrationTest {
                         rs.next();
                         disagreements.addAndGet(rs.getLong(1));
                     }
+                    comparedReads.incrementAndGet();
                 }
                 readerQueries.incrementAndGet();
             } catch (Throwable t) {
@@ -178,12 +189,8 @@ class OnlineMigrationTest {
     }
 
     private static void drain(TestDatabase db) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         try (Connection c = db.connect()) {
-            while (Backlog.read(c, "shop", null).rows() > 0) {
-                assertTrue(System.nanoTime() < deadline, "the applier drains the journal");
-                Thread.sleep(20);
-            }
+            Await.until("the applier drains the journal", () -> Backlog.read(c, "shop", null).rows() == 0);
         }
     }
 

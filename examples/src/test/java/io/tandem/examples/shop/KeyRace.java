@@ -2,6 +2,7 @@ package io.tandem.examples.shop;
 
 import io.tandem.examples.shop.v1.Customer;
 import io.tandem.examples.shop.v1.ShopV1;
+import io.tandem.testing.Await;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -30,7 +31,7 @@ final class KeyRace implements AutoCloseable {
             + " (SELECT hashtextextended('shop:' || jsonb_build_object('id', ?::bigint)::text, 0) AS k) h"
             + " WHERE l.pid = ? AND l.locktype = 'advisory' AND NOT l.granted AND l.objsubid = 1"
             + " AND l.classid::bigint = (h.k >> 32) & 4294967295 AND l.objid::bigint = h.k & 4294967295)";
-    private static final long TIMEOUT_SECONDS = 10;
+    private static final long TIMEOUT_SECONDS = Await.SAFETY_NET.toSeconds();
 
     private final ShopV1 shop;
     private final Connection monitor;

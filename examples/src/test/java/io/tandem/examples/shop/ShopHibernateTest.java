@@ -7,6 +7,7 @@ import io.tandem.core.Release;
 import io.tandem.examples.shop.v1.ShopV1;
 import io.tandem.examples.shop.v2.ShopV2;
 import io.tandem.orm.hibernate.TandemMappingException;
+import io.tandem.testing.Await;
 import io.tandem.testing.PostgresTest;
 import io.tandem.testing.TestDatabase;
 import io.tandem.views.Migrator;
@@ -119,10 +120,10 @@ class ShopHibernateTest {
                 }
                 return ids;
             });
-            for (long id : a.get(60, TimeUnit.SECONDS)) {
+            for (long id : a.get(Await.SAFETY_NET.toSeconds(), TimeUnit.SECONDS)) {
                 assertEquals("Uno", v2.find(id).orElseThrow().getFirstName());
             }
-            for (long id : b.get(60, TimeUnit.SECONDS)) {
+            for (long id : b.get(Await.SAFETY_NET.toSeconds(), TimeUnit.SECONDS)) {
                 long orders = v1.inTransaction(s -> s.createSelectionQuery(
                         "select count(o) from Order o where o.customer.id = :id", Long.class)
                         .setParameter("id", id).getSingleResult());
@@ -140,7 +141,7 @@ class ShopHibernateTest {
         CountDownLatch looked = new CountDownLatch(1);
         CompletableFuture<Long> other = CompletableFuture.supplyAsync(() -> {
             try {
-                written.await(10, TimeUnit.SECONDS);
+                written.await(Await.SAFETY_NET.toSeconds(), TimeUnit.SECONDS);
                 return v2.inTransaction(s -> countByEmail(s, "own@example.com"));
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
@@ -173,7 +174,7 @@ class ShopHibernateTest {
                     + c.getId(), String.class).getSingleResult());
             return c.getId();
         });
-        assertEquals(0L, other.get(10, TimeUnit.SECONDS), "another transaction saw an uncommitted write");
+        assertEquals(0L, other.get(Await.SAFETY_NET.toSeconds(), TimeUnit.SECONDS), "another transaction saw an uncommitted write");
         assertEquals("Own Updated", physical(db, "SELECT first_name || ' ' || last_name FROM customer WHERE id = " + id),
                 "fenced: applied when commit returned");
         assertEquals("Own", v2.find(id).orElseThrow().getFirstName());
@@ -187,7 +188,7 @@ class ShopHibernateTest {
                 assertEquals("1", physical(db, "SELECT count(*) FROM customer WHERE id = " + id),
                         "not applied before commit");
                 long seenByOthers = CompletableFuture.supplyAsync(() -> v2.inTransaction(o -> countByEmail(o,
-                        "own@example.com"))).get(10, TimeUnit.SECONDS);
+                        "own@example.com"))).get(Await.SAFETY_NET.toSeconds(), TimeUnit.SECONDS);
                 assertEquals(1L, seenByOthers, "others still see the row");
             } catch (Exception e) {
                 throw new IllegalStateException(e);
@@ -274,10 +275,8 @@ class ShopHibernateTest {
             }
             String sql = "SELECT email FROM customer WHERE id = " + id;
             if (!fenced) {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-                while (physicalCount(db, id) == 0 && System.nanoTime() < deadline) {
-                    Thread.sleep(10);
-                }
+                long written = id;
+                Await.until("stateless insert " + id + " applied", () -> physicalCount(db, written) > 0);
             }
             assertEquals("stateless" + i + "@example.com", physical(db, sql),
                     fenced ? "the commit returned before the applier applied it" : "never applied");
@@ -335,12 +334,8 @@ class ShopHibernateTest {
 
     /** Waits until the applier has applied every committed journal row of the shop. */
     private static void awaitApplied(TestDatabase db) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         try (Connection c = db.connect()) {
-            while (Backlog.read(c, "shop", null).rows() > 0) {
-                assertTrue(System.nanoTime() < deadline, "the applier did not catch up within 30 s");
-                Thread.sleep(5);
-            }
+            Await.until("the applier catches up", () -> Backlog.read(c, "shop", null).rows() == 0);
         }
     }
 
@@ -417,7 +412,7 @@ class ShopHibernateTest {
 
     private static void await(CountDownLatch latch) {
         try {
-            assertTrue(latch.await(10, TimeUnit.SECONDS), "timed out waiting for the other thread");
+            assertTrue(latch.await(Await.SAFETY_NET.toSeconds(), TimeUnit.SECONDS), "timed out waiting for the other thread");
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
         }

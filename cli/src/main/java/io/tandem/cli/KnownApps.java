@@ -1,0 +1,30 @@
+package io.tandem.cli;
+
+import io.tandem.core.TandemException;
+import io.tandem.core.VersionRegistry;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/** The apps a database knows: those with at least one version released there, live or retired. */
+final class KnownApps {
+    private KnownApps() {
+    }
+
+    /**
+     * Returns quietly when {@code app} has a version released in the database behind {@code c} (Tandem's schema
+     * must be installed); otherwise fails with the apps there are, or with how to release a first one.
+     */
+    static void require(Connection c, String app, String where) throws SQLException {
+        List<String> apps = VersionRegistry.apps(c);
+        if (apps.contains(app)) {
+            return;
+        }
+        throw new TandemException(apps.isEmpty()
+                ? "Tandem knows no app in " + where + ": no version of any app has been released there. Run `tandem"
+                        + " migrate --schemas DIR` for the first release of '" + app + "', or check --jdbc-url."
+                : "Tandem knows no app '" + app + "' in " + where + "; the apps there are " + String.join(", ", apps)
+                        + ". Check --app (or --jdbc-url), or release '" + app + "' first with `tandem migrate`.");
+    }
+}

@@ -1,0 +1,34 @@
+package io.tandem.cli;
+
+import picocli.CommandLine;
+
+/**
+ * Turns a bad command line — an unknown option, a missing one, a value that does not convert or is out of range —
+ * into exit code 2 and exactly one line on stderr: the command, what is wrong, and where the usage is. Never a stack
+ * trace, whatever the cause.
+ */
+final class UsageErrorHandler implements CommandLine.IParameterExceptionHandler {
+
+    @Override
+    public int handleParseException(CommandLine.ParameterException e, String[] args) {
+        CommandLine cli = e.getCommandLine();
+        String command = cli.getCommandSpec().qualifiedName(" ");
+        cli.getErr().println(command + ": " + oneLine(e.getMessage()) + " (usage: " + helpHint(cli) + ")");
+        cli.getErr().flush();
+        return cli.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /** {@code tandem --help}, {@code tandem help applier}, {@code tandem views check --help}. */
+    private static String helpHint(CommandLine cli) {
+        CommandLine.Model.CommandSpec spec = cli.getCommandSpec();
+        if (spec.parent() == null || spec.parent().parent() != null) {
+            return spec.qualifiedName(" ") + " --help";
+        }
+        return spec.root().name() + " help " + spec.name();
+    }
+
+    private static String oneLine(String message) {
+        String text = message == null ? "invalid command line" : message.strip();
+        return text.replaceAll("\\s*\\R\\s*", "; ");
+    }
+}
