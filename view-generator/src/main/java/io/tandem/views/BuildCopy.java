@@ -123,7 +123,9 @@ final class BuildCopy {
                 rowsPerPage = Math.max(1, rs.getDouble(2));
             }
         }
-        long step = Math.max(1, (long) (CHUNK_ROWS / rowsPerPage));
+        long chunkRows = throttle.rowsPerSecond() > 0 ? Math.min(CHUNK_ROWS, Math.max(1, throttle.rowsPerSecond() / 4))
+                : CHUNK_ROWS; // a paced copy goes in about four chunks a second, so its pace is even
+        long step = Math.max(1, (long) (chunkRows / rowsPerPage));
         String columns = String.join(", ", TableShape.columns(c, release.liveSchema(), table));
         String insert = "INSERT INTO " + q(release.buildSchema()) + "." + q(table) + " (" + columns
                 + ") OVERRIDING SYSTEM VALUE SELECT " + columns + " FROM " + from + " WHERE ctid >= ?::text::tid";

@@ -39,6 +39,10 @@ final class BuildThrottle {
         this.progress = progress;
     }
 
+    long rowsPerSecond() {
+        return rowsPerSecond;
+    }
+
     /** Waits until the next chunk may go, looking at the release and the live applier through {@code side}. */
     void await(Connection side, String app, BuildCopy.Progress copied) throws SQLException {
         while (true) {

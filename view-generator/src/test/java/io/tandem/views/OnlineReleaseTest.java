@@ -299,13 +299,13 @@ class OnlineReleaseTest {
         }
     }
 
-    private static String text(TestDatabase db, String sql) throws SQLException {
+    static String text(TestDatabase db, String sql) throws SQLException {
         try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
         }
     }
 
-    private static boolean exists(TestDatabase db, String sql) throws SQLException {
+    static boolean exists(TestDatabase db, String sql) throws SQLException {
         try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             return rs.next();
         }
