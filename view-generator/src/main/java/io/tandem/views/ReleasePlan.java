@@ -32,6 +32,12 @@ import java.util.Set;
 public record ReleasePlan(String app, List<String> pending, List<PlannedStatement> statements,
                           List<TableSize> built, Set<String> created, List<String> refusals) {
 
+    /**
+     * The copy rate the plan's time estimates assume: about what a 2-core machine copies a narrow table at
+     * (benchmarks/RESULTS.md, "online release"); the copy itself reports the rate it really reaches.
+     */
+    static final long NOMINAL_COPY_ROWS_PER_SECOND = 100_000;
+
     /** A live table to copy, with the catalog's estimate of its size. */
     public record TableSize(String table, long rows, long bytes) {
     }
@@ -86,17 +92,39 @@ public record ReleasePlan(String app, List<String> pending, List<PlannedStatemen
                 planner.created(), List.copyOf(refusals));
     }
 
+    /**
+     * The table's size: rows as the statistics estimate them, or — for a table never analyzed — counted when it is
+     * small and sampled (1 % of its pages) when it is not.
+     */
     private static TableSize size(Connection c, String schema, String table) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT greatest(c.reltuples, 0)::bigint,"
-                + " pg_catalog.pg_total_relation_size(c.oid) FROM pg_catalog.pg_class c"
-                + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+        long rows;
+        long bytes;
+        long pages;
+        try (PreparedStatement s = c.prepareStatement("SELECT c.reltuples::bigint, pg_catalog.pg_total_relation_size(c.oid),"
+                + " pg_catalog.pg_relation_size(c.oid) / pg_catalog.current_setting('block_size')::bigint"
+                + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
                 + " WHERE n.nspname = ? AND c.relname = ? AND c.relkind = 'r'")) {
             s.setString(1, schema);
             s.setString(2, table);
             try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? new TableSize(table, rs.getLong(1), rs.getLong(2)) : null;
+                if (!rs.next()) {
+                    return null;
+                }
+                rows = rs.getLong(1);
+                bytes = rs.getLong(2);
+                pages = rs.getLong(3);
             }
         }
+        if (rows <= 0 && pages > 0) {
+            String name = TableShape.q(schema) + "." + TableShape.q(table);
+            String count = pages < 2_000 ? "SELECT count(*) FROM " + name
+                    : "SELECT count(*) * 100 FROM " + name + " TABLESAMPLE SYSTEM (1)";
+            try (PreparedStatement s = c.prepareStatement(count); ResultSet rs = s.executeQuery()) {
+                rs.next();
+                rows = rs.getLong(1);
+            }
+        }
+        return new TableSize(table, Math.max(rows, 0), bytes);
     }
 
     private static String indexTable(Connection c, String schema, String index) {
@@ -128,13 +156,16 @@ public record ReleasePlan(String app, List<String> pending, List<PlannedStatemen
         }
         lines.add("Online: built beside the live tables, then switched in one short transaction");
         for (TableSize t : built) {
-            lines.add(String.format("  copy %-24s ~%,d rows, %,d MB", t.table(), t.rows(), t.bytes() >> 20));
+            lines.add(String.format("  copy %-24s ~%,d rows, %,d MB, ~%,d s", t.table(), t.rows(), t.bytes() >> 20,
+                    Math.max(1, t.rows() / NOMINAL_COPY_ROWS_PER_SECOND)));
         }
         if (!created.isEmpty()) {
             lines.add("  created in the build: " + String.join(", ", created));
         }
         lines.add(String.format("  disk: the copied tables once more (~%,d MB) until `tandem release finish`",
                 built.stream().mapToLong(TableSize::bytes).sum() >> 20));
+        lines.add("  at the switch (milliseconds, whatever the size): the built tables are moved in, the previous ones"
+                + " moved aside and kept in step, foreign keys of untouched tables re-pointed, views recreated");
         return lines;
     }
 }

@@ -72,6 +72,7 @@ final class ReleaseSwitch {
             String live = state.liveSchema();
             SchemaMoves moves = new SchemaMoves(c);
             definitions.clearViews(c, state.app());
+            long cleared = System.nanoTime();
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE SCHEMA " + q(state.previousSchema()));
             }
@@ -82,8 +83,8 @@ final class ReleaseSwitch {
             recordMigrations(c, live, state.buildSchema());
             long moved = System.nanoTime();
             definitions.store(c, state.app(), release.versions(), problems, false);
-            progress.step("Switch: tables moved in " + millisSince(held) + " ms, views and grants recreated in "
-                    + millisSince(moved) + " ms");
+            progress.step("Switch: views dropped in " + (cleared - held) / 1_000_000 + " ms, tables moved in "
+                    + (moved - cleared) / 1_000_000 + " ms, views and grants recreated in " + millisSince(moved) + " ms");
             try (PreparedStatement s = c.prepareStatement("UPDATE tandem.releases SET phase = 'switched',"
                     + " switched_at = now(), previous_definitions = ?::jsonb, moved_in = ?,"
                     + " definitions_generation = definitions_generation + 1 WHERE app = ?")) {
