@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Writes source transactions' journal rows into the physical tables, inside the caller's transaction, following
- * the live version definitions (BRIEF §4.2).
+ * the live version definitions (docs/definitions.md).
  */
 interface Projection {
     /**

@@ -18,7 +18,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * BRIEF §5 "crash safety": an applier in its own JVM is killed with SIGKILL at random moments of its work, 12 times,
+ * Crash safety (docs/architecture.md): an applier in its own JVM is killed with SIGKILL at random moments of its work, 12 times,
  * while 6 writers keep going, and restarted each time; then an in-process applier is stopped cleanly with
  * {@code close()} in the middle of the load (state {@code stopped}, no error), and another one resumes and drains.
  * Nothing is lost, nothing applied twice, every source transaction in one target transaction.

@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * BRIEF §5 "exactly once, commit-consistent" and "per-key order" under concurrency: 8 writers update random keys
+ * Exactly once, commit-consistent, and per-key order (docs/architecture.md) under concurrency: 8 writers update random keys
  * of a 20-key space in transactions of 1–5 rows while an applier with 7-row slices runs; some transactions roll
  * back, some allocate their seq long before they commit. The physical rows must end equal to a model that the
  * same writer transactions updated directly, each committed transaction applied exactly once and atomically, no

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * BRIEF §5 "bad input → clear error, nothing lost": a source transaction with one bad journal row (written with a
+ * Bad input gives a clear error and loses nothing (docs/applier.md, "Rejects"): a source transaction with one bad journal row (written with a
  * plain SQL INSERT, after a good row of the same transaction) is never applied in part. Under HALT the applier
  * stops just before it, says which row, why and how to resume, and a fence on it throws; restarted with SKIP it
  * moves the whole transaction to tandem.rejects and goes on. Every journal row ends applied or rejected.

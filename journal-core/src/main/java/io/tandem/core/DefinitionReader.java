@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Reads and validates one version definition ({@code versions/v<N>.yaml}, BRIEF §4.2).
+ * Reads and validates one version definition ({@code versions/v<N>.yaml}, docs/definitions.md).
  *
  * <p>Guarantees: a returned {@link VersionDefinition} passed every check (see docs/definitions.md): known keys
  * only, required keys present, valid names, supported types, single-expression SQL with parameters that are

@@ -72,7 +72,7 @@ public record JournalEntry(String app, int version, String entity, Op op, Map<St
         return List.copyOf(data.keySet());
     }
 
-    /** A field's value from {@code data}, else from {@code key} (the lookup BRIEF §4.2 gives {@code :field}). */
+    /** A field's value from {@code data}, else from {@code key} (the lookup docs/definitions.md gives {@code :field}). */
     public Object value(String field) {
         if (data != null && data.containsKey(field)) {
             return data.get(field);

@@ -12,7 +12,7 @@ import java.util.Objects;
 
 /**
  * What one app version sees, mapped onto the physical schema: the parsed form of {@code versions/v<N>.yaml}
- * (BRIEF §4.2).
+ * (docs/definitions.md).
  *
  * <p>Guarantees (as built by {@link DefinitionReader}): {@code app} is a valid {@link SqlIdentifier},
  * {@code version} is positive, there is at least one entity and each is valid as {@link EntityDefinition}

@@ -8,7 +8,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * One step of how a journal row of an entity lands in a physical table: BRIEF §4.2's {@code writes} item.
+ * One step of how a journal row of an entity lands in a physical table: a {@code writes} item of docs/definitions.md.
  *
  * <p>An insert inserts {@code key} and {@code set} columns; an update sets the {@code set} columns whose
  * expression references a changed field, where the {@code key} columns match; a delete deletes where the

@@ -16,7 +16,7 @@ class DefinitionReaderTest {
     private static final Path VALID = Path.of("src/test/resources/definitions/valid");
     private final DefinitionReader reader = new DefinitionReader();
 
-    /** BRIEF §4.2's example, verbatim: version 1 of the shop as remapped in release 2. */
+    /** The minimal form docs/definitions.md opens with, verbatim: version 1 of the shop as remapped in release 2. */
     @Test
     void readsTheBriefExampleExactly() throws Exception {
         Path file = VALID.resolve("brief-example.yaml");

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Least privilege (BRIEF §5), asserted as the database's own permission errors: a superuser connection that
+ * Least privilege (docs/views.md, "Roles and grants"), asserted as the database's own permission errors: a superuser connection that
  * {@code SET ROLE shop_v1_app} has exactly the generated role's rights.
  */
 @PostgresTest
