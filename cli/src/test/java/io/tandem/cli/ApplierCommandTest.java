@@ -83,7 +83,7 @@ class ApplierCommandTest {
         String output = Files.readString(log.toPath());
         // The JVM reports a SIGTERM as 143 (128 + 15) whatever the hooks do; "clean" is what the log and state say.
         assertEquals(143, applier.exitValue(), output);
-        assertTrue(output.contains("Applier of app shop stopped; 30 row(s) applied"), output);
+        assertTrue(output.contains("Applier of app 'shop' stopped; 30 row(s) applied"), output);
         JsonNode after = status(db);
         assertEquals("stopped", after.get("applier").get("state").asText(), after.toString());
         assertEquals(List.of(1), JSON.convertValue(after.get("versions"), List.class));

@@ -1,6 +1,5 @@
 package io.tandem.applier;
 
-import io.tandem.core.ApplierPosition;
 import io.tandem.core.EntityDefinition;
 import io.tandem.core.QualifiedName;
 import io.tandem.core.ReleasePhase;
@@ -130,11 +129,6 @@ final class ReleaseTrack implements Track {
     public boolean haltCleared(Connection c) throws SQLException {
         c.setAutoCommit(true);
         return ReleaseState.find(c, app).map(r -> !"halted".equals(r.state())).orElse(true);
-    }
-
-    /** The live position the release track follows (for the switch: equal means caught up). */
-    static ApplierPosition livePosition(Connection c, String app) throws SQLException {
-        return StateTable.live(app).position(c);
     }
 
     private static Set<String> union(List<String> a, List<String> b) {

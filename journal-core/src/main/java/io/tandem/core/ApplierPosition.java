@@ -23,6 +23,17 @@ public record ApplierPosition(Snapshot applied, Snapshot batch, long batchDoneSe
         return new ApplierPosition(Snapshot.parse(applied), batch == null ? null : Snapshot.parse(batch), batchDoneSeq);
     }
 
+    /** The live applier's committed position for {@code app} (nothing applied when it has no row yet). */
+    public static ApplierPosition of(java.sql.Connection c, String app) throws java.sql.SQLException {
+        try (java.sql.PreparedStatement s = c.prepareStatement("SELECT applied_snapshot::text, batch_snapshot::text,"
+                + " batch_done_seq FROM tandem.applier_state WHERE app = ?")) {
+            s.setString(1, app);
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+                return rs.next() ? parse(rs.getString(1), rs.getString(2), rs.getLong(3)) : start();
+            }
+        }
+    }
+
     /** Whether transaction {@code txid}, whose largest seq is {@code maxSeq}, has been applied (or rejected). */
     public boolean covers(long txid, long maxSeq) {
         return applied.isVisible(txid) || batch != null && batch.isVisible(txid) && maxSeq <= batchDoneSeq;

@@ -60,7 +60,7 @@ final class BuildCopy {
     }
 
     private long copy(Connection c, Connection side, ReleaseState release, long estimatedRows) throws SQLException {
-        ApplierPosition position = livePosition(c, release.app()); // the transaction's snapshot starts here
+        ApplierPosition position = ApplierPosition.of(c, release.app()); // the transaction's snapshot starts here
         String live = release.liveSchema();
         String build = release.buildSchema();
         try (Statement s = c.createStatement()) {
@@ -150,16 +150,6 @@ final class BuildCopy {
         }
     }
 
-    private static ApplierPosition livePosition(Connection c, String app) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT applied_snapshot::text, batch_snapshot::text,"
-                + " batch_done_seq FROM tandem.applier_state WHERE app = ?")) {
-            s.setString(1, app);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? ApplierPosition.parse(rs.getString(1), rs.getString(2), rs.getLong(3))
-                        : ApplierPosition.start();
-            }
-        }
-    }
 
     /** The position the committed copy of {@code build} stands for, or null when no copy committed. */
     static ApplierPosition copiedPosition(Connection c, String build) throws SQLException {

@@ -59,7 +59,7 @@ public final class Migrator {
     private ViewGenerator views = new ViewGenerator();
 
     public Migrator(DataSource dataSource) {
-        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.dataSource = ReleaseDataSource.of(Objects.requireNonNull(dataSource, "dataSource"));
     }
 
     /** The longest any lock of the migration waits before the attempt is abandoned and retried (default 2 s). */

@@ -39,7 +39,7 @@ public final class ReleaseControl {
     private ViewGenerator views = new ViewGenerator();
 
     public ReleaseControl(DataSource dataSource) {
-        this.dataSource = dataSource;
+        this.dataSource = ReleaseDataSource.of(dataSource);
     }
 
     public ReleaseControl lockTimeout(Duration timeout) {

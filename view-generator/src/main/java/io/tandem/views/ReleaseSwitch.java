@@ -148,7 +148,7 @@ final class ReleaseSwitch {
             try {
                 PauseLock.hold(c, state.app(), lockTimeout);
                 long pausedAt = System.nanoTime();
-                ApplierPosition live = livePosition(c, state.app());
+                ApplierPosition live = ApplierPosition.of(c, state.app());
                 if (live.batch() != null) {
                     throw new NotYet("the live applier is in the middle of a batch");
                 }
@@ -302,14 +302,4 @@ final class ReleaseSwitch {
         }
     }
 
-    private static ApplierPosition livePosition(Connection c, String app) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT applied_snapshot::text, batch_snapshot::text,"
-                + " batch_done_seq FROM tandem.applier_state WHERE app = ?")) {
-            s.setString(1, app);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? ApplierPosition.parse(rs.getString(1), rs.getString(2), rs.getLong(3))
-                        : ApplierPosition.start();
-            }
-        }
-    }
 }

@@ -35,8 +35,12 @@ final class ReleaseFixture {
                 }
             }
             if (Files.isDirectory(fixture.resolve("versions"))) {
-                for (Path version : TestFiles.list(release.resolve("versions"))) {
-                    Files.delete(version);
+                try (var all = Files.walk(release.resolve("versions"))) { // the shop's versions and previous mappings
+                    for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        if (!p.equals(release.resolve("versions"))) {
+                            Files.delete(p);
+                        }
+                    }
                 }
                 TestFiles.copyTree(fixture.resolve("versions"), release.resolve("versions"));
             }

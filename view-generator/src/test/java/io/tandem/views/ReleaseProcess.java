@@ -91,7 +91,7 @@ public final class ReleaseProcess {
         Files.createDirectories(log.getParent());
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.redirectErrorStream(true);
-        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.redirectOutput(ProcessBuilder.Redirect.to(log.toFile())); // a fresh log: an old DONE must not count
         return new Child(pb.start(), log);
     }
 }
