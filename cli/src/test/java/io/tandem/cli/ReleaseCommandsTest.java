@@ -81,9 +81,26 @@ class ReleaseCommandsTest {
         assertEquals("[\"1 init\"]", one.get("migrations_applied").toString());
         assertTrue(one.get("pause_ms").asLong() >= 0, first.out());
 
+        CliRun planned = run(db, "migrate", "--schemas", RELEASE_2, "--plan", "--json");
+        assertEquals(0, planned.exitCode(), planned.err() + planned.out());
+        JsonNode plan = JSON.readTree(planned.out());
+        assertTrue(plan.get("online").asBoolean(), planned.out());
+        assertEquals("customer", plan.get("build").get(0).get("table").asText(), planned.out());
+        assertEquals("fills", plan.get("statements").get(1).get("effect").asText(), planned.out()); // the backfill
+
         JsonNode two = JSON.readTree(run(db, "migrate", "--schemas", RELEASE_2, "--json").out());
         assertEquals("[\"2 split name\"]", two.get("migrations_applied").toString());
         assertEquals("[1,2]", two.get("versions").toString());
+        assertEquals("online", two.get("mode").asText());
+        assertTrue(two.get("switch_ms").asLong() >= 0 && two.get("copied_rows").asLong() >= 0, two.toString());
+
+        JsonNode release = JSON.readTree(run(db, "release", "status", "--app", "shop", "--json").out());
+        assertEquals("switched", release.get("release").get("phase").asText(), release.toString());
+        assertEquals(0, run(db, "release", "finish", "--app", "shop").exitCode());
+        assertTrue(JSON.readTree(run(db, "status", "--app", "shop", "--json").out()).get("release").isNull());
+        CliRun none = run(db, "release", "abort", "--app", "shop");
+        assertEquals(1, none.exitCode(), none.out() + none.err());
+        assertTrue(none.err().contains("has no online release in progress"), none.err());
 
         JsonNode status = JSON.readTree(run(db, "status", "--app", "shop", "--json").out());
         assertEquals("[1,2]", status.get("versions").toString());
