@@ -79,8 +79,10 @@ final class ApplierEndpoint implements AutoCloseable {
                 .tag("app", app).description("Age of the oldest unapplied journal row").register(registry);
         Gauge.builder("tandem.applier.rejects", this, e -> e.status() == null ? Double.NaN : e.status().rejects())
                 .tag("app", app).description("Rows in tandem.rejects").register(registry);
-        Gauge.builder("tandem.applier.leader", applier, a -> a.state() == ApplierState.STANDBY ? 0 : 1)
-                .tag("app", app).description("1 while this process leads").register(registry);
+        Gauge.builder("tandem.applier.leader", applier,
+                        a -> a.state() == ApplierState.RUNNING || a.state() == ApplierState.PAUSED ? 1 : 0)
+                .tag("app", app).description("1 while this process leads and applies (or is held by a release); 0 when"
+                        + " standing by, halted or stopped").register(registry);
         Gauge.builder("tandem.release.phase", this, e -> e.status() == null ? Double.NaN : e.releasePhase)
                 .tag("app", app).description("Online release in progress: 0 none, 1 copying, 2 migrating the build,"
                         + " 3 catching up, 4 switched (previous tables kept)").register(registry);

@@ -45,10 +45,6 @@ final class LiveTrack implements Track {
     }
 
     @Override
-    public void release(Connection c) {
-    }
-
-    @Override
     public Snapshot bound(Connection read) {
         return null;
     }

@@ -19,7 +19,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
- * One run of reader → ring buffer → {@link SliceApplier} under one leadership epoch and one set of definitions.
+ * One run of reader → ring buffer → {@link SlicePlanner} → {@link SliceApplier} under one leadership epoch and one
+ * set of definitions, for one {@link Track}.
  *
  * <p>The calling thread reads (batch N+1 is fetched and decoded while the apply thread applies batch N); the ring
  * buffer between them is bounded, so a slow apply side holds the reader back instead of filling the heap. The
@@ -41,19 +42,17 @@ final class Pipeline {
     private final SlicePlanner planner;
     private final SliceApplier applier;
     private final Leadership leadership;
-    private final long epoch;
     private final Track track;
     private Throwable failure;
 
     Pipeline(ApplierConfig config, BatchReader reader, SlicePlanner planner, SliceApplier applier,
-             Leadership leadership, long epoch, Track track) {
+             Leadership leadership, Track track) {
         this.track = track;
         this.config = config;
         this.reader = reader;
         this.planner = planner;
         this.applier = applier;
         this.leadership = leadership;
-        this.epoch = epoch;
     }
 
     /** The failure that ended a {@link End#FAILED} run: the apply side's first, when it had one (the reader only
@@ -172,7 +171,7 @@ final class Pipeline {
             try {
                 long sequence = ring.tryNext();
                 try {
-                    ring.get(sequence).fill(target, completes, txs, epoch);
+                    ring.get(sequence).fill(target, completes, txs);
                 } finally {
                     ring.publish(sequence);
                 }

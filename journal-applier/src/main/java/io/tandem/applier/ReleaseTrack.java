@@ -5,13 +5,11 @@ import io.tandem.core.QualifiedName;
 import io.tandem.core.ReleasePhase;
 import io.tandem.core.ReleaseState;
 import io.tandem.core.Snapshot;
-import io.tandem.core.SqlIdentifier;
 import io.tandem.core.VersionDefinition;
 import io.tandem.core.WriteItem;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,10 +22,11 @@ import java.util.Set;
  * track held — the two positions can be made equal, and the built tables are exactly what the live ones would be
  * after the same journal rows.
  *
- * <p>Only the write items on the release's own tables are projected (the others are the live track's work): the
- * connections' {@code search_path} puts the track's schema first, so the definitions' unqualified table names
- * resolve to it. A transaction this track cannot apply always halts it, with the reason in
- * {@code tandem.releases}: skipping it would make the built tables differ from the live ones.
+ * <p>Only the write items on the release's own tables are projected (the others are the live track's work), each
+ * with its table name qualified by the track's schema — never resolved through a {@code search_path}, so a write
+ * meant for the build can never land on a live table, and the track's pooled connections are left as they were.
+ * A transaction this track cannot apply always halts it, with the reason in {@code tandem.releases}: skipping it
+ * would make the built tables differ from the live ones.
  */
 final class ReleaseTrack implements Track {
     private final String app;
@@ -75,25 +74,11 @@ final class ReleaseTrack implements Track {
             return null;
         }
         switched = release.phase() == ReleasePhase.SWITCHED;
-        String path = "SET search_path TO " + SqlIdentifier.of(release.trackSchema()).quoted() + ", "
-                + SqlIdentifier.of(release.liveSchema()).quoted();
-        for (Connection c : List.of(read, apply)) {
-            try (Statement s = c.createStatement()) {
-                s.execute(path);
-            }
-        }
         Set<String> tables = release.phase() == ReleasePhase.SWITCHED ? Set.copyOf(release.tables())
                 : union(release.tables(), release.newTables());
         List<VersionDefinition> versions = release.trackDefinitions().stream()
-                .map(v -> onlyTables(v, tables, release.liveSchema())).toList();
+                .map(v -> onlyTables(v, tables, release.liveSchema(), release.trackSchema())).toList();
         return LiveDefinitions.of(read, release.definitionsGeneration(), versions);
-    }
-
-    @Override
-    public void release(Connection c) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("RESET search_path");
-        }
     }
 
     @Override
@@ -139,13 +124,14 @@ final class ReleaseTrack implements Track {
 
     /**
      * {@code version} with only the write items on {@code tables} (unqualified, or qualified with the live schema),
-     * their table names unqualified so that they resolve through the track's search_path.
+     * their table names qualified with {@code schema}.
      */
-    private static VersionDefinition onlyTables(VersionDefinition version, Set<String> tables, String liveSchema) {
+    private static VersionDefinition onlyTables(VersionDefinition version, Set<String> tables, String liveSchema,
+                                                String schema) {
         Map<String, EntityDefinition> entities = new LinkedHashMap<>();
         version.entities().forEach((name, e) -> {
             List<WriteItem> writes = e.writes().stream().filter(w -> tracked(w.tableName(), tables, liveSchema))
-                    .map(w -> new WriteItem(w.tableName().name().name(), w.key(), w.set())).toList();
+                    .map(w -> new WriteItem(schema + "." + w.tableName().name().name(), w.key(), w.set())).toList();
             entities.put(name, new EntityDefinition(e.name(), e.key(), e.from(), e.fields(), writes, e.versionField()));
         });
         return new VersionDefinition(version.app(), version.version(), entities, version.sourceFile(), version.source());

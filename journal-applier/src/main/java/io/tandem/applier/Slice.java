@@ -16,16 +16,14 @@ final class Slice {
     Snapshot target;
     boolean completesBatch;
     long lastMaxSeq;
-    long epoch;
     final List<SourceTransaction> transactions = new ArrayList<>();
     int rows;
     /** The transactions' rows regrouped for applying ({@link SlicePlanner}), or null if not planned. */
     List<ApplyOrder.Group> groups;
 
-    void fill(Snapshot target, boolean completesBatch, List<SourceTransaction> txs, long epoch) {
+    void fill(Snapshot target, boolean completesBatch, List<SourceTransaction> txs) {
         this.target = target;
         this.completesBatch = completesBatch;
-        this.epoch = epoch;
         transactions.clear();
         transactions.addAll(txs);
         groups = null;

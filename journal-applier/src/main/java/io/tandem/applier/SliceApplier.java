@@ -93,26 +93,35 @@ final class SliceApplier implements EventHandler<Slice>, ExceptionHandler<Slice>
         }
     }
 
+    /** What an attempt to apply came to: applied, or rolled back because the database refused it. */
+    private sealed interface Outcome permits Applied, Refused {
+    }
+
+    private record Applied() implements Outcome {
+    }
+
+    /** Rolled back, for a reason in the data (a constraint, a data exception, an undecodable row). */
+    private record Refused(String reason) implements Outcome {
+    }
+
+    private static final Applied APPLIED = new Applied();
+
     private void apply(Slice slice) throws SQLException, Superseded {
         if (slice.clean()) {
-            if (applyWhole(slice, true) == null) {
+            if (applyWhole(slice, true) == APPLIED) {
                 return;
             }
-            String refused = applyWhole(slice, false);
-            if (refused == null) {
+            if (!(applyWhole(slice, false) instanceof Refused refused)) {
                 return;
             }
             log.info("A slice of {} transaction(s) failed ({}); applying them one by one to find the culprit",
-                    slice.transactions.size(), refused);
+                    slice.transactions.size(), refused.reason());
         }
         applyOneByOne(slice);
     }
 
-    /**
-     * Applies the whole slice in one target transaction, regrouped for long batches or in journal order; returns
-     * null, or, rolled back, why the database refused it for a reason in the data.
-     */
-    private String applyWhole(Slice slice, boolean regroup) throws SQLException, Superseded {
+    /** Applies the whole slice in one target transaction, regrouped for long batches or in journal order. */
+    private Outcome applyWhole(Slice slice, boolean regroup) throws SQLException, Superseded {
         try {
             begin();
             if (regroup) {
@@ -124,7 +133,7 @@ final class SliceApplier implements EventHandler<Slice>, ExceptionHandler<Slice>
             state.advance(connection, slice.target, slice.completesBatch, slice.lastMaxSeq, slice.rows);
             connection.commit();
             stats.applied(slice.rows, slice.transactions.size());
-            return null;
+            return APPLIED;
         } catch (SQLException e) {
             rollback();
             if (!ApplyFailure.isDataProblem(e)) {
@@ -132,7 +141,7 @@ final class SliceApplier implements EventHandler<Slice>, ExceptionHandler<Slice>
             }
             log.debug("A slice of {} transaction(s) failed {} ({})", slice.transactions.size(),
                     regroup ? "regrouped" : "in journal order", e.getMessage());
-            return e.getMessage();
+            return new Refused(e.getMessage());
         }
     }
 
@@ -147,7 +156,8 @@ final class SliceApplier implements EventHandler<Slice>, ExceptionHandler<Slice>
         for (int i = 0; i < txs.size(); i++) {
             SourceTransaction tx = txs.get(i);
             boolean last = i == txs.size() - 1;
-            String problem = applyAlone(tx);
+            Outcome outcome = applyAlone(tx);
+            String problem = outcome instanceof Refused refused ? refused.reason() : null;
             if (problem != null) {
                 if (policy == RejectPolicy.HALT) {
                     halt(tx, problem);
@@ -168,24 +178,27 @@ final class SliceApplier implements EventHandler<Slice>, ExceptionHandler<Slice>
         }
     }
 
-    /** Applies {@code tx} in an open target transaction; returns why it cannot be applied, or null. */
-    private String applyAlone(SourceTransaction tx) throws SQLException, Superseded {
+    /**
+     * Applies {@code tx} in an open target transaction (left open when applied, for the position to be moved in
+     * it), or says, rolled back, why it cannot be applied.
+     */
+    private Outcome applyAlone(SourceTransaction tx) throws SQLException, Superseded {
         begin();
         JournalRow bad = tx.firstUndecoded();
         if (bad != null) {
             rollback();
-            return bad.describe() + ": " + bad.problem();
+            return new Refused(bad.describe() + ": " + bad.problem());
         }
         try {
             projection.applyInJournalOrder(connection, List.of(tx));
-            return null;
+            return APPLIED;
         } catch (SQLException e) {
             rollback();
             if (!ApplyFailure.isDataProblem(e)) {
                 throw e;
             }
-            return "source transaction " + tx.txid() + " (seq " + tx.rows().get(0).seq() + ".." + tx.maxSeq()
-                    + ") was refused by the database: " + e.getMessage() + " [SQLState " + e.getSQLState() + "]";
+            return new Refused("source transaction " + tx.txid() + " (seq " + tx.rows().get(0).seq() + ".." + tx.maxSeq()
+                    + ") was refused by the database: " + e.getMessage() + " [SQLState " + e.getSQLState() + "]");
         }
     }
 

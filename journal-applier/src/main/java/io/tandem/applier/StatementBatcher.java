@@ -12,8 +12,8 @@ import java.util.List;
  * Sends projection statements as JDBC batches while keeping their order: consecutive rows that compile to the
  * same statement go into one batch; a different statement first flushes the batch before it.
  *
- * <p>Order matters (a customer is inserted before the order that references it), so statements are never
- * regrouped. The driver keeps server-side prepared statements per connection by SQL text, so preparing the same
+ * <p>Order matters (a customer is inserted before the order that references it), so this batcher never reorders:
+ * it sends rows in the order it is given them — {@link ApplyOrder}'s regrouped order, or journal order. The driver keeps server-side prepared statements per connection by SQL text, so preparing the same
  * text again costs no parse.
  */
 final class StatementBatcher implements AutoCloseable {

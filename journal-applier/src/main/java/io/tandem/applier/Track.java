@@ -34,13 +34,10 @@ interface Track {
     boolean hasWork(javax.sql.DataSource dataSource) throws SQLException;
 
     /**
-     * The definitions to project through now, with the connections pointed at the track's tables; {@code null} when
-     * there is nothing to project (no release in progress, or it is not ready to be followed).
+     * The definitions to project through now, their write items naming the track's tables; {@code null} when there
+     * is nothing to project (no release in progress, or it is not ready to be followed).
      */
     LiveDefinitions load(Connection read, Connection apply) throws SQLException;
-
-    /** Undoes what {@link #load} did to a connection before it goes back to the pool. */
-    void release(Connection c) throws SQLException;
 
     /**
      * The snapshot the next batch may read up to: {@code null} for the batch's own (the newest commits), or, for a

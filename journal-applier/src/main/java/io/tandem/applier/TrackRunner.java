@@ -126,12 +126,7 @@ final class TrackRunner {
     private Pipeline.End lead(Leadership leadership) throws SQLException {
         try (Connection read = config.dataSource().getConnection();
              Connection apply = config.dataSource().getConnection()) {
-            try {
-                return lead(leadership, read, apply);
-            } finally {
-                track.release(read);
-                track.release(apply);
-            }
+            return lead(leadership, read, apply);
         }
     }
 
@@ -155,8 +150,7 @@ final class TrackRunner {
         current = applier;
         BatchReader reader = new BatchReader(config.app(), definitions.decoder(config.app()), config.sliceRows(),
                 track.follows());
-        Pipeline pipeline = new Pipeline(config, reader, new SlicePlanner(projection), applier, leadership, epoch,
-                track);
+        Pipeline pipeline = new Pipeline(config, reader, new SlicePlanner(projection), applier, leadership, track);
         Pipeline.End end = pipeline.run(read, start, () -> stopRequested);
         switch (end) {
             case HALTED -> {

@@ -47,9 +47,18 @@ final class BuildCopy {
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             try {
-                long rows = copy(c, side, release, estimatedRows);
-                c.commit();
-                return rows;
+                for (int attempt = 1; ; attempt++) {
+                    Long rows = copy(c, side, release, estimatedRows);
+                    if (rows != null) {
+                        c.commit();
+                        return rows;
+                    }
+                    c.rollback(); // the live applier was mid-batch: take the snapshot again at a batch boundary
+                    if (attempt % 50 == 1) {
+                        progress.step("copy waits for the live applier to finish a batch");
+                    }
+                    java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+                }
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -59,8 +68,15 @@ final class BuildCopy {
         }
     }
 
-    private long copy(Connection c, Connection side, ReleaseState release, long estimatedRows) throws SQLException {
+    /**
+     * The copy in {@code c}'s transaction; null, copying nothing, when the snapshot caught the live applier in the
+     * middle of a batch: the release track starts from a completed batch, never ahead of the live one.
+     */
+    private Long copy(Connection c, Connection side, ReleaseState release, long estimatedRows) throws SQLException {
         ApplierPosition position = ApplierPosition.of(c, release.app()); // the transaction's snapshot starts here
+        if (position.batch() != null) {
+            return null;
+        }
         String live = release.liveSchema();
         String build = release.buildSchema();
         try (Statement s = c.createStatement()) {
@@ -74,6 +90,7 @@ final class BuildCopy {
                 s.execute("CREATE TABLE " + q(build) + "." + q(table) + " (LIKE " + q(live) + "." + q(table)
                         + " INCLUDING ALL EXCLUDING INDEXES)");
             }
+            sameOwner(c, live, build, table);
             copied += rows(c, side, release, table, meter);
         }
         progress.step("Copied " + String.format("%,d", copied) + " row(s); building indexes and keys on the build");
@@ -97,11 +114,9 @@ final class BuildCopy {
                     + " batch_snapshot pg_snapshot, batch_done_seq bigint, copied_rows bigint NOT NULL)");
         }
         try (PreparedStatement s = c.prepareStatement("INSERT INTO " + q(build) + "." + POSITION_TABLE
-                + " VALUES (?::pg_snapshot, ?::pg_snapshot, ?, ?)")) {
+                + " VALUES (?::pg_snapshot, NULL, NULL, ?)")) {
             s.setString(1, position.applied().toString());
-            s.setString(2, position.batch() == null ? null : position.batch().toString());
-            s.setLong(3, position.batchDoneSeq());
-            s.setLong(4, copied);
+            s.setLong(2, copied);
             s.executeUpdate();
         }
         return copied;
@@ -150,6 +165,29 @@ final class BuildCopy {
         }
     }
 
+
+    /** Gives the copy the live table's owner, so that whoever wrote the live table may write the built one. */
+    private static void sameOwner(Connection c, String live, String build, String table) throws SQLException {
+        String owner;
+        try (PreparedStatement s = c.prepareStatement("SELECT pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(relowner)),"
+                + " pg_catalog.pg_get_userbyid(relowner) = current_user FROM pg_catalog.pg_class"
+                + " WHERE oid = pg_catalog.to_regclass(?)")) {
+            s.setString(1, q(live) + "." + q(table));
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                if (rs.getBoolean(2)) {
+                    return;
+                }
+                owner = rs.getString(1);
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE " + q(build) + "." + q(table) + " OWNER TO " + owner);
+        } catch (SQLException e) {
+            throw new SQLException("The copy of table " + table + " cannot be given to its owner " + owner + " ("
+                    + e.getMessage() + "); run tandem migrate as " + owner + " or a member of it", e.getSQLState(), e);
+        }
+    }
 
     /** The position the committed copy of {@code build} stands for, or null when no copy committed. */
     static ApplierPosition copiedPosition(Connection c, String build) throws SQLException {

@@ -76,6 +76,7 @@ final class BuildMigration {
         private final ReleaseState state;
         private int migrated;
         private int pending = -1;
+        private java.util.Map<Long, String> liveBefore;
 
         Guard(Release release, ReleaseState state) {
             this.release = release;
@@ -104,6 +105,7 @@ final class BuildMigration {
                             s.execute("SET LOCAL search_path TO " + q(state.buildSchema()) + ", "
                                     + q(state.liveSchema()));
                         }
+                        liveBefore = liveRelations(c);
                     }
                     progress.step("Build: running migration " + context.getMigrationInfo().getVersion() + " ("
                             + context.getMigrationInfo().getDescription() + ")");
@@ -125,7 +127,7 @@ final class BuildMigration {
         }
 
         private void checkLiveUntouched(Connection c) throws SQLException {
-            List<String> touched = new ArrayList<>();
+            java.util.Set<String> touched = new java.util.TreeSet<>();
             try (PreparedStatement s = c.prepareStatement("SELECT relname FROM pg_catalog.pg_stat_xact_user_tables"
                     + " WHERE schemaname = ? AND n_tup_ins + n_tup_upd + n_tup_del > 0"
                     + " UNION SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
@@ -140,12 +142,42 @@ final class BuildMigration {
                 }
             }
             touched.remove("flyway_schema_history");
+            java.util.Map<Long, String> after = liveRelations(c);
+            liveBefore.forEach((oid, relation) -> {
+                if (!relation.equals(after.get(oid))) {
+                    touched.add(relation.substring(0, relation.indexOf('@')));
+                }
+            });
+            after.forEach((oid, relation) -> {
+                if (!liveBefore.containsKey(oid)) {
+                    touched.add(relation.substring(0, relation.indexOf('@')));
+                }
+            });
             if (!touched.isEmpty()) {
                 throw new MigrationRefusedException(release.app(), List.of("the migrations changed live table(s) "
                         + touched + " of schema " + state.liveSchema() + ", which the plan did not build beside;"
                         + " everything was rolled back. Release in place (tandem migrate --in-place), or make the"
                         + " statements name those tables the way the plan reads them (tandem migrate --plan)"));
             }
+        }
+
+        /**
+         * The live schema's relations, oid → {@code name@relfilenode}: a relation dropped, created, renamed or
+         * rewritten in it by the build shows as a difference, which row counts and catalog row versions can miss.
+         */
+        private java.util.Map<Long, String> liveRelations(Connection c) throws SQLException {
+            java.util.Map<Long, String> relations = new java.util.HashMap<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT c.oid::bigint, c.relname || '@' || c.relfilenode"
+                    + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                    + " WHERE n.nspname = ?")) {
+                s.setString(1, state.liveSchema());
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        relations.put(rs.getLong(1), rs.getString(2));
+                    }
+                }
+            }
+            return relations;
         }
 
         @Override

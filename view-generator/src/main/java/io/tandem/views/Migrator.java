@@ -135,6 +135,14 @@ public final class Migrator {
             ReleaseLock.take(c, release.app());
             try {
                 ReleaseState existing = ReleaseState.find(c, release.app()).orElse(null);
+                if (existing != null && existing.phase() == ReleasePhase.SWITCHED
+                        && existing.fingerprint().equals(ReleaseFingerprint.of(release))) {
+                    progress.step("This release of app " + release.app() + " has already switched (at "
+                            + existing.switchedAt() + "); `tandem release finish` or `revert` ends it");
+                    return new MigrationReport(release.app(), "online", existing.migrations(),
+                            release.versions().stream().map(VersionDefinition::version).toList(), 0, 0, 0,
+                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), 0, 0, 0);
+                }
                 if (existing != null && existing.phase() == ReleasePhase.SWITCHED) {
                     progress.step("The previous release of app " + release.app() + " switched and was not finished;"
                             + " finishing it (its previous tables are dropped)");

@@ -123,13 +123,24 @@ final class OnlineRelease {
         if (!problems.isEmpty()) {
             throw new MigrationRefusedException(release.app(), problems);
         }
+        String build = "tandem_build_" + release.app();
+        String previous = "tandem_previous_" + release.app();
+        for (String schema : List.of(build, previous, "tandem_reverted_" + release.app())) {
+            if (!io.tandem.core.SqlIdentifier.isValid(schema)) {
+                throw new TandemException("App name '" + release.app() + "' is too long for an online release's schema"
+                        + " " + schema + " (at most 63 characters); release in place (tandem migrate --in-place)");
+            }
+            try (Statement s = c.createStatement()) { // left by a release that ended before it could drop them
+                s.execute("DROP SCHEMA IF EXISTS " + q(schema) + " CASCADE");
+            }
+        }
         try (PreparedStatement s = c.prepareStatement("INSERT INTO tandem.releases (app, live_schema, build_schema,"
                 + " previous_schema, release_dir, fingerprint, tables, new_tables, migrations, definitions,"
                 + " copy_total_rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)")) {
             s.setString(1, release.app());
             s.setString(2, liveSchema);
-            s.setString(3, "tandem_build_" + release.app());
-            s.setString(4, "tandem_previous_" + release.app());
+            s.setString(3, build);
+            s.setString(4, previous);
             s.setString(5, release.appDir().toAbsolutePath().normalize().toString());
             s.setString(6, fingerprint);
             s.setArray(7, c.createArrayOf("text", plan.built().stream().map(ReleasePlan.TableSize::table).toArray()));
@@ -200,7 +211,6 @@ final class OnlineRelease {
                     progress.step("Switched: views held " + held.viewsMillis() + " ms, applier held "
                             + held.applierMillis() + " ms; the previous tables are kept in " + now.previousSchema()
                             + " until `tandem release finish --app " + release.app() + "`");
-                    dropBuildLeftovers(now.buildSchema());
                     return new Outcome(copied, rate, now.appliedRows(), held, notYet + timeouts + 1);
                 } catch (ReleaseSwitch.NotYet e) {
                     if (++notYet % 10 == 1) {
@@ -217,13 +227,6 @@ final class OnlineRelease {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250L << Math.min(timeouts - 1, 4)));
                 }
             }
-        }
-    }
-
-    private void dropBuildLeftovers(String build) throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            c.setAutoCommit(true);
-            s.execute("DROP SCHEMA IF EXISTS " + q(build) + " CASCADE");
         }
     }
 

@@ -153,6 +153,10 @@ public final class ReleaseControl {
             throw new TandemException("Cannot revert the release of app '" + app + "': the previous tables could not"
                     + " follow every write since the switch: " + state.haltedReason());
         }
+        if (state.paused()) {
+            throw new TandemException("Cannot revert the release of app '" + app + "' while it is paused: the previous"
+                    + " tables must first catch up (tandem release resume --app " + app + ")");
+        }
         try (Connection c = dataSource.getConnection()) {
             List<String> missing = new ArrayList<>();
             for (VersionDefinition live : VersionRegistry.live(c, app)) {
@@ -182,6 +186,11 @@ public final class ReleaseControl {
                         + " ms; the release's tables were dropped");
                 return held;
             } catch (ReleaseSwitch.NotYet e) {
+                if (attempt >= 50) {
+                    throw new TandemException("Gave up reverting the release of app '" + app + "' after " + attempt
+                            + " tries: " + e.getMessage() + ". Is an applier running the release track (tandem"
+                            + " applier, or any process with Applier.start)? Nothing changed.");
+                }
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.min(500, 20L * attempt)));
             } catch (SQLException e) {
                 if (!"55P03".equals(e.getSQLState()) || attempt >= attempts) {

@@ -13,7 +13,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -60,9 +59,29 @@ public record ReleasePlan(String app, List<String> pending, List<PlannedStatemen
     /** The plan of {@code release}'s {@code pending} migrations against the live schema {@code liveSchema}. */
     static ReleasePlan of(Connection c, Release release, MigrationInfo[] pending, String liveSchema)
             throws SQLException {
-        ReleasePlanner planner = new ReleasePlanner(liveSchema, index -> indexTable(c, liveSchema, index));
+        ReleasePlanner planner = new ReleasePlanner(liveSchema, new ReleasePlanner.LiveCatalog() {
+            @Override
+            public String tableOf(String index) {
+                return indexTable(c, liveSchema, index);
+            }
+
+            @Override
+            public boolean hasTable(String table) {
+                try {
+                    return size(c, liveSchema, table) != null;
+                } catch (SQLException e) {
+                    throw new TandemException("Could not look up table " + table + ": " + e.getMessage(), e);
+                }
+            }
+        });
         List<String> names = new ArrayList<>();
+        List<String> refusals = new ArrayList<>();
         for (MigrationInfo m : pending) {
+            if (m.getVersion() == null) {
+                refusals.add(m.getScript() + ": a repeatable migration cannot be built beside the live tables (the"
+                        + " build's history starts at the live version); release it in place or on its own");
+                continue;
+            }
             names.add(m.getVersion() + " " + m.getDescription());
             Path file = release.migrationsDir().resolve(m.getScript());
             try {
@@ -71,21 +90,16 @@ public record ReleasePlan(String app, List<String> pending, List<PlannedStatemen
                 throw new TandemException("Cannot read migration " + file + ": " + e.getMessage(), e);
             }
         }
-        Set<String> touched = new LinkedHashSet<>();
-        for (PlannedStatement s : planner.statements()) {
-            if (s.table() != null && !planner.created().contains(s.table())) {
-                touched.add(s.table());
-            }
-        }
-        List<String> refusals = new ArrayList<>(planner.refusals());
+        refusals.addAll(planner.refusals());
         List<TableSize> built = new ArrayList<>();
-        for (String table : touched) {
+        for (String table : planner.touched()) {
             TableSize size = size(c, liveSchema, table);
             if (size == null) {
                 refusals.add("table " + table + " is changed by the migrations but is not a table of schema "
                         + liveSchema);
             } else {
                 built.add(size);
+                refusals.addAll(TableShape.cannotMove(c, liveSchema, table, tandemSchemas(c, release.app())));
             }
         }
         return new ReleasePlan(release.app(), List.copyOf(names), planner.statements(), List.copyOf(built),
@@ -96,6 +110,16 @@ public record ReleasePlan(String app, List<String> pending, List<PlannedStatemen
      * The table's size: rows as the statistics estimate them, or — for a table never analyzed — counted when it is
      * small and sampled (1 % of its pages) when it is not.
      */
+    /** The view schemas of the app's live versions: views Tandem recreates at the switch. */
+    private static java.util.Set<String> tandemSchemas(Connection c, String app) throws SQLException {
+        java.util.Set<String> schemas = new java.util.HashSet<>();
+        for (io.tandem.core.VersionDefinition v : io.tandem.core.VersionRegistry.live(c, app)) {
+            schemas.add(v.viewSchema());
+            schemas.add(v.plainViewSchema());
+        }
+        return schemas;
+    }
+
     private static TableSize size(Connection c, String schema, String table) throws SQLException {
         long rows;
         long bytes;

@@ -25,21 +25,31 @@ final class ReleasePlanner {
     private static final Set<String> STABLE_DEFAULTS = Set.of("now", "current_timestamp", "current_date",
             "current_time", "localtimestamp", "localtime", "current_user", "session_user", "null", "true", "false");
 
+    /** Settings a migration may not change in an online release: they would point it at, or keep it on, live tables. */
+    private static final Set<String> PINNED_SETTINGS = Set.of("search_path", "role", "authorization", "lock_timeout",
+            "all");
+
     private final String liveSchema;
-    private final IndexOwner indexes;
+    private final LiveCatalog catalog;
     private final List<PlannedStatement> statements = new ArrayList<>();
     private final List<String> refusals = new ArrayList<>();
     private final Set<String> created = new java.util.LinkedHashSet<>();
+    private final Set<String> touched = new java.util.LinkedHashSet<>();
+    private final Set<String> dropped = new java.util.HashSet<>();
     private String file;
 
-    /** Which table an index belongs to (the catalog knows; the script does not say). */
-    interface IndexOwner {
+    /** What the plan asks the live schema: the script does not say which table an index is on, or what exists. */
+    interface LiveCatalog {
+        /** The table index {@code index} belongs to, or null. */
         String tableOf(String index);
+
+        /** Whether the live schema has a table named {@code table}. */
+        boolean hasTable(String table);
     }
 
-    ReleasePlanner(String liveSchema, IndexOwner indexes) {
+    ReleasePlanner(String liveSchema, LiveCatalog catalog) {
         this.liveSchema = liveSchema;
-        this.indexes = indexes;
+        this.catalog = catalog;
     }
 
     /** Plans one migration file's statements, in order; files must be given in version order. */
@@ -71,6 +81,15 @@ final class ReleasePlanner {
         return Set.copyOf(created);
     }
 
+    /**
+     * The live tables the migrations change, drop or tie a foreign key to, in the order first met: each must be built
+     * beside. A name counts as the release's own only from the statement that creates it on: a live table touched
+     * before a table of the same name is created (dropped, then re-created by a rename) is a live table.
+     */
+    Set<String> touched() {
+        return java.util.Collections.unmodifiableSet(touched);
+    }
+
     private void plan(Statement s) {
         Token t0 = s.at(0);
         switch (t0.text()) {
@@ -84,9 +103,19 @@ final class ReleasePlanner {
             case "drop" -> drop(s);
             case "comment" -> comment(s);
             case "grant", "revoke" -> grant(s);
-            case "set", "reset", "select", "analyze" -> add(s, null, Effect.NONE);
+            case "set", "reset" -> setting(s);
+            case "select", "analyze" -> add(s, null, Effect.NONE);
             default -> unsupported(s, "a " + t0.text().toUpperCase(java.util.Locale.ROOT) + " statement");
         }
+    }
+
+    private void setting(Statement s) {
+        String name = s.at(s.at(1).is("local") || s.at(1).is("session") ? 2 : 1).text();
+        if (PINNED_SETTINGS.contains(name)) {
+            unsupported(s, "changing " + name + " (the build must run on the build schema, under its lock timeout)");
+            return;
+        }
+        add(s, null, Effect.NONE);
     }
 
     private void create(Statement s) {
@@ -100,6 +129,12 @@ final class ReleasePlanner {
                     unsupported(s, "a partitioned or partition table");
                     return;
                 }
+                if (!created.contains(table) && !dropped.contains(table) && catalog.hasTable(table)) {
+                    refusals.add(where(s) + ": creates table " + table + ", which already exists in schema "
+                            + liveSchema + "; the migration would fail in place too");
+                    return;
+                }
+                references(s);
                 created.add(table);
                 add(s, table, Effect.CREATES);
             }
@@ -134,6 +169,7 @@ final class ReleasePlanner {
             for (List<Token> action : actions(s, next(s, i))) {
                 effect = Effect.worst(effect, action(s, table, action));
             }
+            references(s);
             add(s, table, effect);
         } else if (s.at(1).is("sequence")) {
             String sequence = name(s, skip(s, 2, "if", "exists"));
@@ -157,8 +193,9 @@ final class ReleasePlanner {
                 if (Set.of("constraint", "primary", "unique", "check", "foreign", "exclude").contains(second)) {
                     return contains(a, "not", "valid") ? Effect.METADATA : Effect.SCANS;
                 }
-                if (has(a, "generated") && !has(a, "identity") || volatileDefault(a)) {
-                    return Effect.REWRITES;
+                if (has(a, "generated") || volatileDefault(a) || has(a, "serial") || has(a, "bigserial")
+                        || has(a, "smallserial")) {
+                    return Effect.REWRITES; // a stored expression, a volatile default or a sequence fills every row
                 }
                 return has(a, "primary") || has(a, "unique") || has(a, "references") || has(a, "check")
                         || contains(a, "not", "null") && !has(a, "default") ? Effect.SCANS : Effect.METADATA;
@@ -254,7 +291,7 @@ final class ReleasePlanner {
         if (index == null) {
             return;
         }
-        String table = indexes.tableOf(index);
+        String table = catalog.tableOf(index);
         if (table == null && !created.contains(index)) {
             unsupported(s, "an index (" + index + ") that belongs to no table of schema " + liveSchema);
             return;
@@ -318,7 +355,31 @@ final class ReleasePlanner {
     }
 
     private void add(Statement s, String table, Effect effect) {
+        if (table != null && effect != Effect.NONE && effect != Effect.CREATES && !created.contains(table)) {
+            touched.add(table);
+        }
+        if (effect == Effect.DROPS) {
+            dropped.add(table);
+            created.remove(table);
+        }
         statements.add(new PlannedStatement(file, s.line(), summary(s), table, effect));
+    }
+
+    /**
+     * The tables {@code s}'s foreign keys reference: a constraint on a live table takes a lock on it and adds
+     * triggers to it, so a referenced live table is built beside too.
+     */
+    private void references(Statement s) {
+        for (int k = 0; k + 1 < s.tokens().size(); k++) {
+            if (s.tokens().get(k).is("references")) {
+                String table = s.at(k + 1).identifier();
+                if (s.at(k + 2).text().equals(".")) {
+                    refuseQualified(s, table + "." + s.at(k + 3).text());
+                } else if (table != null && !created.contains(table)) {
+                    touched.add(table);
+                }
+            }
+        }
     }
 
     private String where(Statement s) {

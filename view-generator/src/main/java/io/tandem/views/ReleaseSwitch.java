@@ -81,6 +81,9 @@ final class ReleaseSwitch {
             List<TableShape.ForeignKey> repoint = exchange(c, moves, live, state.previousSchema(), state.buildSchema(),
                     state.tables(), incoming);
             recordMigrations(c, live, state.buildSchema());
+            try (Statement s = c.createStatement()) {
+                s.execute("DROP SCHEMA " + q(state.buildSchema()) + " CASCADE"); // only its history and position left
+            }
             long moved = System.nanoTime();
             definitions.store(c, state.app(), release.versions(), problems, false);
             progress.step("Switch: views dropped in " + (cleared - held) / 1_000_000 + " ms, tables moved in "
@@ -181,10 +184,12 @@ final class ReleaseSwitch {
         try (Statement s = c.createStatement()) {
             for (TableShape.ForeignKey fk : keys) {
                 boolean stays = !outgoing.contains(fk.table());
-                if (stays) { // a table that stays references one that goes: re-point it to the incoming one
+                if (stays || !outgoing.contains(fk.references())) {
+                    // A table that stays references one that goes: re-point it to the incoming one. An outgoing
+                    // table references one that stays: the incoming table gets the key, and the outgoing one loses
+                    // it, or its rows — which the release track keeps in step a little behind the live ones —
+                    // could refuse the live applier a delete, or cascade into live rows.
                     s.execute("ALTER TABLE " + q(live) + "." + q(fk.table()) + " DROP CONSTRAINT " + q(fk.name()));
-                    readd.add(fk);
-                } else if (!outgoing.contains(fk.references())) { // an outgoing table references one that stays
                     readd.add(fk);
                 }
             }

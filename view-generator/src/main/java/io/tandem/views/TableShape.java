@@ -125,6 +125,55 @@ final class TableShape {
         return keys;
     }
 
+    /**
+     * Why a live table cannot be swapped for a copy — what a copy would not carry over, or what would keep pointing
+     * at the old table after the switch: its own triggers, row-level security, a publication (logical replication
+     * would silently stop), views or functions of the app's own (outside {@code tandemSchemas}) built on it.
+     */
+    static List<String> cannotMove(Connection c, String schema, String table, java.util.Set<String> tandemSchemas)
+            throws SQLException {
+        List<String> reasons = new ArrayList<>();
+        String name = q(schema) + "." + q(table);
+        try (PreparedStatement s = c.prepareStatement("SELECT"
+                + " (SELECT string_agg(t.tgname, ', ') FROM pg_catalog.pg_trigger t WHERE t.tgrelid = r.oid"
+                + "   AND NOT t.tgisinternal),"
+                + " r.relrowsecurity,"
+                + " (SELECT string_agg(p.pubname, ', ') FROM pg_catalog.pg_publication p WHERE p.puballtables"
+                + "   OR EXISTS (SELECT 1 FROM pg_catalog.pg_publication_rel pr WHERE pr.prpubid = p.oid"
+                + "   AND pr.prrelid = r.oid)),"
+                + " (SELECT string_agg(DISTINCT vn.nspname || '.' || v.relname, ', ') FROM pg_catalog.pg_depend d"
+                + "   JOIN pg_catalog.pg_rewrite w ON w.oid = d.objid JOIN pg_catalog.pg_class v ON v.oid = w.ev_class"
+                + "   JOIN pg_catalog.pg_namespace vn ON vn.oid = v.relnamespace"
+                + "   WHERE d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.refobjid = r.oid"
+                + "   AND v.oid <> r.oid AND NOT vn.nspname = ANY (?))"
+                + " FROM pg_catalog.pg_class r WHERE r.oid = pg_catalog.to_regclass(?)")) {
+            s.setArray(1, c.createArrayOf("text", tandemSchemas.toArray()));
+            s.setString(2, name);
+            try (ResultSet rs = s.executeQuery()) {
+                if (rs.next()) {
+                    if (rs.getString(1) != null) {
+                        reasons.add("table " + table + " has triggers of its own (" + rs.getString(1) + "), which a"
+                                + " copy would not carry; release in place (tandem migrate --in-place)");
+                    }
+                    if (rs.getBoolean(2)) {
+                        reasons.add("table " + table + " has row-level security, which a copy would not carry;"
+                                + " release in place (tandem migrate --in-place)");
+                    }
+                    if (rs.getString(3) != null) {
+                        reasons.add("table " + table + " is published (" + rs.getString(3) + "); replication of a"
+                                + " copy would silently stop; release in place (tandem migrate --in-place)");
+                    }
+                    if (rs.getString(4) != null) {
+                        reasons.add("views outside Tandem's (" + rs.getString(4) + ") read table " + table + " and"
+                                + " would keep reading the previous table after the switch; drop them in a release"
+                                + " before this one, or release in place (tandem migrate --in-place)");
+                    }
+                }
+            }
+        }
+        return reasons;
+    }
+
     /** How the server prints {@code schema.table} when it qualifies it (quoting only where needed). */
     private static String printed(Connection c, String schema, String table) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
