@@ -68,7 +68,7 @@ final class StatusCommand implements Callable<Integer>, JsonCapable {
 
     private static Map<String, Object> toMap(ApplierStatus s) {
         Map<String, Object> applier = new LinkedHashMap<>();
-        applier.put("state", s.state());
+        applier.put("state", s.state().sql());
         applier.put("leader", s.leader());
         applier.put("leader_alive", s.leaderAlive());
         applier.put("applied_rows", s.appliedRows());
@@ -87,7 +87,7 @@ final class StatusCommand implements Callable<Integer>, JsonCapable {
     private static void print(PrintWriter out, ApplierStatus s) {
         out.printf("app        %s%n", s.app());
         out.printf("versions   %s%n", s.versions().isEmpty() ? "none live" : "live: " + s.versions());
-        out.printf("applier    %s%s%n", s.state(), s.leader() == null ? "" : " (leader " + s.leader() + ")");
+        out.printf("applier    %s%s%n", s.state().sql(), s.leader() == null ? "" : " (leader " + s.leader() + ")");
         out.printf("pending    %d row(s), oldest %d ms%n", s.pending(), s.lagMillis());
         out.printf("applied    %d row(s)%s%n", s.appliedRows(), s.appliedAt() == null ? "" : ", last at " + s.appliedAt());
         out.printf("rejects    %d row(s) in tandem.rejects%n", s.rejects());

@@ -19,4 +19,9 @@ public enum ApplierState {
     public String sql() {
         return name().toLowerCase(Locale.ROOT);
     }
+
+    /** The state stored as {@code sql} in {@code tandem.applier_state.state}. */
+    public static ApplierState of(String sql) {
+        return valueOf(sql.toUpperCase(Locale.ROOT));
+    }
 }

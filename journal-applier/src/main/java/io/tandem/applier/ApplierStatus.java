@@ -1,6 +1,7 @@
 package io.tandem.applier;
 
 import io.tandem.core.Backlog;
+import io.tandem.core.LockNames;
 import io.tandem.core.VersionRegistry;
 
 import java.sql.Connection;
@@ -28,7 +29,7 @@ import java.util.List;
  * @param haltedReason  why it halted (with how to resume), or null
  * @param versions      the live versions
  */
-public record ApplierStatus(String app, String state, String leader, boolean leaderAlive, long pending,
+public record ApplierStatus(String app, ApplierState state, String leader, boolean leaderAlive, long pending,
                             long lagMillis, long rejects, long appliedRows, OffsetDateTime appliedAt,
                             String haltedReason, List<Integer> versions) {
 
@@ -42,9 +43,9 @@ public record ApplierStatus(String app, String state, String leader, boolean lea
         boolean releasing = false;
         try (PreparedStatement s = c.prepareStatement("SELECT state, leader, applied_rows, applied_at, halted_reason,"
                 + " pause_requested_by IS NOT NULL AND EXISTS (SELECT 1 FROM pg_stat_activity"
-                + " WHERE application_name = 'tandem-migrate:' || ?)"
+                + " WHERE application_name = ?)"
                 + " FROM tandem.applier_state WHERE app = ?")) {
-            s.setString(1, app);
+            s.setString(1, LockNames.migrate(app));
             s.setString(2, app);
             try (ResultSet rs = s.executeQuery()) {
                 if (rs.next()) {
@@ -67,18 +68,18 @@ public record ApplierStatus(String app, String state, String leader, boolean lea
         Backlog backlog = Backlog.read(c, app, null);
         List<Integer> versions = new ArrayList<>();
         VersionRegistry.live(c, app).forEach(v -> versions.add(v.version()));
-        return new ApplierStatus(app, state, leader, alive, backlog.rows(), backlog.oldestMillis(), rejects(c, app), appliedRows, appliedAt,
+        return new ApplierStatus(app, ApplierState.of(state), leader, alive, backlog.rows(), backlog.oldestMillis(), rejects(c, app), appliedRows, appliedAt,
                 halted, List.copyOf(versions));
     }
 
     private static boolean leaderAlive(Connection c, String app) throws SQLException {
         // pg_locks shows a bigint advisory key as (classid, objid) = (high 32 bits, low 32 bits), objsubid 1.
         try (PreparedStatement s = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_locks l,"
-                + " (SELECT hashtextextended('tandem-applier:' || ?, 0) AS k) h"
+                + " (SELECT hashtextextended(?, 0) AS k) h"
                 + " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
                 + " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
                 + " AND l.classid::bigint = (h.k >> 32) & 4294967295 AND l.objid::bigint = h.k & 4294967295)")) {
-            s.setString(1, app);
+            s.setString(1, LockNames.applierLeader(app));
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 return rs.getBoolean(1);

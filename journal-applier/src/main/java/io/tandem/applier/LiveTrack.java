@@ -1,5 +1,6 @@
 package io.tandem.applier;
 
+import io.tandem.core.LockNames;
 import io.tandem.core.Snapshot;
 
 import java.sql.Connection;
@@ -26,7 +27,7 @@ final class LiveTrack implements Track {
 
     @Override
     public String leaderLock() {
-        return "tandem-applier:" + app;
+        return LockNames.applierLeader(app);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.tandem.applier;
 
 import io.tandem.core.EntityDefinition;
+import io.tandem.core.LockNames;
 import io.tandem.core.QualifiedName;
 import io.tandem.core.ReleasePhase;
 import io.tandem.core.ReleaseState;
@@ -50,7 +51,7 @@ final class ReleaseTrack implements Track {
 
     @Override
     public String leaderLock() {
-        return "tandem-release:" + app;
+        return LockNames.releaseLeader(app);
     }
 
     @Override

@@ -37,7 +37,7 @@ final class PauseLock {
      */
     static void announce(Connection c, String app) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute("SET application_name = " + literal("tandem-migrate:" + app));
+            s.execute("SET application_name = " + literal(io.tandem.core.LockNames.migrate(app)));
         }
         try (PreparedStatement s = c.prepareStatement("UPDATE tandem.applier_state SET pause_requested_by ="
                 + " 'tandem migrate (backend ' || pg_backend_pid() || ')', pause_requested_at = now() WHERE app = ?")) {

@@ -153,7 +153,7 @@ class MigrateTest {
             boolean pausedInProcess = false;
             while (!release.isDone() && !("paused".equals(seen) && pausedInProcess)) {
                 try (Connection c = db.connect()) {
-                    seen = io.tandem.applier.ApplierStatus.read(c, "shop").state();
+                    seen = io.tandem.applier.ApplierStatus.read(c, "shop").state().sql();
                 }
                 pausedInProcess |= applier.state() == io.tandem.applier.ApplierState.PAUSED;
             }
@@ -168,7 +168,7 @@ class MigrateTest {
         }
         assertEquals("1", one(db, "SELECT count(*) FROM flyway_schema_history WHERE success"));
         try (Connection c = db.connect()) {
-            assertEquals("running", io.tandem.applier.ApplierStatus.read(c, "shop").state(), "released again");
+            assertEquals("running", io.tandem.applier.ApplierStatus.read(c, "shop").state().sql(), "released again");
         }
     }
 
