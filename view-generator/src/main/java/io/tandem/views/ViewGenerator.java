@@ -38,7 +38,7 @@ import java.util.stream.Collectors;
  *       {@code tandem.append}, {@code tandem.lock_key} and {@code tandem.unapplied_version_change}; SELECT on
  *       {@code tandem.role_versions}, {@code tandem.role_journal}, {@code tandem.role_applier_state} and
  *       {@code tandem.role_rejects} (what the Hibernate boot check and a fence read: the version's own definition,
- *       the seq numbers and applier position of its app, its version's rejects); USAGE on the sequences its
+ *       the seq numbers, applier position and rejects of its app); USAGE on the sequences its
  *       entities' keys draw from (and on their schemas, to reach them by name). No access to physical tables, to
  *       another version's views or definition, or to the journal's rows;</li>
  *   <li>row-level security lets the role (and its members) insert journal rows of its own app and version only;
@@ -58,7 +58,7 @@ public final class ViewGenerator {
 
     /**
      * Tandem's views that show a version's role its own share (Tandem schema V10): its version's definition, its
-     * app's journal seq numbers and applier position, its version's rejects.
+     * app's journal seq numbers, applier position and rejects.
      */
     static final List<String> ROLE_VIEWS = List.of(TandemSchema.SCHEMA + ".role_versions",
             TandemSchema.SCHEMA + ".role_journal", TandemSchema.SCHEMA + ".role_applier_state",

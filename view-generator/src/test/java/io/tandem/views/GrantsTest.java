@@ -122,7 +122,7 @@ class GrantsTest {
 
     /**
      * What the Hibernate boot check and a fence read, and no more: its own version's definition; the seq numbers and
-     * applier position of its own app, never a key or data; the reasons its own version's rows were rejected.
+     * applier position of its own app, never a key or data; the reasons its own app's rows were rejected.
      */
     @Test
     void readsItsOwnShareOfTandemsTablesThroughTheRoleViews() throws SQLException {
@@ -132,7 +132,8 @@ class GrantsTest {
         SQLException noKey = assertThrows(SQLException.class, () -> execute("SELECT key FROM tandem.role_journal"));
         assertEquals("42703", noKey.getSQLState(), "no key or data column: " + noKey.getMessage());
         assertEquals("shop", single("SELECT string_agg(app, ', ') FROM tandem.role_applier_state"));
-        assertEquals("v1 reason", single("SELECT string_agg(reason, ', ') FROM tandem.role_rejects"));
+        assertEquals("v1 reason, v2 reason", single("SELECT string_agg(reason, ', ' ORDER BY reason)"
+                + " FROM tandem.role_rejects"), "its own app's rejects, never another app's");
         assertDenied("SELECT * FROM tandem.versions", "permission denied for table versions");
         assertDenied("SELECT * FROM tandem.applier_state", "permission denied for table applier_state");
         assertDenied("SELECT * FROM tandem.rejects", "permission denied for table rejects");

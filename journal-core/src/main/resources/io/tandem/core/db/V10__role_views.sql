@@ -53,13 +53,14 @@ SELECT s.app, s.applied_snapshot, s.batch_snapshot, s.batch_done_seq, s.state, s
     OR pg_catalog.pg_has_role(CURRENT_USER, (SELECT c.relowner FROM pg_catalog.pg_class c
                                               WHERE c.oid = 'tandem.journal'::regclass), 'MEMBER');
 
--- tandem.role_rejects: why the applier rejected a transaction, for rejected rows of the versions whose role the
--- current role is a member of. The reason only: not the copied journal row (entry).
+-- tandem.role_rejects: why the applier rejected a transaction, for the same apps as tandem.role_journal (a fence
+-- that sees a transaction's rows and the position covering them must also see that it was rejected, or it would
+-- report it applied). The reason only: not the copied journal row (entry).
 CREATE VIEW tandem.role_rejects WITH (security_barrier) AS
 SELECT x.app, x.txid, x.seq, x.reason, x.rejected_at
   FROM tandem.rejects x
  WHERE EXISTS (SELECT 1 FROM tandem.version_roles r
-                WHERE r.app = x.app AND r.version::text = x.entry ->> 'app_version'
+                WHERE r.app = x.app
                   AND pg_catalog.pg_has_role(CURRENT_USER, pg_catalog.to_regrole(r.role)::oid, 'MEMBER'))
     OR pg_catalog.pg_has_role(CURRENT_USER, (SELECT c.relowner FROM pg_catalog.pg_class c
                                               WHERE c.oid = 'tandem.journal'::regclass), 'MEMBER');
