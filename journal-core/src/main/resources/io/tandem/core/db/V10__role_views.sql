@@ -9,7 +9,7 @@
 -- How they are safe:
 -- - they run with their owner's rights (the owner of the tables, not subject to the journal's row-level security),
 --   but current_user inside them is the querying role: each row is shown only if that role is a member of the role
---   registered in tandem.version_roles for the row's app (and, where a row belongs to a version, that version);
+--   registered in tandem.version_roles for the row's app (for tandem.role_versions: for the row's app and version);
 -- - security_barrier: a caller's own functions in a WHERE clause run only on rows the view already let through
 --   (equality on app and txid is leakproof, so those conditions still reach the journal's (app, txid) index);
 -- - a view stores what its names resolve to when it is created, so the caller's search_path plays no part;
