@@ -3,6 +3,7 @@ package io.tandem.demo;
 import io.tandem.examples.shop.ShopApp;
 import io.tandem.examples.shop.v1.ShopV1;
 import io.tandem.examples.shop.v2.ShopV2;
+import io.tandem.views.ViewGenerator;
 import org.hibernate.Session;
 
 import java.util.Map;
@@ -35,10 +36,12 @@ final class ShopClient implements AutoCloseable {
         this.version = version;
     }
 
+    /** Opens the app of {@code version} (released already) as a login that is a member of the version's role only. */
     static ShopClient open(int version, DemoDatabase db, int poolSize) {
         Map<String, String> settings = Map.of("tandem.consistency", "async", "pool.size", Integer.toString(poolSize));
-        ShopApp app = version == 1 ? ShopV1.open(db.url(), db.user(), db.password(), settings)
-                : ShopV2.open(db.url(), db.user(), db.password(), settings);
+        DemoDatabase.Login login = db.appLogin(new ViewGenerator().roleName("shop", version));
+        ShopApp app = version == 1 ? ShopV1.open(db.url(), login.user(), login.password(), settings)
+                : ShopV2.open(db.url(), login.user(), login.password(), settings);
         return new ShopClient(app, version);
     }
 

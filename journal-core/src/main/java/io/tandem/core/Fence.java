@@ -34,6 +34,12 @@ import java.util.concurrent.TimeoutException;
  * {@code NOTIFY tandem_applied} per committed slice (never the writers: a NOTIFY per writer transaction would
  * serialise their commits), and on each the fence reads the applier's position once for all waiters. It also
  * looks every 500 ms, so a lost notification only delays. Thread-safe; close it to free its connection.
+ *
+ * <p>It reads only what a version's role may read (Tandem schema 10, docs/tandem-schema.md): the seq numbers of the
+ * awaited transaction in {@code tandem.role_journal}, the applier's position in {@code tandem.role_applier_state}
+ * and the reasons in {@code tandem.role_rejects}. So it works connected as (a member of) {@code <app>_v<N>_app}, as
+ * the table owner, or as a superuser. If its role cannot see the app at all, {@link #await} throws a
+ * {@link FenceVisibilityException} rather than report a transaction it cannot see as applied.
  */
 public final class Fence implements AutoCloseable {
     /** How a wait ended when it did not throw. */
@@ -80,6 +86,8 @@ public final class Fence implements AutoCloseable {
      * Blocks until committed transaction {@code txid} of {@code app} is applied, or {@code timeout} passes.
      *
      * @throws RejectedTransactionException if the applier rejected the transaction or halted before it
+     * @throws FenceVisibilityException if the fence's role may not see the app's journal positions and applier
+     *         state (not a member of any of its version roles, or the grants of Tandem schema 10 are missing)
      */
     public Outcome await(String app, long txid, Duration timeout) throws InterruptedException, SQLException {
         long maxSeq = maxSeq(app, txid);
@@ -103,18 +111,69 @@ public final class Fence implements AutoCloseable {
         }
     }
 
+    /**
+     * The largest seq of {@code txid}'s journal rows of {@code app}, or -1 if it journaled none. Only once the fence's
+     * role is seen to read the app's applier state is "none" believed: the views show a role the journal rows of
+     * exactly the apps whose applier state they show it, so a role that sees the state sees every row to wait for.
+     */
     private long maxSeq(String app, long txid) throws SQLException {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement(
-                     "SELECT max(seq) FROM tandem.journal WHERE app = ? AND txid = ?::text::xid8")) {
+             PreparedStatement s = c.prepareStatement("""
+                     SELECT (SELECT max(j.seq) FROM tandem.role_journal j WHERE j.app = ? AND j.txid = ?::text::xid8),
+                            EXISTS (SELECT 1 FROM tandem.role_applier_state s WHERE s.app = ?)""")) {
             s.setString(1, app);
             s.setString(2, Long.toString(txid));
+            s.setString(3, app);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 long seq = rs.getLong(1);
-                return rs.wasNull() ? -1 : seq;
+                boolean seen = !rs.wasNull();
+                if (!rs.getBoolean(2)) {
+                    throw cannotSee(c, app, txid);
+                }
+                return seen ? seq : -1;
+            }
+        } catch (SQLException e) {
+            throw unreadable(e, app, txid);
+        }
+    }
+
+    /** Why the fence's role sees no applier state of {@code app}, and what to grant. */
+    private static FenceVisibilityException cannotSee(Connection c, String app, long txid) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT CURRENT_USER::text,
+                       (SELECT string_agg(r.role::text, ', ' ORDER BY r.version) FROM tandem.version_roles r
+                         WHERE r.app = ?)""")) {
+            s.setString(1, app);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                String role = rs.getString(1);
+                String versionRoles = rs.getString(2);
+                String why = versionRoles == null
+                        ? "app " + app + " has no live version registered in tandem.version_roles (release it with"
+                        + " `tandem migrate`), so there is no applier position to wait on"
+                        : "role " + role + " is not a member of any of " + app + "'s version roles (" + versionRoles
+                        + "), so tandem.role_journal and tandem.role_applier_state show it nothing of " + app
+                        + "; connect as a member of the role of the version that wrote it (e.g. GRANT "
+                        + versionRoles.substring(versionRoles.lastIndexOf(' ') + 1) + " TO " + role + ")";
+                return new FenceVisibilityException("The fence cannot wait for transaction " + txid + " of " + app
+                        + " (it is committed and will be applied, but nothing says when): " + why + ".");
             }
         }
+    }
+
+    /** A fence read refused by the database: a missing grant or a Tandem schema before 10 is said so. */
+    private static RuntimeException unreadable(SQLException e, String app, long txid) {
+        String state = e.getSQLState();
+        if ("42501".equals(state) || "42P01".equals(state)) { // insufficient_privilege, undefined_table
+            return new FenceVisibilityException("The fence cannot wait for transaction " + txid + " of " + app
+                    + " (it is committed and will be applied, but nothing says when): " + e.getMessage()
+                    + ". A fence reads tandem.role_journal, tandem.role_applier_state and tandem.role_rejects"
+                    + " (Tandem schema 10): connect as a member of a version role of " + app + " (`tandem migrate`"
+                    + " installs the schema and grants them to each version's role).", e);
+        }
+        return new TandemException("The fence could not read the journal position of transaction " + txid + " of "
+                + app + ": " + e.getMessage(), e);
     }
 
     private void listen() {
@@ -153,11 +212,17 @@ public final class Fence implements AutoCloseable {
     }
 
     private void checkApp(Connection c, String app, List<Waiter> pending) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT applied_snapshot::text, batch_snapshot::text,"
-                + " batch_done_seq, state, halted_txid::text, halted_reason FROM tandem.applier_state WHERE app = ?")) {
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT applied_snapshot::text, batch_snapshot::text, batch_done_seq, state, halted_txid::text,
+                       halted_reason
+                  FROM tandem.role_applier_state WHERE app = ?""")) {
             s.setString(1, app);
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
+                    // await saw the state; it can only have gone with the role's membership or grants
+                    for (Waiter w : pending) {
+                        w.done.completeExceptionally(cannotSee(c, app, w.txid));
+                    }
                     return;
                 }
                 ApplierPosition position = ApplierPosition.parse(rs.getString(1), rs.getString(2), rs.getLong(3));
@@ -176,7 +241,7 @@ public final class Fence implements AutoCloseable {
 
     /** A covered transaction was applied, unless it is in the rejects table. */
     private void settleCovered(Connection c, Waiter w) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT reason FROM tandem.rejects"
+        try (PreparedStatement s = c.prepareStatement("SELECT reason FROM tandem.role_rejects"
                 + " WHERE app = ? AND txid = ?::text::xid8 LIMIT 1")) {
             s.setString(1, w.app);
             s.setString(2, Long.toString(w.txid));

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The live versions of each app, as stored in {@code tandem.versions}: what the applier interprets journal rows
@@ -60,6 +61,59 @@ public final class VersionRegistry {
             }
         }
         return List.copyOf(versions);
+    }
+
+    /**
+     * Version {@code version} of {@code app}, if it is live and the connection's role may read its definition: a
+     * member of the version's role (so an app connected as {@code <app>_v<N>_app} reads its own version and nothing
+     * else), the owner of Tandem's tables, or a superuser. Reads {@code tandem.role_versions} (Tandem schema 10).
+     */
+    public static Optional<VersionDefinition> readable(Connection c, String app, int version) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT source, source_file FROM tandem.role_versions WHERE app = ? AND version = ?")) {
+            s.setString(1, app);
+            s.setInt(2, version);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(new DefinitionReader().read(rs.getString(1), rs.getString(2)))
+                        : Optional.empty();
+            }
+        }
+    }
+
+    /** A live version's role as registered in {@code tandem.version_roles}; {@code member}: the current role is in it. */
+    public record VersionRole(int version, String role, boolean member) {
+    }
+
+    /**
+     * The roles registered for {@code app}'s live versions, oldest version first, each with whether the connection's
+     * current role is a member of it. {@code tandem.version_roles} is readable by every role, so this says why
+     * {@link #readable} found nothing: the version is not live, or the role is not a member of its role.
+     */
+    public static List<VersionRole> roles(Connection c, String app) throws SQLException {
+        List<VersionRole> roles = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT r.version, r.role::text,
+                       coalesce(pg_catalog.pg_has_role(CURRENT_USER, pg_catalog.to_regrole(r.role)::oid, 'MEMBER'),
+                                false)
+                  FROM tandem.version_roles r
+                 WHERE r.app = ?
+                 ORDER BY r.version""")) {
+            s.setString(1, app);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    roles.add(new VersionRole(rs.getInt(1), rs.getString(2), rs.getBoolean(3)));
+                }
+            }
+        }
+        return List.copyOf(roles);
+    }
+
+    /** The connection's current role ({@code CURRENT_USER}), for messages. */
+    public static String currentRole(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT CURRENT_USER::text"); ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     /** The versions of {@code app} that were retired. */

@@ -30,6 +30,7 @@ final class PostgresExtension implements BeforeAllCallback, AfterAllCallback, Pa
         if (db != null) {
             db.close();
             PostgresServer.get().dropDatabase(db.name());
+            PostgresServer.get().dropLogins(db.logins());
         }
     }
 

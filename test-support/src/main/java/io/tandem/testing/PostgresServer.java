@@ -67,6 +67,15 @@ public abstract class PostgresServer {
         }
     }
 
+    /** Drops login roles made by {@link TestDatabase#createLogin} (roles are cluster-wide, so they outlive a database). */
+    void dropLogins(java.util.List<TestDatabase.Login> logins) throws SQLException {
+        try (Connection c = admin(); Statement s = c.createStatement()) {
+            for (TestDatabase.Login login : logins) {
+                s.execute("DROP ROLE IF EXISTS \"" + login.user().replace("\"", "\"\"") + "\"");
+            }
+        }
+    }
+
     /** An admin connection (to the server's maintenance database). */
     public Connection admin() throws SQLException {
         return DriverManager.getConnection(adminUrl(), user(), password());

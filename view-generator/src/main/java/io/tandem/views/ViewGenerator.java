@@ -35,16 +35,19 @@ import java.util.stream.Collectors;
  *   <li>the role gets exactly: USAGE and SELECT on its own two view schemas (INSERT, UPDATE, DELETE on their
  *       writable views, whose triggers journal them); USAGE on schema {@code tandem}; INSERT
  *       of the writer's columns of {@code tandem.journal} and USAGE on its sequence; EXECUTE on
- *       {@code tandem.append}, {@code tandem.lock_key} and {@code tandem.unapplied_version_change}; USAGE on the
- *       sequences its entities' keys draw from (and on their schemas, to reach them by name). No access to
- *       physical tables, to another version's views, or to reading the journal;</li>
+ *       {@code tandem.append}, {@code tandem.lock_key} and {@code tandem.unapplied_version_change}; SELECT on
+ *       {@code tandem.role_versions}, {@code tandem.role_journal}, {@code tandem.role_applier_state} and
+ *       {@code tandem.role_rejects} (what the Hibernate boot check and a fence read: the version's own definition,
+ *       the seq numbers, applier position and rejects of its app); USAGE on the sequences its
+ *       entities' keys draw from (and on their schemas, to reach them by name). No access to physical tables, to
+ *       another version's views or definition, or to the journal's rows;</li>
  *   <li>row-level security lets the role (and its members) insert journal rows of its own app and version only;
  *       registering it is a row in {@code tandem.version_roles}, never DDL on the journal, so a release never
  *       makes a writer wait;</li>
  *   <li>every name is a validated {@link SqlIdentifier} and quoted; no value from a definition is spliced
  *       into SQL other than the definition's own {@code from} and {@code read} SQL.</li>
  * </ul>
- * Requires Tandem's schema (version 7 or later) installed, and a caller that owns {@code tandem.journal}.
+ * Requires Tandem's schema (version 10 or later) installed, and a caller that owns {@code tandem.journal}.
  * Stateless and thread-safe.
  */
 public final class ViewGenerator {
@@ -52,6 +55,14 @@ public final class ViewGenerator {
     private static final String WRITER_COLUMNS = "app, app_version, entity, op, key, data, changed, origin";
     private static final String APPEND = TandemSchema.SCHEMA
             + ".append(text, integer, text, text, jsonb, jsonb, text[], text)";
+
+    /**
+     * Tandem's views that show a version's role its own share (Tandem schema V10): its version's definition, its
+     * app's journal seq numbers, applier position and rejects.
+     */
+    static final List<String> ROLE_VIEWS = List.of(TandemSchema.SCHEMA + ".role_versions",
+            TandemSchema.SCHEMA + ".role_journal", TandemSchema.SCHEMA + ".role_applier_state",
+            TandemSchema.SCHEMA + ".role_rejects");
 
     private final RoleNaming roles;
 
@@ -237,7 +248,10 @@ public final class ViewGenerator {
                 "GRANT EXECUTE ON FUNCTION " + APPEND + to,
                 // the optimistic-lock step of a versioned entity's trigger (Tandem schema V7)
                 "GRANT EXECUTE ON FUNCTION " + OptimisticLock.LOCK_KEY + to,
-                "GRANT EXECUTE ON FUNCTION " + OptimisticLock.UNAPPLIED_CHANGE + to));
+                "GRANT EXECUTE ON FUNCTION " + OptimisticLock.UNAPPLIED_CHANGE + to,
+                // what the Hibernate boot check and a Fence read, each row only for the role's own app or version
+                // (Tandem schema V10)
+                "GRANT SELECT ON " + String.join(", ", ROLE_VIEWS) + to));
         Set<String> sequenceSchemas = new LinkedHashSet<>();
         seqs.forEach(s -> sequenceSchemas.add(s.quotedSchema()));
         sequenceSchemas.forEach(s -> sql.add("GRANT USAGE ON SCHEMA " + s + to));

@@ -1,5 +1,6 @@
 package io.tandem.views;
 
+import io.tandem.core.VersionRegistry;
 import io.tandem.testing.PostgresTest;
 import io.tandem.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
@@ -38,6 +39,21 @@ class GrantsTest {
         ViewGenerator generator = new ViewGenerator();
         Shop.generate(db, generator, Shop.v1());
         Shop.generate(db, generator, Shop.asVersion(2));
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            VersionRegistry.save(c, Shop.v1());
+            VersionRegistry.save(c, Shop.asVersion(2));
+            // another app, and rows of every kind that shop v1's role must not see (the owner writes past RLS)
+            s.execute("INSERT INTO tandem.versions (app, version, definition, source, source_file)"
+                    + " VALUES ('billing', 1, '{}', 'app: billing', 'billing/v1.yaml')");
+            s.execute("INSERT INTO tandem.applier_state (app) VALUES ('billing')");
+            s.execute("INSERT INTO tandem.journal (app, app_version, entity, op, key, data) VALUES"
+                    + " ('billing', 1, 'invoice', 'insert', '{\"id\": 1}', '{\"id\": 1}'),"
+                    + " ('shop', 2, 'customer', 'delete', '{\"id\": 900}', NULL)");
+            s.execute("INSERT INTO tandem.rejects (app, txid, seq, entry, reason) VALUES"
+                    + " ('shop', '5', 1, '{\"app_version\": 1}', 'v1 reason'),"
+                    + " ('shop', '6', 2, '{\"app_version\": 2}', 'v2 reason'),"
+                    + " ('billing', '7', 3, '{\"app_version\": 1}', 'billing reason')");
+        }
     }
 
     @BeforeEach
@@ -102,6 +118,26 @@ class GrantsTest {
         assertDenied("INSERT INTO tandem.journal (app, app_version, entity, op, key, written_at)"
                 + " VALUES ('shop', 1, 'customer', 'delete', '{\"id\": 1}', now())", "permission denied for table journal");
         assertDenied("UPDATE tandem.journal SET op = 'delete'", "permission denied for table journal");
+    }
+
+    /**
+     * What the Hibernate boot check and a fence read, and no more: its own version's definition; the seq numbers and
+     * applier position of its own app, never a key or data; the reasons its own app's rows were rejected.
+     */
+    @Test
+    void readsItsOwnShareOfTandemsTablesThroughTheRoleViews() throws SQLException {
+        assertEquals("shop v1", single("SELECT string_agg(app || ' v' || version, ', ') FROM tandem.role_versions"));
+        assertEquals("shop", single("SELECT string_agg(DISTINCT app, ', ') FROM tandem.role_journal"),
+                "the journal's positions of its own app (every version), never another app's");
+        SQLException noKey = assertThrows(SQLException.class, () -> execute("SELECT key FROM tandem.role_journal"));
+        assertEquals("42703", noKey.getSQLState(), "no key or data column: " + noKey.getMessage());
+        assertEquals("shop", single("SELECT string_agg(app, ', ') FROM tandem.role_applier_state"));
+        assertEquals("v1 reason, v2 reason", single("SELECT string_agg(reason, ', ' ORDER BY reason)"
+                + " FROM tandem.role_rejects"), "its own app's rejects, never another app's");
+        assertDenied("SELECT * FROM tandem.versions", "permission denied for table versions");
+        assertDenied("SELECT * FROM tandem.applier_state", "permission denied for table applier_state");
+        assertDenied("SELECT * FROM tandem.rejects", "permission denied for table rejects");
+        assertDenied("UPDATE tandem.role_applier_state SET state = 'halted'", "permission denied for view");
     }
 
     @Test

@@ -57,18 +57,22 @@ class OptimisticLockTest {
     private static Counters async;
     private static long id;
 
+    /** The counters app's login: a member of counters_v1_app only, as in production. */
+    private static TestDatabase.Login login;
+
     /** The counters app, in the given consistency mode. */
     static final class Counters extends ShopApp {
         Counters(TestDatabase db, String consistency, Class<?>... entities) {
-            super(1, db.jdbcUrl(), db.user(), db.password(), Map.of("tandem.app", "counters", "pool.size", "5",
+            super(1, db.jdbcUrl(), login.user(), login.password(), Map.of("tandem.app", "counters", "pool.size", "5",
                     "tandem.consistency", consistency), entities);
         }
     }
 
     @BeforeAll
-    static void start(TestDatabase db) {
+    static void start(TestDatabase db) throws Exception {
         database = db;
         new Migrator(db.dataSource()).migrate(Release.load(Path.of("src/test/resources/counters")));
+        login = db.createLogin("app", "counters_v1_app");
         applier = startApplier();
         fenced = new Counters(db, "fenced", Counter.class);
         async = new Counters(db, "async", Counter.class);

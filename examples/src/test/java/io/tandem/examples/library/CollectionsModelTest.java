@@ -37,19 +37,19 @@ class CollectionsModelTest {
     private static Applier applier;
     private static Library library;
 
-    /** The library app: the shop's plumbing, app name overridden. */
+    /** The library app: the shop's plumbing, app name overridden; connected as a member of library_v1_app only. */
     static final class Library extends ShopApp {
-        Library(TestDatabase db) {
-            super(1, db.jdbcUrl(), db.user(), db.password(), Map.of("tandem.app", "library", "pool.size", "4"),
+        Library(TestDatabase db, TestDatabase.Login login) {
+            super(1, db.jdbcUrl(), login.user(), login.password(), Map.of("tandem.app", "library", "pool.size", "4"),
                     Author.class, Book.class, Tag.class);
         }
     }
 
     @BeforeAll
-    static void start(TestDatabase db) {
+    static void start(TestDatabase db) throws Exception {
         new Migrator(db.dataSource()).migrate(Release.load(Path.of("src/test/resources/library")));
         applier = Applier.start(new ApplierConfig(db.newPool(4), "library"));
-        library = new Library(db);
+        library = new Library(db, db.createLogin("app", "library_v1_app"));
     }
 
     @AfterAll

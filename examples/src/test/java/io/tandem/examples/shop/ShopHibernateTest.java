@@ -54,13 +54,18 @@ class ShopHibernateTest {
     private static Applier applier;
     private static ShopV1 v1;
     private static ShopV2 v2;
+    /** The apps' logins, as in production: members of the generated shop_v1_app and shop_v2_app, nothing else. */
+    private static TestDatabase.Login appV1;
+    private static TestDatabase.Login appV2;
 
     @BeforeAll
-    static void start(TestDatabase db) {
+    static void start(TestDatabase db) throws Exception {
         new Migrator(db.dataSource()).migrate(Release.load(Path.of("../schemas/shop")));
         applier = Applier.start(new ApplierConfig(db.newPool(8), "shop"));
-        v1 = ShopV1.open(db.jdbcUrl(), db.user(), db.password());
-        v2 = ShopV2.open(db.jdbcUrl(), db.user(), db.password());
+        appV1 = db.createLogin("app_v1", "shop_v1_app");
+        appV2 = db.createLogin("app_v2", "shop_v2_app");
+        v1 = ShopV1.open(db.jdbcUrl(), appV1.user(), appV1.password());
+        v2 = ShopV2.open(db.jdbcUrl(), appV2.user(), appV2.password());
     }
 
     @AfterAll
@@ -301,7 +306,8 @@ class ShopHibernateTest {
         List<Long> ids = insertCustomers(db, rounds);
         awaitApplied(db);
         Random random = new Random(5);
-        try (ShopV1 async = ShopV1.open(db.jdbcUrl(), db.user(), db.password(), Map.of("tandem.consistency", "async"));
+        try (ShopV1 async = ShopV1.open(db.jdbcUrl(), appV1.user(), appV1.password(),
+                Map.of("tandem.consistency", "async"));
              KeyRace race = new KeyRace(async, db.connect())) {
             for (int round = 0; round < rounds; round++) {
                 race.run(ids.get(round), "First R" + round, "Later R" + round, random.nextBoolean());
@@ -321,7 +327,7 @@ class ShopHibernateTest {
     /** {@code count} customers written in one statement through v1's view (journaled by its trigger). */
     private static List<Long> insertCustomers(TestDatabase db, int count) throws SQLException {
         List<Long> ids = new ArrayList<>();
-        try (Connection c = db.connect(); Statement s = c.createStatement();
+        try (Connection c = db.connect(appV1); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("INSERT INTO shop_v1.customer (full_name, email) SELECT 'Race Start',"
                      + " 'race' || n || '@example.com' FROM generate_series(1, " + count + ") n RETURNING id")) {
             while (rs.next()) {
@@ -384,14 +390,39 @@ class ShopHibernateTest {
                 notLive.getMessage());
     }
 
-    /** A shop app with arbitrary entities, for boot failures. */
+    /**
+     * The boot check reads the version's definition as the app's login: a member of shop_v1_app reads version 1's
+     * and nothing else, so booting version 2 with it says which role the login lacks.
+     */
+    @Test
+    void aLoginThatIsNotAMemberOfTheVersionsRoleFailsBootNamingTheRole(TestDatabase db) throws Exception {
+        io.tandem.core.TandemException e = assertThrows(io.tandem.core.TandemException.class,
+                () -> new BadShop(db, appV1, 2, Map.of(), io.tandem.examples.shop.v2.Customer.class,
+                        io.tandem.examples.shop.v2.Order.class));
+        assertTrue(e.getMessage().contains("shop version 2 is live, but the login " + appV1.user()
+                + " is not a member of its role shop_v2_app") && e.getMessage().contains("GRANT shop_v2_app TO "
+                + appV1.user()), e.getMessage());
+        try (Connection c = db.connect(appV1); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(
+                     "SELECT string_agg(app || ' v' || version, ', ') FROM tandem.role_versions")) {
+            rs.next();
+            assertEquals("shop v1", rs.getString(1), "the login reads its own version's definition only");
+        }
+    }
+
+    /** A shop app with arbitrary entities, for boot failures; connected as the version's login. */
     private static final class BadShop extends ShopApp {
         BadShop(TestDatabase db, int version, Class<?>... entities) {
             this(db, version, Map.of(), entities);
         }
 
         BadShop(TestDatabase db, int version, Map<String, String> settings, Class<?>... entities) {
-            super(version, db.jdbcUrl(), db.user(), db.password(), with(settings, "pool.size", "2"), entities);
+            this(db, version == 2 ? appV2 : appV1, version, settings, entities);
+        }
+
+        BadShop(TestDatabase db, TestDatabase.Login login, int version, Map<String, String> settings,
+                Class<?>... entities) {
+            super(version, db.jdbcUrl(), login.user(), login.password(), with(settings, "pool.size", "2"), entities);
         }
 
         private static Map<String, String> with(Map<String, String> settings, String key, String value) {

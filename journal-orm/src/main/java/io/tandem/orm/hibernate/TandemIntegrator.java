@@ -23,6 +23,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
@@ -30,7 +31,8 @@ import java.util.stream.Collectors;
  * Tandem's Hibernate integration (docs/hibernate.md), registered through {@code META-INF/services} and active when
  * {@code tandem.app} and {@code tandem.version} are set:
  * <ol>
- *   <li>checks the mapping against the version's definition as stored in {@code tandem.versions}; any difference
+ *   <li>checks the mapping against the version's definition as stored in {@code tandem.versions} (read through
+ *       {@code tandem.role_versions}, which a member of the version's role may read); any difference
  *       or unsupported mapping fails the SessionFactory's boot with the full list, and so does a {@code @Version}
  *       attribute that is not the entity's declared {@code version_field} ({@link VersionCheck});</li>
  *   <li>under {@code tandem.consistency=fenced} (default) makes each commit that wrote wait for the applier.</li>
@@ -114,19 +116,41 @@ public final class TandemIntegrator implements Integrator {
                 + String.join("\n  - ", problems), problems);
     }
 
+    /**
+     * The version's definition, read as the app's own login: through {@code tandem.role_versions}, which shows a
+     * member of {@code <app>_v<N>_app} that version and nothing else. If it is not there, {@code tandem.version_roles}
+     * (readable by every role) says whether the version is not live or the login is not a member of its role.
+     */
     private static VersionDefinition definition(DataSource dataSource, TandemSettings settings) {
-        List<VersionDefinition> live;
         try (Connection c = dataSource.getConnection()) {
-            live = VersionRegistry.live(c, settings.app());
+            Optional<VersionDefinition> definition = VersionRegistry.readable(c, settings.app(), settings.version());
+            if (definition.isPresent()) {
+                return definition.get();
+            }
+            throw notReadable(settings, VersionRegistry.roles(c, settings.app()), VersionRegistry.currentRole(c));
         } catch (SQLException e) {
-            throw new TandemException("Tandem could not read the live versions of " + settings.app()
-                    + " from tandem.versions: " + e.getMessage() + ". Has the app been released (`tandem migrate`)?", e);
+            throw new TandemException("Tandem could not read the definition of " + settings.app() + " version "
+                    + settings.version() + " from tandem.role_versions: " + e.getMessage() + ". Has the app been"
+                    + " released with this Tandem (`tandem migrate` installs Tandem's schema 10 and grants the view to"
+                    + " the version's role), and is the login a member of " + settings.app() + "_v" + settings.version()
+                    + "_app (or the role `tandem migrate` generated for it)?", e);
         }
-        return live.stream().filter(v -> v.version() == settings.version()).findFirst()
-                .orElseThrow(() -> new TandemException(settings.app() + " version " + settings.version()
-                        + " is not live in tandem.versions (live: " + (live.isEmpty() ? "none" : live.stream()
-                        .map(v -> Integer.toString(v.version())).collect(Collectors.joining(", ")))
-                        + "); release it with `tandem migrate` or set tandem.version to a live version"));
+    }
+
+    private static TandemException notReadable(TandemSettings settings, List<VersionRegistry.VersionRole> roles,
+                                               String login) {
+        Optional<VersionRegistry.VersionRole> own = roles.stream()
+                .filter(r -> r.version() == settings.version()).findFirst();
+        if (own.isPresent()) {
+            String role = own.get().role();
+            return new TandemException(settings.app() + " version " + settings.version() + " is live, but the login "
+                    + login + " is not a member of its role " + role + ", so it may neither read the version's views"
+                    + " nor write its journal rows; connect as a member of it (GRANT " + role + " TO " + login + ")");
+        }
+        return new TandemException(settings.app() + " version " + settings.version() + " is not live in tandem.versions"
+                + " (live: " + (roles.isEmpty() ? "none" : roles.stream().map(r -> Integer.toString(r.version()))
+                .collect(Collectors.joining(", "))) + "); release it with `tandem migrate` or set tandem.version to a"
+                + " live version");
     }
 
     @Override
