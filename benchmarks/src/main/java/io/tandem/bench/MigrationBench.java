@@ -141,7 +141,9 @@ final class MigrationBench {
             List<Double> read = os.stream().map(Outcome::maxReadMs).toList();
             r.line("| " + LABELS.get(e.getKey()) + " | " + Stats.spread(mig, "%.2f") + " | " + Stats.spread(stall, "%.1f")
                     + " | " + Stats.spread(p99, "%.1f") + " | " + Stats.spread(werr, "%.0f") + " | "
-                    + Stats.spread(rerr, "%.0f") + " | " + Stats.spread(read, "%.1f") + " |");
+                    + Stats.spread(rerr, "%.0f") + " | " + Stats.spread(read, "%.1f") + " | "
+                    + spread(os, "calm_max_write_stall_ms", "%.1f") + " / " + spread(os, "calm_max_read_stall_ms", "%.1f")
+                    + " |");
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("migration_s", Stats.summary(mig));
             m.put("max_write_stall_ms", Stats.summary(stall));
