@@ -122,7 +122,7 @@ final class MigrationBench {
                         + " WHERE id = ?`. **control (no release)**: Tandem's clients as above while the same"
                         + " `V2__split_name.sql` runs in one transaction on an unrelated copy of the table (schema `shadow`;"
                         + " no release): what the rewrite's own CPU, I/O and WAL cost the clients. " + p.migrationRounds()
-                        + " round(s), sides alternating (rotated); median (min–max). Before the schedule starts, each of the app's writer threads runs " + WARM_UP
+                        + " round(s), sides alternating (rotated); median (min–max). Before the schedule starts, each of the app's writer threads runs " + warmUps()
                         + " updates unmeasured (class loading, JIT). A stall is an operation's latency from its"
                         + " scheduled time; the stall columns take the operations that ended from the migration's start until"
                         + " the revert started (the online side) or the clients stopped; `calm` = the same over the calm"
@@ -330,7 +330,7 @@ final class MigrationBench {
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < WRITERS; t++) {
             Thread th = new Thread(() -> {
-                for (int i = 0; i < WARM_UP; i++) {
+                for (int i = 0; i < warmUps(); i++) {
                     shop.changeEmail(1 + ThreadLocalRandom.current().nextLong(p.migrationRows()),
                             "w" + unique.incrementAndGet() + "@example.org");
                 }
@@ -341,6 +341,11 @@ final class MigrationBench {
         for (Thread th : threads) {
             th.join();
         }
+    }
+
+    /** Unmeasured warm-up writes per writer thread (a handful in the smoke test's tiny mode). */
+    private int warmUps() {
+        return p.migrationRows() < 100_000 ? 5 : WARM_UP;
     }
 
     private static double seconds(Map<String, Long> at, String from, String to) {
