@@ -28,6 +28,12 @@ record Params(String mode, Path root,
                 2_000, 1, 0.5, 500, 2_000, 0.1, 2);
     }
 
+    /** The same with {@code rounds} migration rounds (the table size unchanged). */
+    Params withMigrationRounds(int rounds) {
+        return new Params(mode, root, writeSeconds, writeRounds, applierSizes, applierRounds, lagSeconds, lagRates,
+                migrationRows, rounds, migrationCalmSeconds, readCustomers, readOrders, readSeconds, readRounds);
+    }
+
     Path release1() {
         return root.resolve("schemas/releases/1/shop");
     }
