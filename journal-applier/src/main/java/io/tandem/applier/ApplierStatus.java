@@ -2,6 +2,7 @@ package io.tandem.applier;
 
 import io.tandem.core.Backlog;
 import io.tandem.core.LockNames;
+import io.tandem.core.LockTable;
 import io.tandem.core.VersionRegistry;
 
 import java.sql.Connection;
@@ -32,6 +33,14 @@ import java.util.List;
 public record ApplierStatus(String app, ApplierState state, String leader, boolean leaderAlive, long pending,
                             long lagMillis, long rejects, long appliedRows, OffsetDateTime appliedAt,
                             String haltedReason, List<Integer> versions) {
+
+    /**
+     * Whether journal rows wait and no applier leads to apply them: every applier process is gone (or cannot reach
+     * the database), so nothing will catch up until one is started. A halted applier is reported as halted instead.
+     */
+    public boolean unattended() {
+        return state == ApplierState.STOPPED && pending > 0;
+    }
 
     /** Reads the status of {@code app}'s applier. */
     public static ApplierStatus read(Connection c, String app) throws SQLException {
@@ -73,18 +82,7 @@ public record ApplierStatus(String app, ApplierState state, String leader, boole
     }
 
     private static boolean leaderAlive(Connection c, String app) throws SQLException {
-        // pg_locks shows a bigint advisory key as (classid, objid) = (high 32 bits, low 32 bits), objsubid 1.
-        try (PreparedStatement s = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_locks l,"
-                + " (SELECT hashtextextended(?, 0) AS k) h"
-                + " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
-                + " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
-                + " AND l.classid::bigint = (h.k >> 32) & 4294967295 AND l.objid::bigint = h.k & 4294967295)")) {
-            s.setString(1, LockNames.applierLeader(app));
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
+        return LockTable.held(c, LockNames.applierLeader(app));
     }
 
     private static long rejects(Connection c, String app) throws SQLException {

@@ -1,19 +1,21 @@
 package io.tandem.applier;
 
+import io.tandem.core.LockTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
  * One leader per track (an app's live projection, or its release's) among any number of applier processes,
- * coordinated by the database itself: the leader holds a session advisory lock on a dedicated connection. If its process dies, PostgreSQL ends the session and frees
- * the lock, and a standby polling {@link #tryAcquire} takes over.
+ * coordinated by the database itself: the leader holds the track's {@link LockTable} on a dedicated connection, in a
+ * transaction it keeps open. If its process dies, PostgreSQL ends the session and frees the lock, and a standby
+ * polling {@link #tryAcquire} takes over. No app role can take the lock (an advisory lock, which every role may take,
+ * would let an app login keep every applier standing by).
  *
  * <p>The lock alone cannot stop a leader that lost its connection without noticing from committing; the leader
  * epoch in {@link StateTable} does.
@@ -32,12 +34,8 @@ final class Leadership implements AutoCloseable {
     }
 
     /**
-     * Tries once to take the lead; true if this process now leads.
-     *
-     * <p>A session advisory lock is re-entrant: taking it again on the same session stacks it, and one unlock then
-     * no longer frees it. So a leader that asks again (a new run after a failure or a definitions change) keeps the
-     * lock it holds instead of stacking another, or {@link #close} would leave it held on a pooled session and no
-     * standby could ever take over.
+     * Tries once to take the lead; true if this process now leads. A leader that asks again (a new run after a
+     * failure or a definitions change) keeps the lock it holds while its session lives.
      */
     boolean tryAcquire() throws SQLException {
         if (held) {
@@ -47,20 +45,33 @@ final class Leadership implements AutoCloseable {
             close(); // the session died, and its lock with it: take the lead again on a new connection
         }
         if (connection == null) {
-            connection = dataSource.getConnection();
-            connection.setAutoCommit(true);
-            try (Statement s = connection.createStatement()) {
-                s.execute("SET application_name = '" + lock.replace("'", "") + "'");
-            }
+            connection = open();
         }
-        try (PreparedStatement s = connection.prepareStatement(
-                "SELECT pg_try_advisory_lock(hashtextextended(?, 0))")) {
-            s.setString(1, lock);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                held = rs.getBoolean(1);
-                return held;
+        held = LockTable.tryLock(connection, lock);
+        return held;
+    }
+
+    /**
+     * A connection for the lock: named after it, exempt from the timeouts that would end its open transaction (an
+     * operator's {@code idle_in_transaction_session_timeout} would otherwise depose every leader), its lock table
+     * created, then in a transaction.
+     */
+    private Connection open() throws SQLException {
+        Connection c = dataSource.getConnection();
+        try {
+            c.setAutoCommit(true);
+            try (PreparedStatement s = c.prepareStatement("SELECT pg_catalog.set_config('application_name', ?, false),"
+                    + " (SELECT pg_catalog.count(pg_catalog.set_config(name, '0', false)) FROM pg_catalog.pg_settings"
+                    + "   WHERE name IN ('idle_in_transaction_session_timeout', 'transaction_timeout'))")) {
+                s.setString(1, lock);
+                s.execute();
             }
+            LockTable.ensure(c, lock);
+            c.setAutoCommit(false);
+            return c;
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
         }
     }
 
@@ -75,8 +86,8 @@ final class Leadership implements AutoCloseable {
     }
 
     /**
-     * Gives the lead up. The lock is released explicitly, because a pool may keep the session open; if the session
-     * is already gone, so is the lock.
+     * Gives the lead up. The lock's transaction is ended explicitly, because a pool may keep the session open; if
+     * the session is already gone, so is the lock.
      */
     @Override
     public void close() {
@@ -84,12 +95,11 @@ final class Leadership implements AutoCloseable {
             return;
         }
         held = false;
-        try (PreparedStatement s = connection.prepareStatement(
-                "SELECT pg_advisory_unlock(hashtextextended(?, 0))")) {
-            s.setString(1, lock);
-            s.execute();
+        try {
+            connection.rollback();
+            connection.setAutoCommit(true);
         } catch (SQLException e) {
-            log.debug("Could not release the leader lock {} explicitly ({}); its session ends with it",
+            log.debug("Could not end the leader lock's transaction {} explicitly ({}); its session ends with it",
                     lock, e.getMessage());
         }
         try {

@@ -22,8 +22,12 @@ record LiveDefinitions(long generation, List<VersionDefinition> versions, TableL
         return of(c, generation, VersionRegistry.live(c, app));
     }
 
-    /** {@code versions} under {@code generation}, with the foreign keys among their tables as {@code c} resolves them. */
-    static LiveDefinitions of(Connection c, long generation, List<VersionDefinition> versions) throws SQLException {
+    /**
+     * {@code written} under {@code generation}, each write item's table qualified as {@code c} resolves it
+     * ({@link TrustedPath}), with the foreign keys among their tables.
+     */
+    static LiveDefinitions of(Connection c, long generation, List<VersionDefinition> written) throws SQLException {
+        List<VersionDefinition> versions = TrustedPath.qualify(c, written);
         List<String> tables = versions.stream().flatMap(v -> v.entities().values().stream())
                 .flatMap(e -> e.writes().stream()).map(w -> w.tableName().quoted()).distinct().toList();
         return new LiveDefinitions(generation, versions, TableLinks.load(c, tables));

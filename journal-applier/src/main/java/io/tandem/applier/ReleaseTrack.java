@@ -1,6 +1,5 @@
 package io.tandem.applier;
 
-import io.tandem.core.EntityDefinition;
 import io.tandem.core.LockNames;
 import io.tandem.core.QualifiedName;
 import io.tandem.core.ReleasePhase;
@@ -11,9 +10,7 @@ import io.tandem.core.WriteItem;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -129,13 +126,8 @@ final class ReleaseTrack implements Track {
      */
     private static VersionDefinition onlyTables(VersionDefinition version, Set<String> tables, String liveSchema,
                                                 String schema) {
-        Map<String, EntityDefinition> entities = new LinkedHashMap<>();
-        version.entities().forEach((name, e) -> {
-            List<WriteItem> writes = e.writes().stream().filter(w -> tracked(w.tableName(), tables, liveSchema))
-                    .map(w -> new WriteItem(schema + "." + w.tableName().name().name(), w.key(), w.set())).toList();
-            entities.put(name, new EntityDefinition(e.name(), e.key(), e.from(), e.fields(), writes, e.versionField()));
-        });
-        return new VersionDefinition(version.app(), version.version(), entities, version.sourceFile(), version.source());
+        return version.withWrites(w -> tracked(w.tableName(), tables, liveSchema)
+                ? new WriteItem(schema + "." + w.tableName().name().name(), w.key(), w.set()) : null);
     }
 
     private static boolean tracked(QualifiedName table, Set<String> tables, String liveSchema) {

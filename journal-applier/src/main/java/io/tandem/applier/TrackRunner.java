@@ -125,7 +125,8 @@ final class TrackRunner {
      */
     private Pipeline.End lead(Leadership leadership) throws SQLException {
         try (Connection read = config.dataSource().getConnection();
-             Connection apply = config.dataSource().getConnection()) {
+             Connection apply = config.dataSource().getConnection();
+             TrustedPath pinned = TrustedPath.pin(apply)) {
             return lead(leadership, read, apply);
         }
     }

@@ -15,8 +15,10 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -110,6 +112,47 @@ class LeaderFailoverTest {
         }
         load.assertMeaningful(50);
         load.verify(pool);
+    }
+
+    @Test
+    void aLoginThatIsNotTheAppliersCannotTakeTheLeadNorHideThatNobodyApplies(TestDatabase db) throws Exception {
+        TestDatabase.Login thief = db.createLogin("thief");
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("GRANT USAGE ON SCHEMA tandem TO " + thief.user()); // as an app role has
+        }
+        try (Connection t = db.connect(thief); Statement s = t.createStatement()) {
+            s.execute("SELECT pg_advisory_lock(hashtextextended('tandem-applier:acct', 0))"); // a leader lock once
+            Workload load = new Workload(pool, v1, Workload.Path.SQL_APPEND, 2, "thief", 3000, 20);
+            load.createKeys();
+            load.start(2);
+            load.awaitCommitted(20);
+            load.stop();
+            ApplierStatus unattended = status();
+            assertEquals(ApplierState.STOPPED, unattended.state());
+            assertTrue(unattended.pending() > 0 && unattended.unattended(), "rows pending and nobody applies");
+
+            try (Applier applier = Applier.start(new ApplierConfig(db.newPool(4), "acct").leaderName("owner"))) {
+                Await.until("the applier leads although the login holds the old advisory leader lock",
+                        () -> applier.state() == ApplierState.RUNNING);
+                Workload.awaitDrained(pool);
+                assertTrue(status().leaderAlive() && !status().unattended());
+                t.setAutoCommit(false);
+                for (String mode : List.of("SHARE UPDATE EXCLUSIVE", "ACCESS SHARE", "ACCESS EXCLUSIVE")) {
+                    SQLException refused = assertThrows(SQLException.class,
+                            () -> s.execute("LOCK TABLE tandem.\"tandem-applier:acct\" IN " + mode + " MODE NOWAIT"));
+                    assertEquals("42501", refused.getSQLState(), mode + ": " + refused.getMessage());
+                    t.rollback();
+                }
+                assertEquals(ApplierState.RUNNING, applier.state());
+            }
+            load.verify(pool);
+        }
+    }
+
+    private static ApplierStatus status() throws SQLException {
+        try (Connection c = pool.getConnection()) {
+            return ApplierStatus.read(c, "acct");
+        }
     }
 
     private static String leaderRow() {

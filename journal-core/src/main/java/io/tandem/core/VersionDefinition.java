@@ -64,6 +64,18 @@ public record VersionDefinition(String app, int version, Map<String, EntityDefin
     }
 
     /**
+     * This definition with each entity's write items passed through {@code writes} (which may drop an item by
+     * returning {@code null}); the entities, their fields and views are unchanged. The applier uses it to qualify
+     * table names and to keep only the items one of its tracks projects.
+     */
+    public VersionDefinition withWrites(java.util.function.UnaryOperator<WriteItem> writes) {
+        Map<String, EntityDefinition> mapped = new java.util.LinkedHashMap<>();
+        entities.forEach((name, e) -> mapped.put(name, new EntityDefinition(e.name(), e.key(), e.from(), e.fields(),
+                e.writes().stream().map(writes).filter(java.util.Objects::nonNull).toList(), e.versionField())));
+        return new VersionDefinition(app, version, mapped, sourceFile, source);
+    }
+
+    /**
      * The definition as canonical JSON, for a jsonb column: the same definition always gives the same string.
      * Holds {@code app}, {@code version} and {@code entities} (each with {@code key}, {@code from}, {@code fields}
      * as {@code {type, read}} with the normalised type, {@code writes} and, when declared, {@code version_field}),

@@ -15,7 +15,7 @@ import java.util.Map;
  * ({@link OwnStateFunction}).
  *
  * <p>Guarantees: it returns the same row type as the plain view — the own state's columns are cast to the exact
- * types of the physical SELECT's columns ({@link ColumnTypes}), so a prepared statement re-planned after the write
+ * types of the physical SELECT's columns ({@link CompiledSelect}), so a prepared statement re-planned after the write
  * trigger switched the search_path keeps its result type. A transaction without a transaction id (it has written
  * nothing) never runs the journal side: both arms test {@code pg_current_xact_id_if_assigned()} once, in an
  * InitPlan.

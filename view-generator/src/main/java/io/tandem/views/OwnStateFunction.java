@@ -17,10 +17,15 @@ import java.util.Map;
  * <p>Why a plpgsql function: it is never inlined, so the overlay view's plan holds a single copy of the physical
  * SELECT and a transaction that wrote nothing never runs it. Why {@code SECURITY DEFINER}: functions called by a
  * view run with the caller's rights, and the app roles have no privilege on the physical tables; it reads them as
- * its owner, exactly as the view does, and returns only keys the caller's own transaction journaled. It is created
- * with {@code search_path = pg_catalog, pg_temp} and then {@link #pinSearchPath pinned} to the search_path the views
- * were generated with, so the physical SELECT's names resolve as the view's own copy did and a caller's temporary
- * table cannot stand in for a physical table.
+ * its owner, exactly as the view does, and returns only keys the caller's own transaction journaled.
+ *
+ * <p>Why {@code search_path = pg_catalog, pg_temp} and a SELECT with every other name qualified
+ * ({@link CompiledSelect}): the function parses its SELECT again whenever it runs, with its owner's rights. Had it a
+ * schema on its path that a caller can create objects in (every role can in {@code public} before PostgreSQL 15), the
+ * caller could plant a better-matching {@code concat_ws} there and have it run as the owner, or a temporary table
+ * that stands in for a physical one. With only pg_catalog no role but a superuser can add a candidate. (Reading the
+ * plain view instead would take a lock on it after the overlay view's, the reverse of a transaction that reads the
+ * plain views before it writes: a deadlock with a release that drops both.)
  */
 final class OwnStateFunction {
     private static final String CREATE = """
@@ -44,20 +49,13 @@ final class OwnStateFunction {
             END
             $tandem$""";
 
-    private static final String PIN_SEARCH_PATH = """
-            DO $$
-            BEGIN
-                EXECUTE pg_catalog.format('ALTER FUNCTION %s() SET search_path = %s', ${function},
-                    (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(s), ', ' ORDER BY o)
-                       FROM pg_catalog.unnest(pg_catalog.array_append(pg_catalog.current_schemas(false), 'pg_temp'))
-                            WITH ORDINALITY AS t(s, o)));
-            END
-            $$""";
-
     private OwnStateFunction() {
     }
 
-    /** {@code CREATE FUNCTION function() ...}; {@code physicalSelect} is the entity's plain view query. */
+    /**
+     * {@code CREATE FUNCTION function() ...}; {@code physicalSelect} is the entity's plain view query, every name in
+     * it qualified ({@link CompiledSelect#qualified}).
+     */
     static String create(String function, VersionDefinition v, EntityDefinition entity, String physicalSelect) {
         List<String> keyMatches = new ArrayList<>();
         for (String k : entity.key()) {
@@ -74,14 +72,6 @@ final class OwnStateFunction {
                 "physicalSelect", physicalSelect,
                 "keyMatches", String.join(" AND ", keyMatches),
                 "ownJournal", ownJournal(v, entity)));
-    }
-
-    /**
-     * Pins {@code function}'s search_path to the schemas of the current one (as the view's own copy of the physical
-     * SELECT resolved its names at {@code CREATE VIEW}), then {@code pg_temp} last.
-     */
-    static String pinSearchPath(String function) {
-        return SqlTemplate.fill(PIN_SEARCH_PATH, Map.of("function", SqlLiteral.of(function)));
     }
 
     /**

@@ -90,8 +90,11 @@ public final class ViewGenerator {
      *
      * @param c used only to look up the sequences the entities' key columns draw their defaults from
      * @throws IllegalArgumentException if a generated name (schema, role) would not be a valid name
+     * @throws MigrationRefusedException if a function or operator the generating role does not trust is on its
+     *                                   search_path ({@link ShadowCheck})
      */
     public List<String> statements(Connection c, VersionDefinition v) throws SQLException {
+        ShadowCheck.verify(c, v);
         SqlIdentifier schema = SqlIdentifier.of(v.viewSchema());
         SqlIdentifier plain = SqlIdentifier.of(v.plainViewSchema());
         SqlIdentifier role = role(v.app(), v.version());
@@ -107,9 +110,9 @@ public final class ViewGenerator {
             String select = select(entity);
             sql.add("DROP VIEW IF EXISTS " + objects.view());
             sql.add("DROP VIEW IF EXISTS " + objects.plainView());
-            sql.add(OwnStateFunction.create(objects.ownFunction(), v, entity, select));
-            sql.add(OwnStateFunction.pinSearchPath(objects.ownFunction()));
-            sql.add(OverlayView.create(objects, v, entity, select, ColumnTypes.of(c, select)));
+            CompiledSelect compiled = CompiledSelect.of(c, select);
+            sql.add(OwnStateFunction.create(objects.ownFunction(), v, entity, compiled.qualified()));
+            sql.add(OverlayView.create(objects, v, entity, select, compiled.columnTypes()));
             sql.add("CREATE VIEW " + objects.plainView() + " AS\n" + select);
             ownFunctions.add(objects.ownFunction());
             if (!entity.readOnly()) {

@@ -197,7 +197,7 @@ class OwnWritesViewTest {
     void theAppRoleSeesItsOwnWritesThroughTheOwnFunctionWhichATemporaryTableCannotHijack(TestDatabase db)
             throws Exception {
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            assertEquals("search_path=public, pg_temp", one(c, "SELECT proconfig[1] FROM pg_proc"
+            assertEquals("search_path=pg_catalog, pg_temp", one(c, "SELECT proconfig[1] FROM pg_proc"
                     + " WHERE oid = 'kinds_v1.thing_own()'::regprocedure"));
             assertEquals("false", one(c, "SELECT has_function_privilege('public', 'kinds_v1.thing_own()', 'EXECUTE')::text"));
             c.setAutoCommit(false);
