@@ -6,6 +6,7 @@ import io.tandem.demo.DemoReport;
 import io.tandem.demo.PhaseReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -15,7 +16,7 @@ import java.util.concurrent.Callable;
 
 /** {@code tandem demo}: the main job (see {@link Demo}). Exit 1 if anything was lost, duplicated or failed. */
 @Command(name = "demo", description = "A live zero-downtime release of the example shop on an embedded PostgreSQL, verified.")
-final class DemoCommand implements Callable<Integer>, JsonCapable {
+final class DemoCommand implements Callable<Integer> {
     @Option(names = "--jdbc-url", paramLabel = "URL", converter = OptionValues.PostgresUrl.class,
             description = "Run on this server, in a fresh database created and dropped by the demo (default: embedded)")
     String jdbcUrl;
@@ -34,8 +35,8 @@ final class DemoCommand implements Callable<Integer>, JsonCapable {
     Duration duration;
     @Option(names = "--schemas", paramLabel = "DIR", description = "The schemas folder (default: the repository's)")
     Path schemas;
-    @Option(names = "--json", description = "Print one JSON object on stdout (progress goes to stderr)")
-    boolean json;
+    @Mixin
+    JsonOption json;
     @Option(names = "--test-drop-row", hidden = true,
             description = "Test hook: drop an applied row before the final comparison")
     boolean dropRow;
@@ -46,14 +47,14 @@ final class DemoCommand implements Callable<Integer>, JsonCapable {
     public Integer call() throws Exception {
         DemoConfig config = new DemoConfig(schemasDir(), jdbcUrl, user, password, rows, writers, duration, dropRow);
         PrintWriter err = spec.commandLine().getErr();
-        boolean terminal = System.console() != null && !json;
+        boolean terminal = System.console() != null && !json.requested();
         DemoReport report = Demo.run(config, line -> {
             err.print(line);
             err.flush();
         }, terminal);
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            Output.json(out, report.toMap());
+        if (json.requested()) {
+            json.print(report.toMap());
         } else {
             print(out, report);
         }
@@ -81,10 +82,5 @@ final class DemoCommand implements Callable<Integer>, JsonCapable {
         out.println(r.ok() ? "OK: every acknowledged write is in the physical tables and in every live version's views."
                 : "FAILED: see above.");
         out.flush();
-    }
-
-    @Override
-    public boolean json() {
-        return json;
     }
 }

@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
 /**
  * The {@code tandem} command. Exit codes: 0 success, 1 failure, 2 usage error.
  *
- * <p>Each subcommand is a class of its own in this package; they share {@link ConnectionOptions} and
- * {@link Output}. A bad command line (unknown or missing option, a value that does not parse or is out of range,
+ * <p>Each subcommand is a class of its own in this package; they share the mixins {@link ConnectionOptions} and
+ * {@link JsonOption}. A bad command line (unknown or missing option, a value that does not parse or is out of range,
  * see {@link OptionValues}) is one line on stderr and exit 2 ({@link UsageErrorHandler}). A failure a user can hit
  * is a {@link io.tandem.core.TandemException} whose message is printed as is (or as
  * {@code {"ok":false,"error":...}} with {@code --json}) with exit 1.

@@ -3,6 +3,10 @@ package io.tandem.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.util.List;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,5 +41,33 @@ class TandemCommandTest {
     @Test
     void noSubcommandIsAUsageError() {
         assertEquals(2, CliRun.of().exitCode());
+    }
+
+    /** What README.md's "Command line" says of the options every command takes. */
+    @Test
+    void everyCommandButTheApplierAndHelpTakesJson() {
+        List<String> without = commands().filter(c -> c.getCommandSpec().findOption("--json") == null)
+                .map(c -> c.getCommandSpec().qualifiedName(" ")).toList();
+        assertEquals(List.of("tandem applier", "tandem help"), without);
+    }
+
+    @Test
+    void everyCommandThatTakesAUrlTakesAUserAndAPassword() {
+        List<CommandLine> connecting = commands().filter(c -> c.getCommandSpec().findOption("--jdbc-url") != null)
+                .toList();
+        assertEquals(List.of("demo", "applier", "migrate", "release", "retire", "status", "check", "generate"),
+                connecting.stream().map(CommandLine::getCommandName).toList());
+        connecting.forEach(c -> assertTrue(c.getCommandSpec().findOption("--user") != null
+                && c.getCommandSpec().findOption("--password") != null, c.getCommandName()));
+    }
+
+    /** Every command that runs: the subcommands without subcommands of their own. */
+    private static Stream<CommandLine> commands() {
+        return leaves(new CommandLine(new TandemCommand()));
+    }
+
+    private static Stream<CommandLine> leaves(CommandLine cli) {
+        return cli.getSubcommands().isEmpty() ? Stream.of(cli)
+                : cli.getSubcommands().values().stream().distinct().flatMap(TandemCommandTest::leaves);
     }
 }
