@@ -10,9 +10,10 @@ import picocli.CommandLine.Spec;
  * as {@code {"ok":false,"error":...}} ({@link FailureHandler}); progress, where a command has any, stays on stderr.
  *
  * <p>Why a mixin: every command that offers it spells, describes and prints it the same way, and the failure
- * handler finds it on whichever command failed without each command reporting it.
+ * handler finds it on whichever command failed without each command reporting it. Public for the commands added to
+ * {@link TandemCommand} from outside this module (the checkout's {@code demo}).
  */
-final class JsonOption {
+public final class JsonOption {
 
     @Option(names = "--json", description = "Print one JSON object on stdout instead of text (progress goes to stderr)")
     boolean requested;
@@ -21,12 +22,12 @@ final class JsonOption {
     CommandSpec command;
 
     /** Whether {@code --json} was given. */
-    boolean requested() {
+    public boolean requested() {
         return requested;
     }
 
     /** Prints {@code value} as one JSON object on the command's stdout. */
-    void print(Object value) {
+    public void print(Object value) {
         Output.json(command.commandLine().getOut(), value);
     }
 

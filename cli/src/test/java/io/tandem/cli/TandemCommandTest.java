@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TandemCommandTest {
@@ -43,6 +44,17 @@ class TandemCommandTest {
         assertEquals(2, CliRun.of().exitCode());
     }
 
+    /** A production install carries only the product: neither the demo nor the example shop and its Hibernate. */
+    @Test
+    void theProductCarriesNoDemo() {
+        CliRun run = CliRun.of("demo");
+        assertEquals(2, run.exitCode(), run.err());
+        for (String absent : List.of("io.tandem.demo.Demo", "io.tandem.examples.shop.ShopApp",
+                "org.hibernate.SessionFactory")) {
+            assertThrows(ClassNotFoundException.class, () -> Class.forName(absent), absent);
+        }
+    }
+
     /** What README.md's "Command line" says of the options every command takes. */
     @Test
     void everyCommandButTheApplierAndHelpTakesJson() {
@@ -55,7 +67,7 @@ class TandemCommandTest {
     void everyCommandThatTakesAUrlTakesAUserAndAPassword() {
         List<CommandLine> connecting = commands().filter(c -> c.getCommandSpec().findOption("--jdbc-url") != null)
                 .toList();
-        assertEquals(List.of("demo", "applier", "migrate", "release", "retire", "status", "check", "generate"),
+        assertEquals(List.of("applier", "migrate", "release", "retire", "status", "check", "generate"),
                 connecting.stream().map(CommandLine::getCommandName).toList());
         connecting.forEach(c -> assertTrue(c.getCommandSpec().findOption("--user") != null
                 && c.getCommandSpec().findOption("--password") != null, c.getCommandName()));
