@@ -3,6 +3,7 @@ package io.tandem.core;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -13,28 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The rules of docs/journal-format.md ("Rules per op"), each failure naming the entry and what to fix. */
 class EntryCheckTest {
-    private static final VersionDefinition V1 = new DefinitionReader().read("""
-            app: shop
-            version: 1
-            entities:
-              customer:
-                key: [id]
-                from: customer c
-                fields:
-                  id:    { type: bigint, read: c.id }
-                  email: { type: text, read: c.email }
-                  total: { type: "numeric(12,2)", read: c.total }
-                  seen:  { type: timestamptz, read: c.seen }
-                writes:
-                  - table: customer
-                    key: { id: ":id" }
-                    set: { email: ":email", total: ":total", seen: ":seen" }
-              report:
-                key: [id]
-                from: customer c
-                fields:
-                  id: { type: bigint, read: c.id }
-            """, "v1.yaml");
+    private static final VersionDefinition V1 = new DefinitionReader()
+            .read(Path.of("src/test/resources/definitions/valid/entry-check.yaml"));
 
     @Test
     void wellFormedEntriesOfEveryOpPass() {
