@@ -1,16 +1,16 @@
 package io.tandem.bench;
 
 import io.tandem.core.JournalEntry;
+import io.tandem.core.JournalWriter;
 import io.tandem.core.VersionDefinition;
-import io.tandem.orm.JournalWriter;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 
 /**
  * The plain-JDBC write variants, the write path's secondary table (what Hibernate adds on each side): each

@@ -4,11 +4,10 @@ import io.tandem.applier.Applier;
 import io.tandem.applier.ApplierConfig;
 import io.tandem.core.Fence;
 import io.tandem.core.JournalEntry;
+import io.tandem.core.JournalWriter;
 import io.tandem.core.Release;
-import io.tandem.orm.JournalWriter;
 import io.tandem.views.Migrator;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -20,6 +19,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import javax.sql.DataSource;
 
 /**
  * Lag: open-loop writers (8 threads sharing one schedule of {@code rate} one-customer transactions per second,

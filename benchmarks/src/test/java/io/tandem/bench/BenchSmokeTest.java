@@ -1,6 +1,8 @@
 package io.tandem.bench;
 
 import io.tandem.testing.PostgresServer;
+import io.tandem.testing.PostgresTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Runs the whole driver in its tiny mode (seconds) on the test suite's PostgreSQL, so that {@code mvn verify}
  * keeps every benchmark compiling and working. The figures mean nothing at this size; the shape of the output does.
  */
+@Tag(PostgresTest.TAG)
 class BenchSmokeTest {
     @Test
     void tinyRunWritesEveryKeyFigure(@TempDir Path out) throws Exception {

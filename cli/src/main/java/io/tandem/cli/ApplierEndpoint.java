@@ -79,8 +79,7 @@ final class ApplierEndpoint implements AutoCloseable {
                 .tag("app", app).description("Age of the oldest unapplied journal row").register(registry);
         Gauge.builder("tandem.applier.rejects", this, e -> e.status() == null ? Double.NaN : e.status().rejects())
                 .tag("app", app).description("Rows in tandem.rejects").register(registry);
-        Gauge.builder("tandem.applier.leader", applier,
-                        a -> a.state() == ApplierState.RUNNING || a.state() == ApplierState.PAUSED ? 1 : 0)
+        Gauge.builder("tandem.applier.leader", applier, a -> leaderGauge(a.state()))
                 .tag("app", app).description("1 while this process leads and applies (or is held by a release); 0 when"
                         + " standing by, halted or stopped").register(registry);
         Gauge.builder("tandem.release.phase", this, e -> e.status() == null ? Double.NaN : e.releasePhase)
@@ -94,6 +93,15 @@ final class ApplierEndpoint implements AutoCloseable {
         Gauge.builder("tandem.release.track.halted", this, e -> e.status() == null ? Double.NaN : e.releaseHalted)
                 .tag("app", app).description("1 when the release track halted (see tandem release status)")
                 .register(registry);
+    }
+
+    /**
+     * The leader gauge's value: 1 while this process leads and applies, or leads held by a release; 0 standing by,
+     * halted or stopped. Why not "holds the lead", as /health's {@code leader} says: a halted leader applies nothing,
+     * and a dashboard that alerts on "no applier leading" must see it.
+     */
+    static double leaderGauge(ApplierState state) {
+        return state == ApplierState.RUNNING || state == ApplierState.PAUSED ? 1 : 0;
     }
 
     private volatile double releasePhase;

@@ -13,10 +13,8 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
-        Object command = cli.getCommand();
-        boolean json = command instanceof JsonCapable capable && capable.json();
         String message = describe(e);
-        if (json) {
+        if (JsonOption.requestedOn(cli)) {
             Output.json(cli.getOut(), Map.of("ok", false, "error", message));
         } else {
             cli.getErr().println("tandem " + cli.getCommandName() + ": " + message);

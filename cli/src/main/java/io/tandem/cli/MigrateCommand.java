@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "migrate", description = "Release: pending migrations, definitions, views and grants; built beside"
         + " the live tables and switched in milliseconds when a migration rewrites or scans a table.")
-final class MigrateCommand implements Callable<Integer>, JsonCapable {
+final class MigrateCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
     @Mixin
@@ -34,8 +34,8 @@ final class MigrateCommand implements Callable<Integer>, JsonCapable {
     @Option(names = "--attempts", defaultValue = "5", converter = OptionValues.Positive.class,
             description = "Attempts before giving up on lock timeouts, at least 1 (default 5)")
     int attempts;
-    @Option(names = "--json", description = "Print one JSON object (progress still goes to stderr)")
-    boolean json;
+    @Mixin
+    JsonOption json;
     @Option(names = "--plan", description = "Print the plan (each pending statement, the tables to build beside and"
             + " their size, online or in place) and change nothing")
     boolean plan;
@@ -75,7 +75,7 @@ final class MigrateCommand implements Callable<Integer>, JsonCapable {
                 return printPlan(migrator.plan(release));
             }
             MigrationReport report = migrator.migrate(release);
-            if (json) {
+            if (json.requested()) {
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("ok", true);
                 out.put("app", report.app());
@@ -89,7 +89,7 @@ final class MigrateCommand implements Callable<Integer>, JsonCapable {
                 out.put("caught_up_rows", report.caughtUpRows());
                 out.put("attempts", report.attempts());
                 out.put("total_ms", report.totalMillis());
-                Output.json(spec.commandLine().getOut(), out);
+                json.print(out);
             } else {
                 spec.commandLine().getOut().printf("Released %s %s: %d migration(s) %s, live versions %s; views held"
                                 + " %d ms, applier held %d ms%s%n", report.app(), report.mode(),
@@ -104,7 +104,7 @@ final class MigrateCommand implements Callable<Integer>, JsonCapable {
     }
 
     private int printPlan(Migrator.PlannedRelease planned) {
-        if (json) {
+        if (json.requested()) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("app", planned.plan().app());
             out.put("online", planned.online());
@@ -115,17 +115,12 @@ final class MigrateCommand implements Callable<Integer>, JsonCapable {
             out.put("build", planned.plan().built().stream().map(t -> Map.of("table", t.table(), "rows", t.rows(),
                     "bytes", t.bytes())).toList());
             out.put("refusals", planned.plan().refusals());
-            Output.json(spec.commandLine().getOut(), out);
+            json.print(out);
         } else {
             planned.describe().forEach(spec.commandLine().getOut()::println);
             planned.plan().refusals().forEach(r -> spec.commandLine().getOut().println("  cannot be built beside: " + r));
             spec.commandLine().getOut().flush();
         }
         return 0;
-    }
-
-    @Override
-    public boolean json() {
-        return json;
     }
 }

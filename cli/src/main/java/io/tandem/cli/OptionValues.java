@@ -6,21 +6,25 @@ import picocli.CommandLine.TypeConversionException;
 import java.time.Duration;
 import java.util.Locale;
 
+
 /**
  * Converters that check a command-line value while the command line is parsed, so that a value out of range is a
  * usage error (exit 2, one line naming the option and the accepted range) before anything runs, never an
  * exception from deep inside a command.
+ *
+ * <p>Public for the commands added to {@link TandemCommand} from outside this module (the checkout's {@code demo}),
+ * so that theirs are checked the same way.
  */
-final class OptionValues {
+public final class OptionValues {
     private OptionValues() {
     }
 
     /** An {@code int} in {@code [min, max]}. */
-    abstract static class IntRange implements ITypeConverter<Integer> {
+    public abstract static class IntRange implements ITypeConverter<Integer> {
         private final int min;
         private final int max;
 
-        IntRange(int min, int max) {
+        protected IntRange(int min, int max) {
             this.min = min;
             this.max = max;
         }
@@ -104,22 +108,8 @@ final class OptionValues {
         }
     }
 
-    /** The demo's rows: at least 10 (its writers pick among the seeded customers). */
-    static final class DemoRows extends IntRange {
-        DemoRows() {
-            super(10, 100_000_000);
-        }
-    }
-
-    /** Threads: 1 to 256. */
-    static final class Threads extends IntRange {
-        Threads() {
-            super(1, 256);
-        }
-    }
-
     /** A duration of up to a day, written as {@code 500ms}, {@code 20s}, {@code 1.5m} or a number of seconds. */
-    static final class PositiveDuration implements ITypeConverter<Duration> {
+    public static final class PositiveDuration implements ITypeConverter<Duration> {
         private static final Duration LONGEST = Duration.ofDays(1);
 
         @Override
@@ -150,7 +140,7 @@ final class OptionValues {
     }
 
     /** A PostgreSQL JDBC URL. */
-    static final class PostgresUrl implements ITypeConverter<String> {
+    public static final class PostgresUrl implements ITypeConverter<String> {
         @Override
         public String convert(String text) {
             if (!text.trim().startsWith("jdbc:postgresql:")) {

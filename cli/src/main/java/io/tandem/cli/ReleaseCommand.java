@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "release", description = "Steer an online release: status, pause, resume, abort (before the switch),"
         + " revert or finish (after it).")
-final class ReleaseCommand implements Callable<Integer>, JsonCapable {
+final class ReleaseCommand implements Callable<Integer> {
     /** What to do with the release. */
     enum Action { status, pause, resume, abort, revert, finish }
 
@@ -36,8 +36,8 @@ final class ReleaseCommand implements Callable<Integer>, JsonCapable {
     @Option(names = "--lock-timeout-ms", defaultValue = "2000", converter = OptionValues.Millis.class,
             description = "Revert: longest wait for any lock before the attempt is retried (default 2000)")
     long lockTimeoutMillis;
-    @Option(names = "--json", description = "Print one JSON object")
-    boolean json;
+    @Mixin
+    JsonOption json;
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -59,7 +59,7 @@ final class ReleaseCommand implements Callable<Integer>, JsonCapable {
                 case status -> {
                     var status = control.status(app);
                     out.put("release", status.map(ReleaseCommand::toMap).orElse(null));
-                    if (!json) {
+                    if (!json.requested()) {
                         print(status.orElse(null));
                         return 0;
                     }
@@ -74,8 +74,8 @@ final class ReleaseCommand implements Callable<Integer>, JsonCapable {
                     out.put("pause_ms", held.applierMillis());
                 }
             }
-            if (json) {
-                Output.json(spec.commandLine().getOut(), out);
+            if (json.requested()) {
+                json.print(out);
             } else {
                 spec.commandLine().getOut().printf("Release of %s: %s done%n", app, action);
                 spec.commandLine().getOut().flush();
@@ -126,10 +126,5 @@ final class ReleaseCommand implements Callable<Integer>, JsonCapable {
             }
         }
         out.flush();
-    }
-
-    @Override
-    public boolean json() {
-        return json;
     }
 }

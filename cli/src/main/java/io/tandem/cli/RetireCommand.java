@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 
 /** {@code tandem retire --app A --version N}: drop a version's views, grants and definition (see {@link Retirer}). */
 @Command(name = "retire", description = "Retire an app version: drop its views, grants and definition.")
-final class RetireCommand implements Callable<Integer>, JsonCapable {
+final class RetireCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
     @Option(names = "--app", required = true, description = "The app, e.g. shop")
@@ -24,8 +24,8 @@ final class RetireCommand implements Callable<Integer>, JsonCapable {
     int version;
     @Option(names = "--check-sessions", description = "Refuse while sessions of the version's role are connected")
     boolean checkSessions;
-    @Option(names = "--json", description = "Print one JSON object")
-    boolean json;
+    @Mixin
+    JsonOption json;
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -34,22 +34,17 @@ final class RetireCommand implements Callable<Integer>, JsonCapable {
         try (HikariDataSource pool = connection.pool("retire", 1)) {
             new Retirer(pool, new ViewGenerator()).checkSessions(checkSessions).retire(app, version);
         }
-        if (json) {
+        if (json.requested()) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("ok", true);
             out.put("app", app);
             out.put("retired", version);
-            Output.json(spec.commandLine().getOut(), out);
+            json.print(out);
         } else {
             spec.commandLine().getOut().printf("Retired version %d of %s: views, grants and definition dropped%n",
                     version, app);
             spec.commandLine().getOut().flush();
         }
         return 0;
-    }
-
-    @Override
-    public boolean json() {
-        return json;
     }
 }

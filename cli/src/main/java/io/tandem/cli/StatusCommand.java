@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
  * the apps there are.
  */
 @Command(name = "status", description = "Show an app's live versions, applier state, lag and rejects.")
-final class StatusCommand implements Callable<Integer>, JsonCapable {
+final class StatusCommand implements Callable<Integer> {
 
     @Mixin
     ConnectionOptions connection;
@@ -30,8 +30,8 @@ final class StatusCommand implements Callable<Integer>, JsonCapable {
     @Option(names = "--app", required = true, description = "The app, e.g. shop")
     String app;
 
-    @Option(names = "--json", description = "Print one JSON object")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -48,11 +48,11 @@ final class StatusCommand implements Callable<Integer>, JsonCapable {
             ApplierStatus status = ApplierStatus.read(c, app);
             ReleaseState release = ReleaseState.find(c, app).orElse(null);
             long behind = release == null ? 0 : ReleaseState.behind(c, app);
-            if (json) {
+            if (json.requested()) {
                 Map<String, Object> out = toMap(status);
                 out.put("release", release == null ? null
                         : ReleaseCommand.toMap(new ReleaseControl.Status(release, behind)));
-                Output.json(spec.commandLine().getOut(), out);
+                json.print(out);
             } else {
                 print(spec.commandLine().getOut(), status);
                 if (release != null) {
@@ -95,10 +95,5 @@ final class StatusCommand implements Callable<Integer>, JsonCapable {
             out.printf("HALTED     %s%n", s.haltedReason());
         }
         out.flush();
-    }
-
-    @Override
-    public boolean json() {
-        return json;
     }
 }

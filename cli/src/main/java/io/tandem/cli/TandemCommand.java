@@ -1,26 +1,28 @@
 package io.tandem.cli;
 
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import picocli.CommandLine.Command;
 
 /**
- * The {@code tandem} command. Exit codes: 0 success, 1 failure, 2 usage error.
+ * The {@code tandem} command as a production install runs it ({@code cli/target/tandem.jar}): applier, status,
+ * views, migrate, release, retire, version. Exit codes: 0 success, 1 failure, 2 usage error.
  *
- * <p>Each subcommand is a class of its own in this package; they share {@link ConnectionOptions} and
- * {@link Output}. A bad command line (unknown or missing option, a value that does not parse or is out of range,
+ * <p>Each subcommand is a class of its own in this package; they share the mixins {@link ConnectionOptions} and
+ * {@link JsonOption}. A bad command line (unknown or missing option, a value that does not parse or is out of range,
  * see {@link OptionValues}) is one line on stderr and exit 2 ({@link UsageErrorHandler}). A failure a user can hit
  * is a {@link io.tandem.core.TandemException} whose message is printed as is (or as
  * {@code {"ok":false,"error":...}} with {@code --json}) with exit 1.
+ *
+ * <p>Why it can take extra subcommands: the repository's {@code ./tandem} adds {@code demo}, which drives the
+ * example shop through Hibernate; a production install of the applier and the release steps carries neither.
  */
 @Command(name = "tandem", mixinStandardHelpOptions = true, versionProvider = VersionCommand.class,
         description = "Zero-downtime schema changes for Java apps, built on a write-ahead journal.",
-        subcommands = {DemoCommand.class, ApplierCommand.class, MigrateCommand.class, ReleaseCommand.class,
-                RetireCommand.class, StatusCommand.class,
-                ViewsCommand.class, VersionCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {ApplierCommand.class, MigrateCommand.class, ReleaseCommand.class, RetireCommand.class,
+                StatusCommand.class, ViewsCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class TandemCommand implements Runnable {
 
     @CommandLine.Spec
@@ -31,20 +33,36 @@ public final class TandemCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand");
     }
 
-    /** Runs the command line on the given streams and returns the exit code; never exits the JVM itself. */
-    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    /**
+     * The command line on the given streams with this command's usage-error and failure handling: the product's
+     * subcommands, then {@code extra} ({@code @Command} objects). Executing it never exits the JVM.
+     */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err, Object... extra) {
         CommandLine cli = new CommandLine(new TandemCommand());
+        for (Object command : extra) {
+            cli.addSubcommand(command); // before the settings below, which apply to the subcommands there are
+        }
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler(new UsageErrorHandler());
         cli.setExecutionExceptionHandler(new FailureHandler());
-        return cli.execute(args);
+        return cli;
+    }
+
+    /** Runs the product's command line on the given streams and returns the exit code; never exits the JVM. */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        return commandLine(out, err).execute(args);
+    }
+
+    /** Runs {@code args} on stdout and stderr, with {@code extra} subcommands, and exits with the exit code. */
+    public static void exit(String[] args, Object... extra) {
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        System.exit(commandLine(out, err, extra).execute(args));
     }
 
     public static void main(String[] args) {
-        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        System.exit(execute(out, err, args));
+        exit(args);
     }
 }

@@ -2,17 +2,17 @@ package io.tandem.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** {@code tandem version}: the Tandem version and the Java runtime it runs on. */
 @Command(name = "version", description = "Print Tandem's version.")
-final class VersionCommand implements Runnable, JsonCapable, CommandLine.IVersionProvider {
+final class VersionCommand implements Runnable, CommandLine.IVersionProvider {
 
-    @Option(names = "--json", description = "Print one JSON object")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -24,11 +24,11 @@ final class VersionCommand implements Runnable, JsonCapable, CommandLine.IVersio
 
     @Override
     public void run() {
-        if (json) {
+        if (json.requested()) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("tandem", tandemVersion());
             out.put("java", Runtime.version().toString());
-            Output.json(spec.commandLine().getOut(), out);
+            json.print(out);
         } else {
             spec.commandLine().getOut().println("tandem " + tandemVersion() + " (Java " + Runtime.version() + ")");
         }
@@ -37,10 +37,5 @@ final class VersionCommand implements Runnable, JsonCapable, CommandLine.IVersio
     @Override
     public String[] getVersion() {
         return new String[]{"tandem " + tandemVersion()};
-    }
-
-    @Override
-    public boolean json() {
-        return json;
     }
 }

@@ -36,15 +36,15 @@ final class ViewsCommand implements Runnable {
     }
 
     @Command(name = "check", description = "Lint every live version's definition; exit 1 on any problem.")
-    static final class Check implements java.util.concurrent.Callable<Integer>, JsonCapable {
+    static final class Check implements java.util.concurrent.Callable<Integer> {
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit")
         boolean help;
         @Mixin
         ConnectionOptions connection;
         @Mixin
         SchemasOptions schemas;
-        @Option(names = "--json", description = "Print one JSON object")
-        boolean json;
+        @Mixin
+        JsonOption json;
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -59,13 +59,13 @@ final class ViewsCommand implements Runnable {
             try (ScratchDatabase scratch = ScratchDatabase.open(connection)) {
                 problems = ReleaseCheck.prepare(scratch.dataSource(), release).lint();
             }
-            if (json) {
+            if (json.requested()) {
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("ok", problems.isEmpty());
                 out.put("app", release.app());
                 out.put("versions", release.versions().stream().map(v -> v.version()).toList());
                 out.put("problems", problems.stream().map(LintProblem::toString).toList());
-                Output.json(spec.commandLine().getOut(), out);
+                json.print(out);
             } else {
                 PrintWriter out = spec.commandLine().getOut();
                 problems.forEach(out::println);
@@ -76,15 +76,10 @@ final class ViewsCommand implements Runnable {
             }
             return problems.isEmpty() ? 0 : 1;
         }
-
-        @Override
-        public boolean json() {
-            return json;
-        }
     }
 
     @Command(name = "generate", description = "Write each version's views and grants as SQL for review.")
-    static final class Generate implements java.util.concurrent.Callable<Integer>, JsonCapable {
+    static final class Generate implements java.util.concurrent.Callable<Integer> {
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit")
         boolean help;
         @Mixin
@@ -93,8 +88,8 @@ final class ViewsCommand implements Runnable {
         SchemasOptions schemas;
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where to write <app>_v<N>.sql")
         Path out;
-        @Option(names = "--json", description = "Print one JSON object")
-        boolean json;
+        @Mixin
+        JsonOption json;
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -116,18 +111,13 @@ final class ViewsCommand implements Runnable {
             } catch (IOException e) {
                 throw new TandemException("Cannot write to " + out + ": " + e.getMessage(), e);
             }
-            if (json) {
-                Output.json(spec.commandLine().getOut(), Map.of("ok", true, "files", written));
+            if (json.requested()) {
+                json.print(Map.of("ok", true, "files", written));
             } else {
                 written.values().forEach(f -> spec.commandLine().getOut().println("wrote " + f));
                 spec.commandLine().getOut().flush();
             }
             return 0;
-        }
-
-        @Override
-        public boolean json() {
-            return json;
         }
     }
 }

@@ -3,8 +3,13 @@ package io.tandem.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.util.List;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TandemCommandTest {
@@ -37,5 +42,44 @@ class TandemCommandTest {
     @Test
     void noSubcommandIsAUsageError() {
         assertEquals(2, CliRun.of().exitCode());
+    }
+
+    /** A production install carries only the product: neither the demo nor the example shop and its Hibernate. */
+    @Test
+    void theProductCarriesNoDemo() {
+        CliRun run = CliRun.of("demo");
+        assertEquals(2, run.exitCode(), run.err());
+        for (String absent : List.of("io.tandem.demo.Demo", "io.tandem.examples.shop.ShopApp",
+                "org.hibernate.SessionFactory")) {
+            assertThrows(ClassNotFoundException.class, () -> Class.forName(absent), absent);
+        }
+    }
+
+    /** What README.md's "Command line" says of the options every command takes. */
+    @Test
+    void everyCommandButTheApplierAndHelpTakesJson() {
+        List<String> without = commands().filter(c -> c.getCommandSpec().findOption("--json") == null)
+                .map(c -> c.getCommandSpec().qualifiedName(" ")).toList();
+        assertEquals(List.of("tandem applier", "tandem help"), without);
+    }
+
+    @Test
+    void everyCommandThatTakesAUrlTakesAUserAndAPassword() {
+        List<CommandLine> connecting = commands().filter(c -> c.getCommandSpec().findOption("--jdbc-url") != null)
+                .toList();
+        assertEquals(List.of("applier", "migrate", "release", "retire", "status", "check", "generate"),
+                connecting.stream().map(CommandLine::getCommandName).toList());
+        connecting.forEach(c -> assertTrue(c.getCommandSpec().findOption("--user") != null
+                && c.getCommandSpec().findOption("--password") != null, c.getCommandName()));
+    }
+
+    /** Every command that runs: the subcommands without subcommands of their own. */
+    private static Stream<CommandLine> commands() {
+        return leaves(new CommandLine(new TandemCommand()));
+    }
+
+    private static Stream<CommandLine> leaves(CommandLine cli) {
+        return cli.getSubcommands().isEmpty() ? Stream.of(cli)
+                : cli.getSubcommands().values().stream().distinct().flatMap(TandemCommandTest::leaves);
     }
 }

@@ -36,11 +36,6 @@ class UsageErrorsTest {
                 bad("--schemas", "--schemas no/such/folder is not a folder", "migrate", "--schemas", "no/such/folder", "--jdbc-url", NOWHERE),
                 bad("--schemas", "--schemas no/such/folder is not a folder", "views", "check", "--schemas", "no/such/folder"),
                 bad("--version", "must be at least 1, not -2", "retire", "--app", "shop", "--version", "-2", "--jdbc-url", NOWHERE),
-                bad("--duration", "must be longer than zero, not 0s", "demo", "--duration", "0s"),
-                bad("--duration", "'soon' is not a duration", "demo", "--duration", "soon"),
-                bad("--duration", "must be at most 24h", "demo", "--duration", "1e30s"),
-                bad("--rows", "must be from 10 to 100000000, not 5", "demo", "--rows", "5"),
-                bad("--writers", "must be from 1 to 256, not 0", "demo", "--writers", "0"),
                 bad("--no-such-flag", "Unknown option", "version", "--no-such-flag"));
     }
 

@@ -1,6 +1,8 @@
 package io.tandem.applier;
 
 import io.tandem.core.EntityDefinition;
+import io.tandem.core.EntryCheck;
+import io.tandem.core.FieldType;
 import io.tandem.core.JournalCodec;
 import io.tandem.core.JournalEntry;
 import io.tandem.core.Op;
@@ -13,7 +15,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Decodes journal rows against the app's live definitions. A row that does not fit — unknown version or entity,
+ * Decodes journal rows against the app's live definitions and holds each to {@link EntryCheck}, the rules a
+ * {@link io.tandem.core.JournalWriter} checks before writing. A row that does not fit — unknown version or entity,
  * a value of the wrong type, a missing key field, an unknown field — is not an error here: it comes back marked
  * with the reason, to be rejected under the applier's policy.
  */
@@ -40,41 +43,20 @@ final class EntryDecoder implements RowDecoder {
     }
 
     private JournalEntry entry(int version, String entityName, String opText, String keyJson, String dataJson,
-                               String[] changedArray, String origin) {
+                               String[] changed, String origin) {
         VersionDefinition definition = versions.get(version);
         if (definition == null) {
             throw new TandemException("app '" + app + "' has no live version " + version + " (live: "
                     + versions.keySet() + ")");
         }
-        EntityDefinition entity = definition.entities().get(entityName);
-        if (entity == null) {
-            throw new TandemException("version " + version + " of app '" + app + "' has no entity '" + entityName
-                    + "' (entities: " + String.join(", ", definition.entities().keySet()) + ")");
-        }
+        EntityDefinition entity = EntryCheck.entity(definition, entityName);
         Op op = Op.fromSql(opText);
-        Map<String, Object> key = codec.decode(keyJson, entity.fieldTypes());
-        for (String field : entity.key()) {
-            if (key.get(field) == null) {
-                throw new TandemException("key field '" + field + "' of entity '" + entityName + "' is missing or null"
-                        + " in the row's key " + keyJson);
-            }
-        }
-        Map<String, Object> data = op == Op.DELETE || dataJson == null ? null : codec.decode(dataJson, entity.fieldTypes());
-        if (op == Op.INSERT && data == null) {
-            throw new TandemException("an insert of entity '" + entityName + "' has no data");
-        }
-        List<String> changed = changedArray == null ? null : Arrays.asList(changedArray);
-        if (changed != null) {
-            for (String field : changed) {
-                if (!entity.fields().containsKey(field)) {
-                    throw new TandemException("changed names '" + field + "', which is not a field of entity '"
-                            + entityName + "' in version " + version);
-                }
-            }
-        }
-        if (op == Op.UPDATE && data == null) {
-            throw new TandemException("an update of entity '" + entityName + "' has no data");
-        }
-        return new JournalEntry(app, version, entityName, op, key, data, changed, origin);
+        Map<String, FieldType> types = entity.fieldTypes();
+        Map<String, Object> key = codec.decode(keyJson, types);
+        Map<String, Object> data = dataJson == null ? null : codec.decode(dataJson, types);
+        JournalEntry entry = new JournalEntry(app, version, entityName, op, key, data,
+                changed == null ? null : Arrays.asList(changed), origin);
+        EntryCheck.check(definition, entry);
+        return entry;
     }
 }

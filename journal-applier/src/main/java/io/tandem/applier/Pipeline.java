@@ -22,9 +22,11 @@ import java.util.function.BooleanSupplier;
  * One run of reader → ring buffer → {@link SlicePlanner} → {@link SliceApplier} under one leadership epoch and one
  * set of definitions, for one {@link Track}.
  *
- * <p>The calling thread reads (batch N+1 is fetched and decoded while the apply thread applies batch N); the ring
- * buffer between them is bounded, so a slow apply side holds the reader back instead of filling the heap. The
- * ring uses a blocking wait strategy: on 2 cores, spinning consumers would steal the reader's CPU.
+ * <p>Three threads, one stage each: the calling thread reads (batch N+1 is fetched and decoded while slices of
+ * batch N are planned and applied), the planner thread regroups each slice for long batches, the apply thread
+ * applies it. The ring buffer between them is bounded, so a slow apply side holds the reader back instead of
+ * filling the heap. The ring uses a blocking wait strategy: on 2 cores, spinning consumers would steal the reader's
+ * CPU.
  *
  * <p>A run ends when asked to stop (after the slices already read are applied), when the apply side fails or
  * halts, or when the leadership or the definitions change; the caller then starts a new run from the position

@@ -13,8 +13,9 @@ import java.util.List;
  * same statement go into one batch; a different statement first flushes the batch before it.
  *
  * <p>Order matters (a customer is inserted before the order that references it), so this batcher never reorders:
- * it sends rows in the order it is given them — {@link ApplyOrder}'s regrouped order, or journal order. The driver keeps server-side prepared statements per connection by SQL text, so preparing the same
- * text again costs no parse.
+ * it sends rows in the order it is given them, {@link ApplyOrder}'s regrouped order or journal order; the order is
+ * its caller's decision. The driver keeps server-side prepared statements per connection by SQL text, so preparing
+ * the same text again costs no parse.
  */
 final class StatementBatcher implements AutoCloseable {
     private final Connection connection;

@@ -2,7 +2,7 @@ package io.tandem.applier;
 
 import io.tandem.core.Fence;
 import io.tandem.core.JournalEntry;
-import io.tandem.orm.JournalWriter;
+import io.tandem.core.JournalWriter;
 import io.tandem.testing.Await;
 import io.tandem.testing.PostgresTest;
 import io.tandem.testing.TestDatabase;

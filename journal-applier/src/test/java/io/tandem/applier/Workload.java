@@ -1,11 +1,10 @@
 package io.tandem.applier;
 
 import io.tandem.core.JournalEntry;
+import io.tandem.core.JournalWriter;
 import io.tandem.core.VersionDefinition;
-import io.tandem.orm.JournalWriter;
 import io.tandem.testing.Await;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,6 +20,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -264,9 +264,21 @@ public final class Fence implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops listening and frees the connection: waits up to 5 s for the listening thread to end.
+     *
+     * <p>Why no checked {@link InterruptedException}: closing happens in {@code finally} blocks and shutdown hooks,
+     * where a caller can do nothing useful with it. A close interrupted while it waits returns at once with the
+     * thread's interrupt flag set again, so the caller's own shutdown still sees the interrupt; the listening
+     * thread, a daemon, ends on its own at its next look.
+     */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         closed = true;
-        listener.join(TimeUnit.SECONDS.toMillis(5));
+        try {
+            listener.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

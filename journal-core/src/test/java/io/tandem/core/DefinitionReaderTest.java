@@ -16,10 +16,10 @@ class DefinitionReaderTest {
     private static final Path VALID = Path.of("src/test/resources/definitions/valid");
     private final DefinitionReader reader = new DefinitionReader();
 
-    /** The minimal form docs/definitions.md opens with, verbatim: version 1 of the shop as remapped in release 2. */
+    /** A whole definition of one entity: version 1 of the shop as remapped in release 2 (docs/definitions.md). */
     @Test
-    void readsTheBriefExampleExactly() throws Exception {
-        Path file = VALID.resolve("brief-example.yaml");
+    void readsTheRemappedShopVersionExactly() throws Exception {
+        Path file = VALID.resolve("shop-v1-remapped.yaml");
         VersionDefinition d = reader.read(file);
 
         assertEquals("shop", d.app());
@@ -70,9 +70,9 @@ class DefinitionReaderTest {
 
     @Test
     void toJsonIsCanonicalAndComplete() throws Exception {
-        VersionDefinition d = reader.read(VALID.resolve("brief-example.yaml"));
+        VersionDefinition d = reader.read(VALID.resolve("shop-v1-remapped.yaml"));
         String json = d.toJson();
-        assertEquals(json, reader.read(Files.readString(VALID.resolve("brief-example.yaml")), "other.yaml").toJson(),
+        assertEquals(json, reader.read(Files.readString(VALID.resolve("shop-v1-remapped.yaml")), "other.yaml").toJson(),
                 "the same definition gives the same JSON, wherever it was read from");
         assertTrue(json.startsWith("{\"app\":\"shop\",\"version\":1,\"entities\":{\"customer\":{\"key\":[\"id\"],"
                 + "\"from\":\"customer c\",\"fields\":{\"id\":{\"type\":\"bigint\",\"read\":\"c.id\"}"), json);

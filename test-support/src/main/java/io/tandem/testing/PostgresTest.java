@@ -1,5 +1,6 @@
 package io.tandem.testing;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.lang.annotation.ElementType;
@@ -19,9 +20,15 @@ import java.lang.annotation.Target;
  *   <li>{@code -Dtandem.test.db=testcontainers}: Testcontainers' PostgreSQL where Docker runs, otherwise the
  *       class is skipped with the reason printed.</li>
  * </ul>
+ *
+ * <p>Such a class is tagged {@value #TAG}, so {@code mvn test -DexcludedGroups=postgres} runs only the tests that
+ * need no database: the fast loop while changing pure logic. A test that needs no database should not carry it.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @ExtendWith(PostgresExtension.class)
+@Tag(PostgresTest.TAG)
 public @interface PostgresTest {
+    /** The JUnit tag of every test that needs PostgreSQL. */
+    String TAG = "postgres";
 }

@@ -4,15 +4,14 @@ import io.tandem.applier.Applier;
 import io.tandem.applier.ApplierConfig;
 import io.tandem.core.Backlog;
 import io.tandem.core.JournalEntry;
+import io.tandem.core.JournalWriter;
 import io.tandem.core.Release;
 import io.tandem.core.VersionDefinition;
-import io.tandem.orm.JournalWriter;
 import io.tandem.testing.Await;
 import io.tandem.testing.PostgresTest;
 import io.tandem.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

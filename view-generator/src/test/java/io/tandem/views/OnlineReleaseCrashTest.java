@@ -2,10 +2,10 @@ package io.tandem.views;
 
 import io.tandem.core.Backlog;
 import io.tandem.core.JournalEntry;
+import io.tandem.core.JournalWriter;
 import io.tandem.core.Release;
 import io.tandem.core.ReleasePhase;
 import io.tandem.core.ReleaseState;
-import io.tandem.orm.JournalWriter;
 import io.tandem.testing.Await;
 import io.tandem.testing.PostgresTest;
 import io.tandem.testing.TestDatabase;

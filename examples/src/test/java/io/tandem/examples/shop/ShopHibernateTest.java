@@ -293,12 +293,12 @@ class ShopHibernateTest {
     }
 
     /**
-     * Per-key order through Hibernate, 1000 rounds (issue #5): in each, two threads' transactions update one customer
-     * interleaved ({@link KeyRace}: the later one is seen waiting on the key's journal lock before the first commits),
-     * and the physical row ends with the later commit's value. Each round has its own customer, so one check after
-     * the applier has applied everything proves every round. The commits are not fenced ({@code async}): a fence
-     * would only add a wait for the applier per commit, and the applier then sees both transactions of a round in
-     * one batch, where their order is all it has to go by. Seeded: which thread commits later is the same each run.
+     * Per-key order through Hibernate, 1000 rounds (docs/journal-format.md, "Ordering per key"): in each, two
+     * threads' transactions update one customer interleaved ({@link KeyRace}: the later one is seen waiting on the
+     * key's journal lock before the first commits), and the physical row ends with the later commit's value. Each
+     * round has its own customer, so one check after the applier has applied everything proves every round. The
+     * commits are not fenced ({@code async}): a fence would only add a wait for the applier per commit, and the
+     * applier then sees both transactions of a round in one batch, where their order is all it has to go by. Seeded: which thread commits later is the same each run.
      */
     @Test
     void theLaterCommitWinsPerKey(TestDatabase db) throws Exception {

@@ -36,27 +36,29 @@ final class MappingCheck {
 
     /** Differences between the mapping and the definition, one line each, naming entity and property. */
     static List<String> differences(Metadata metadata, VersionDefinition v) {
-        List<String> problems = new ArrayList<>();
-        Set<String> checkedTables = new LinkedHashSet<>();
+        Comparison comparison = new Comparison(metadata, v);
+        mappedTables(metadata).forEach(comparison::check);
+        return comparison.problems;
+    }
+
+    /** Every table Hibernate maps: each entity's own and joined tables, and each collection table. */
+    private static List<MappedTable> mappedTables(Metadata metadata) {
+        List<MappedTable> tables = new ArrayList<>();
         for (PersistentClass pc : metadata.getEntityBindings()) {
             Map<String, String> owners = columnOwners(pc);
-            List<Table> tables = new ArrayList<>();
-            tables.add(pc.getTable());
+            tables.add(new MappedTable(pc.getTable(), pc.getEntityName(), owners));
             for (Join join : pc.getJoins()) {
-                tables.add(join.getTable());
-            }
-            for (Table table : tables) {
-                check(metadata, v, table, pc.getEntityName(), owners, problems, checkedTables);
+                tables.add(new MappedTable(join.getTable(), pc.getEntityName(), owners));
             }
         }
         for (Collection c : metadata.getCollectionBindings()) {
             if (!c.isOneToMany() && c.getCollectionTable() != null) {
                 Map<String, String> owners = new LinkedHashMap<>();
                 c.getCollectionTable().getColumns().forEach(col -> owners.put(col.getName(), c.getRole()));
-                check(metadata, v, c.getCollectionTable(), c.getRole(), owners, problems, checkedTables);
+                tables.add(new MappedTable(c.getCollectionTable(), c.getRole(), owners));
             }
         }
-        return problems;
+        return tables;
     }
 
     /** Mappings Tandem cannot carry, one line each. */
@@ -96,48 +98,86 @@ final class MappingCheck {
         return problems;
     }
 
-    private static void check(Metadata metadata, VersionDefinition v, Table table, String owner,
-                              Map<String, String> owners, List<String> problems, Set<String> checked) {
-        if (table.getSchema() != null && !table.getSchema().equals(v.viewSchema())) {
-            return; // an explicit @Table(schema = ...) outside the view schema is the app's own business
+    /**
+     * A table Hibernate maps, named in problems by {@code owner} (an entity or collection role) and, per column, by
+     * the property that maps it.
+     */
+    private record MappedTable(Table table, String owner, Map<String, String> columnOwners) {
+
+        String name() {
+            return table.getName();
         }
-        if (!checked.add(table.getName())) {
-            return;
+
+        /** Who a problem with {@code column} names: its property, else the owner and the table. */
+        String ownerOf(String column) {
+            return columnOwners.getOrDefault(column, owner + " (table " + name() + ")");
         }
-        EntityDefinition entity = v.entities().get(table.getName());
-        if (entity == null) {
-            problems.add(owner + ": table " + table.getName() + " is not an entity of " + v.app() + " version "
-                    + v.version() + " (it has: " + String.join(", ", v.entities().keySet()) + ")");
-            return;
+    }
+
+    /** One comparison of a mapping with a version's definition: the problems found so far. */
+    private static final class Comparison {
+        private final Metadata metadata;
+        private final VersionDefinition version;
+        private final List<String> problems = new ArrayList<>();
+        private final Set<String> checkedTables = new LinkedHashSet<>();
+
+        Comparison(Metadata metadata, VersionDefinition version) {
+            this.metadata = metadata;
+            this.version = version;
         }
-        Set<String> mapped = new LinkedHashSet<>();
-        for (Column column : table.getColumns()) {
+
+        void check(MappedTable mapped) {
+            Table table = mapped.table();
+            if (table.getSchema() != null && !table.getSchema().equals(version.viewSchema())) {
+                return; // an explicit @Table(schema = ...) outside the view schema is the app's own business
+            }
+            if (!checkedTables.add(mapped.name())) {
+                return;
+            }
+            EntityDefinition entity = version.entities().get(mapped.name());
+            if (entity == null) {
+                problems.add(mapped.owner() + ": table " + mapped.name() + " is not an entity of " + version.app()
+                        + " version " + version.version() + " (it has: "
+                        + String.join(", ", version.entities().keySet()) + ")");
+                return;
+            }
+            Set<String> columns = new LinkedHashSet<>();
+            for (Column column : table.getColumns()) {
+                columns.add(column.getName());
+                checkColumn(mapped, column, entity);
+            }
+            for (String field : entity.fields().keySet()) {
+                if (!columns.contains(field)) {
+                    problems.add(mapped.owner() + ": field " + field + " of " + describe(entity)
+                            + " is not mapped (an insert would journal it as null); map it");
+                }
+            }
+        }
+
+        private void checkColumn(MappedTable mapped, Column column, EntityDefinition entity) {
             String name = column.getName();
-            mapped.add(name);
-            String who = owners.getOrDefault(name, owner + " (table " + table.getName() + ")");
+            String who = mapped.ownerOf(name);
             if (!entity.fields().containsKey(name)) {
-                problems.add(who + ": column " + name + " is not a field of " + v.app() + " v" + v.version()
-                        + " entity " + entity.name() + " (fields: " + String.join(", ", entity.fields().keySet()) + ")");
-                continue;
+                problems.add(who + ": column " + name + " is not a field of " + describe(entity) + " (fields: "
+                        + String.join(", ", entity.fields().keySet()) + ")");
+                return;
             }
             FieldType declared = entity.fields().get(name).type();
             int code;
             try {
                 code = HibernateCompat.sqlTypeCode(column, metadata);
             } catch (RuntimeException e) {
-                continue; // not resolvable at boot: the database will tell
+                return; // not resolvable at boot: the database will tell
             }
-            FieldType.Kind kind = kindOf(code);
-            if (kind != declared.kind()) {
+            if (kindOf(code) != declared.kind()) {
                 problems.add(who + ": column " + name + " is mapped as JDBC type " + jdbcName(code) + " but "
-                        + v.app() + " v" + v.version() + " entity " + entity.name() + " declares it " + declared.sql());
+                        + describe(entity) + " declares it " + declared.sql());
             }
         }
-        for (String field : entity.fields().keySet()) {
-            if (!mapped.contains(field)) {
-                problems.add(owner + ": field " + field + " of " + v.app() + " v" + v.version() + " entity "
-                        + entity.name() + " is not mapped (an insert would journal it as null); map it");
-            }
+
+        /** {@code shop v2 entity customer}. */
+        private String describe(EntityDefinition entity) {
+            return version.app() + " v" + version.version() + " entity " + entity.name();
         }
     }
 

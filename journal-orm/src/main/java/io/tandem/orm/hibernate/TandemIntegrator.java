@@ -157,11 +157,7 @@ public final class TandemIntegrator implements Integrator {
     public void disintegrate(SessionFactoryImplementor sf, SessionFactoryServiceRegistry serviceRegistry) {
         Fence fence = fences.remove(sf);
         if (fence != null) {
-            try {
-                fence.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            fence.close();
         }
     }
 }

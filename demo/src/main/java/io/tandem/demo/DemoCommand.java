@@ -1,11 +1,10 @@
-package io.tandem.cli;
+package io.tandem.demo;
 
-import io.tandem.demo.Demo;
-import io.tandem.demo.DemoConfig;
-import io.tandem.demo.DemoReport;
-import io.tandem.demo.PhaseReport;
+import io.tandem.cli.JsonOption;
+import io.tandem.cli.OptionValues;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -13,9 +12,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-/** {@code tandem demo}: the main job (see {@link Demo}). Exit 1 if anything was lost, duplicated or failed. */
+/**
+ * {@code tandem demo}: the main job (see {@link Demo}). Exit 1 if anything was lost, duplicated or failed. A
+ * subcommand of the checkout's {@code ./tandem} ({@link TandemWithDemo}), not of the product's jar.
+ */
 @Command(name = "demo", description = "A live zero-downtime release of the example shop on an embedded PostgreSQL, verified.")
-final class DemoCommand implements Callable<Integer>, JsonCapable {
+final class DemoCommand implements Callable<Integer> {
     @Option(names = "--jdbc-url", paramLabel = "URL", converter = OptionValues.PostgresUrl.class,
             description = "Run on this server, in a fresh database created and dropped by the demo (default: embedded)")
     String jdbcUrl;
@@ -23,10 +25,10 @@ final class DemoCommand implements Callable<Integer>, JsonCapable {
     String user;
     @Option(names = "--password", description = "Database password for --jdbc-url")
     String password;
-    @Option(names = "--rows", defaultValue = "100000", converter = OptionValues.DemoRows.class,
+    @Option(names = "--rows", defaultValue = "100000", converter = Rows.class,
             description = "Customers seeded at release 1, at least 10 (default 100000)")
     int rows;
-    @Option(names = "--writers", defaultValue = "4", converter = OptionValues.Threads.class,
+    @Option(names = "--writers", defaultValue = "4", converter = Writers.class,
             description = "Writer threads per app version, 1 to 256 (default 4)")
     int writers;
     @Option(names = "--duration", defaultValue = "20s", paramLabel = "D", converter = OptionValues.PositiveDuration.class,
@@ -34,26 +36,40 @@ final class DemoCommand implements Callable<Integer>, JsonCapable {
     Duration duration;
     @Option(names = "--schemas", paramLabel = "DIR", description = "The schemas folder (default: the repository's)")
     Path schemas;
-    @Option(names = "--json", description = "Print one JSON object on stdout (progress goes to stderr)")
-    boolean json;
+    @Mixin
+    JsonOption json;
     @Option(names = "--test-drop-row", hidden = true,
             description = "Test hook: drop an applied row before the final comparison")
     boolean dropRow;
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The demo's rows: at least 10 (its writers pick among the seeded customers). */
+    static final class Rows extends OptionValues.IntRange {
+        Rows() {
+            super(10, 100_000_000);
+        }
+    }
+
+    /** Writer threads per version: 1 to 256. */
+    static final class Writers extends OptionValues.IntRange {
+        Writers() {
+            super(1, 256);
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         DemoConfig config = new DemoConfig(schemasDir(), jdbcUrl, user, password, rows, writers, duration, dropRow);
         PrintWriter err = spec.commandLine().getErr();
-        boolean terminal = System.console() != null && !json;
+        boolean terminal = System.console() != null && !json.requested();
         DemoReport report = Demo.run(config, line -> {
             err.print(line);
             err.flush();
         }, terminal);
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            Output.json(out, report.toMap());
+        if (json.requested()) {
+            json.print(report.toMap());
         } else {
             print(out, report);
         }
@@ -81,10 +97,5 @@ final class DemoCommand implements Callable<Integer>, JsonCapable {
         out.println(r.ok() ? "OK: every acknowledged write is in the physical tables and in every live version's views."
                 : "FAILED: see above.");
         out.flush();
-    }
-
-    @Override
-    public boolean json() {
-        return json;
     }
 }

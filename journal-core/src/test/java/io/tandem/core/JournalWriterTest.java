@@ -1,11 +1,5 @@
-package io.tandem.orm;
+package io.tandem.core;
 
-import io.tandem.core.JournalCodec;
-import io.tandem.core.JournalEntry;
-import io.tandem.core.Release;
-import io.tandem.core.TandemException;
-import io.tandem.core.TandemSchema;
-import io.tandem.core.VersionDefinition;
 import io.tandem.testing.PostgresTest;
 import io.tandem.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,8 +1,4 @@
-package io.tandem.orm;
-
-import io.tandem.core.JournalCodec;
-import io.tandem.core.JournalEntry;
-import io.tandem.core.VersionDefinition;
+package io.tandem.core;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -11,16 +7,21 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Appends journal entries inside the caller's transaction, on the caller's {@link Connection}: the plain JDBC
  * way to write through Tandem.
  *
- * <p>Every entry is checked against its version's definition before anything is sent ({@link EntryCheck}); if
- * one is wrong, an {@link io.tandem.core.TandemException} names it and nothing is written. The entries then go
- * out as one JDBC batch of {@code INSERT INTO tandem.journal}. The journal's insert trigger takes the per-key lock
- * before allocating each row's seq, so writes to one key are applied in commit order. Thread-safe; keep one per
- * app.
+ * <p>Guarantees: every entry is checked against its version's definition before anything is sent
+ * ({@link EntryCheck}, the rules the applier holds every row to); if one is wrong, a {@link TandemException} names
+ * it and nothing is written. The entries then go out as one JDBC batch of {@code INSERT INTO tandem.journal}, in
+ * order. The journal's insert trigger takes the per-key lock before allocating each row's seq, so writes to one
+ * key are applied in commit order. Thread-safe; keep one per app.
+ *
+ * <p>Why check here when the applier checks too: a row the applier refuses is found after its transaction
+ * committed, by which time the app has told its user the write succeeded; refused here, the caller's transaction
+ * still decides.
  */
 public final class JournalWriter {
     private static final String INSERT = "INSERT INTO tandem.journal (app, app_version, entity, op, key, data, changed,"
@@ -46,7 +47,7 @@ public final class JournalWriter {
         List<String[]> encoded = new ArrayList<>(entries.size());
         for (int i = 0; i < entries.size(); i++) {
             JournalEntry entry = entries.get(i);
-            new EntryCheck(versions, i, entries.size()).check(entry);
+            check(entry, i, entries.size());
             encoded.add(new String[]{codec.encode(entry.key()), entry.data() == null ? null : codec.encode(entry.data())});
         }
         try (PreparedStatement s = c.prepareStatement(INSERT)) {
@@ -64,5 +65,27 @@ public final class JournalWriter {
             }
             s.executeBatch();
         }
+    }
+
+    private void check(JournalEntry entry, int index, int count) {
+        String where = "Journal entry rejected before writing (nothing was written): "
+                + (count > 1 ? "entry " + (index + 1) + " of " + count + ": " : "");
+        VersionDefinition version = versions.get(entry.app() + "/" + entry.version());
+        if (version == null) {
+            throw new TandemException(where + entry.op().sql() + " of " + entry.app() + " v" + entry.version()
+                    + " entity '" + entry.entity() + "': this writer has no definition of version " + entry.version()
+                    + " of app '" + entry.app() + "' (it has " + known() + "); give the JournalWriter that version's"
+                    + " definition.");
+        }
+        try {
+            EntryCheck.check(version, entry);
+        } catch (TandemException e) {
+            throw new TandemException(where + e.getMessage() + ".", e);
+        }
+    }
+
+    private String known() {
+        return versions.values().stream().map(v -> v.app() + " v" + v.version()).sorted()
+                .collect(Collectors.joining(", "));
     }
 }

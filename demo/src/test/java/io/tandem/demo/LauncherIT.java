@@ -1,4 +1,4 @@
-package io.tandem.cli;
+package io.tandem.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
