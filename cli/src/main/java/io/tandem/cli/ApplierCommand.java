@@ -35,9 +35,9 @@ final class ApplierCommand implements Callable<Integer> {
     @Option(names = "--app", required = true, description = "The app whose journal to apply, e.g. shop")
     String app;
 
-    @Option(names = "--on-reject", defaultValue = "halt", paramLabel = "halt|skip",
-            description = "What to do with a transaction that cannot be applied: halt (default) stops before it; "
-                    + "skip moves it to tandem.rejects and goes on")
+    @Option(names = "--on-reject", defaultValue = "skip", paramLabel = "skip|halt",
+            description = "What to do with a transaction that cannot be applied: skip (default) moves it to "
+                    + "tandem.rejects and goes on; halt stops every write of the app before it until an operator acts")
     RejectPolicy onReject;
 
     @Option(names = "--http-port", paramLabel = "PORT", converter = OptionValues.Port.class,

@@ -35,7 +35,7 @@ import java.util.Set;
 public final class ApplierConfig {
     private final DataSource dataSource;
     private final String app;
-    private RejectPolicy onReject = RejectPolicy.HALT;
+    private RejectPolicy onReject = RejectPolicy.SKIP;
     private int sliceRows = 1000;
     private int ringSize = 8;
     private Duration maxPollInterval = Duration.ofMillis(10);
