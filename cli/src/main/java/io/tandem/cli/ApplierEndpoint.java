@@ -25,8 +25,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The applier's HTTP endpoint: {@code /health} (200 while leading or standing by, 503 when halted or stopped, with
- * a JSON body) and {@code /metrics} in Prometheus text format through Micrometer.
+ * The applier's HTTP endpoint: {@code /health} (200 while leading or standing by, 503 when halted or stopped, or
+ * when rows are pending and no applier leads the app, with a JSON body) and {@code /metrics} in Prometheus text format through Micrometer.
  *
  * <p>Lag figures come from {@link ApplierStatus}, read from the database at most once a second however often the
  * endpoint is scraped.
@@ -82,6 +82,10 @@ final class ApplierEndpoint implements AutoCloseable {
         Gauge.builder("tandem.applier.leader", applier, a -> leaderGauge(a.state()))
                 .tag("app", app).description("1 while this process leads and applies (or is held by a release); 0 when"
                         + " standing by, halted or stopped").register(registry);
+        Gauge.builder("tandem.applier.unattended", this,
+                        e -> e.status() == null ? Double.NaN : e.status().unattended() ? 1 : 0)
+                .tag("app", app).description("1 while journal rows are pending and no applier leads the app (every"
+                        + " applier gone): nothing catches up until one starts").register(registry);
         Gauge.builder("tandem.release.phase", this, e -> e.status() == null ? Double.NaN : e.releasePhase)
                 .tag("app", app).description("Online release in progress: 0 none, 1 copying, 2 migrating the build,"
                         + " 3 catching up, 4 switched (previous tables kept)").register(registry);
@@ -136,7 +140,13 @@ final class ApplierEndpoint implements AutoCloseable {
         if (applier.haltedReason() != null) {
             body.put("halted_reason", applier.haltedReason());
         }
-        boolean healthy = state == ApplierState.RUNNING || state == ApplierState.STANDBY || state == ApplierState.PAUSED;
+        ApplierStatus seen = status();
+        boolean unattended = seen != null && seen.unattended() && state != ApplierState.RUNNING;
+        if (unattended) {
+            body.put("attention", StatusCommand.attention(seen));
+        }
+        boolean healthy = !unattended
+                && (state == ApplierState.RUNNING || state == ApplierState.STANDBY || state == ApplierState.PAUSED);
         respond(exchange, healthy ? 200 : 503, "application/json", Output.toJson(body));
     }
 

@@ -33,6 +33,9 @@ final class StatusCommand implements Callable<Integer> {
     @Mixin
     JsonOption json;
 
+    /** The exit code when the command worked but the applier needs an operator (halted, or nobody applies). */
+    static final int NEEDS_ATTENTION = 3;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -62,8 +65,20 @@ final class StatusCommand implements Callable<Integer> {
                     spec.commandLine().getOut().flush();
                 }
             }
-            return 0;
+            return attention(status) == null ? 0 : NEEDS_ATTENTION;
         }
+    }
+
+    /** What an operator must do about the applier now, or null: it is halted, or rows wait and nobody applies them. */
+    static String attention(ApplierStatus s) {
+        if (s.state() == io.tandem.applier.ApplierState.HALTED) {
+            return "the applier is halted: " + s.haltedReason();
+        }
+        if (s.unattended()) {
+            return s.pending() + " row(s) pending and no applier leads " + s.app() + ": start one (tandem applier"
+                    + " --app " + s.app() + ")";
+        }
+        return null;
     }
 
     private static Map<String, Object> toMap(ApplierStatus s) {
@@ -81,6 +96,7 @@ final class StatusCommand implements Callable<Integer> {
         out.put("rejects", s.rejects());
         out.put("applier", applier);
         out.put("versions", s.versions());
+        out.put("attention", attention(s));
         return out;
     }
 
@@ -93,6 +109,8 @@ final class StatusCommand implements Callable<Integer> {
         out.printf("rejects    %d row(s) in tandem.rejects%n", s.rejects());
         if (s.haltedReason() != null) {
             out.printf("HALTED     %s%n", s.haltedReason());
+        } else if (s.unattended()) {
+            out.printf("ATTENTION  %s%n", attention(s));
         }
         out.flush();
     }

@@ -50,9 +50,11 @@ class ApplierCommandTest {
             }
             writer.append(c, entries);
         }
-        JsonNode before = status(db);
+        JsonNode before = status(db, StatusCommand.NEEDS_ATTENTION);
         assertEquals(30, before.get("pending").asLong(), before.toString());
         assertEquals("stopped", before.get("applier").get("state").asText());
+        assertTrue(before.get("attention").asText().contains("30 row(s) pending and no applier leads shop"),
+                before.toString());
 
         int port;
         try (ServerSocket free = new ServerSocket(0)) {
@@ -76,6 +78,7 @@ class ApplierCommandTest {
                     HttpResponse.BodyHandlers.ofString()).body();
             assertTrue(metrics.contains("tandem_applier_applied_rows_total{app=\"shop\"} 30.0"), metrics);
             assertTrue(metrics.contains("tandem_applier_lag_rows{app=\"shop\"} 0.0"), metrics);
+            assertTrue(metrics.contains("tandem_applier_unattended{app=\"shop\"} 0.0"), metrics);
         } finally {
             applier.destroy(); // SIGTERM
         }
@@ -84,7 +87,7 @@ class ApplierCommandTest {
         // The JVM reports a SIGTERM as 143 (128 + 15) whatever the hooks do; "clean" is what the log and state say.
         assertEquals(143, applier.exitValue(), output);
         assertTrue(output.contains("Applier of app 'shop' stopped; 30 row(s) applied"), output);
-        JsonNode after = status(db);
+        JsonNode after = status(db, 0);
         assertEquals("stopped", after.get("applier").get("state").asText(), after.toString());
         assertEquals(List.of(1), JSON.convertValue(after.get("versions"), List.class));
     }
@@ -96,16 +99,19 @@ class ApplierCommandTest {
     private static JsonNode waitFor(TestDatabase db, Check check) throws Exception {
         JsonNode[] last = new JsonNode[1];
         Await.until("tandem status shows every row applied by a running applier", () -> {
-            last[0] = status(db);
+            last[0] = status(db, -1); // 3 until the applier leads
             return check.ok(last[0]);
         });
         return last[0];
     }
 
-    private static JsonNode status(TestDatabase db) throws Exception {
+    /** {@code tandem status --json}, asserting its exit code unless {@code exitCode} is negative. */
+    private static JsonNode status(TestDatabase db, int exitCode) throws Exception {
         CliRun run = CliRun.of("status", "--app", "shop", "--json", "--jdbc-url", db.jdbcUrl(), "--user", db.user(),
                 "--password", db.password());
-        assertEquals(0, run.exitCode(), run.err() + run.out());
+        if (exitCode >= 0) {
+            assertEquals(exitCode, run.exitCode(), run.err() + run.out());
+        }
         return JSON.readTree(run.out());
     }
 }
