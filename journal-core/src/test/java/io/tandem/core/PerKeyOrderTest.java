@@ -53,6 +53,89 @@ class PerKeyOrderTest {
         }
     }
 
+    /**
+     * One row, written under three spellings of its key — a number with a fraction part, another version's name for
+     * the key field, a string — and a composite key in another field order: each later writer waits on the lock the
+     * first writer's journal row took (seen in {@code pg_locks}, the id {@code tandem.key_lock_id} gives), and
+     * {@code tandem.lock_key} takes that same lock.
+     */
+    @Test
+    void everySpellingOfOneRowsKeyTakesTheSameLock(TestDatabase db) throws Exception {
+        for (String[] spellings : new String[][]{
+                {"{\"id\": 5}", "{\"id\": 5.0}"},
+                {"{\"id\": 5}", "{\"customer_id\": 5}"},
+                {"{\"id\": 5}", "{\"id\": \"5\"}"},
+                {"{\"a\": 1, \"b\": \"X\"}", "{\"b\": \"x\", \"a\": 1.00}"}}) {
+            try (Connection first = db.connect(); Connection second = db.connect(); Connection monitor = db.connect()) {
+                first.setAutoCommit(false);
+                append(first, spellings[0]);
+                long lockId = lockId(monitor, spellings[1]);
+                assertEquals(lockId, lockId(monitor, spellings[0]), spellings[1]);
+                int secondPid = pid(second);
+                second.setAutoCommit(false);
+                CompletableFuture<Long> waiting = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return append(second, spellings[1]);
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                io.tandem.testing.Await.until(spellings[1] + " waits on the lock of " + spellings[0],
+                        () -> waitsOn(monitor, secondPid, lockId));
+                assertFalse(waiting.isDone());
+                first.commit();
+                waiting.get(60, TimeUnit.SECONDS);
+                try (PreparedStatement s = second.prepareStatement("SELECT tandem.lock_key('shop', ?::jsonb)")) {
+                    s.setString(1, spellings[0]);
+                    s.execute();
+                }
+                assertTrue(holds(monitor, secondPid, lockId), "lock_key takes the trigger's lock");
+                second.rollback();
+            }
+        }
+    }
+
+    private static long lockId(Connection c, String key) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT tandem.key_lock_id('shop', ?::jsonb)")) {
+            s.setString(1, key);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static int pid(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT pg_backend_pid()"); ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static boolean waitsOn(Connection monitor, int pid, long lockId) throws SQLException {
+        return advisory(monitor, pid, lockId, false);
+    }
+
+    private static boolean holds(Connection monitor, int pid, long lockId) throws SQLException {
+        return advisory(monitor, pid, lockId, true);
+    }
+
+    /** pg_locks shows a bigint advisory key as (classid, objid) = (high 32 bits, low 32 bits), objsubid 1. */
+    private static boolean advisory(Connection monitor, int pid, long lockId, boolean granted) throws SQLException {
+        try (PreparedStatement s = monitor.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_locks l"
+                + " WHERE l.pid = ? AND l.locktype = 'advisory' AND l.granted = ? AND l.objsubid = 1"
+                + " AND l.classid::bigint = (?::bigint >> 32) & 4294967295 AND l.objid::bigint = ?::bigint & 4294967295)")) {
+            s.setInt(1, pid);
+            s.setBoolean(2, granted);
+            s.setLong(3, lockId);
+            s.setLong(4, lockId);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
     @Test
     void differentKeysDoNotWaitForEachOther(TestDatabase db) throws Exception {
         try (Connection first = db.connect(); Connection second = db.connect()) {

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 final class KeyRace implements AutoCloseable {
     private static final String WAITS_ON_KEY_LOCK = "SELECT EXISTS (SELECT 1 FROM pg_locks l,"
-            + " (SELECT hashtextextended('shop:' || jsonb_build_object('id', ?::bigint)::text, 0) AS k) h"
+            + " (SELECT tandem.key_lock_id('shop', jsonb_build_object('id', ?::bigint)) AS k) h"
             + " WHERE l.pid = ? AND l.locktype = 'advisory' AND NOT l.granted AND l.objsubid = 1"
             + " AND l.classid::bigint = (h.k >> 32) & 4294967295 AND l.objid::bigint = h.k & 4294967295)";
     private static final long TIMEOUT_SECONDS = Await.SAFETY_NET.toSeconds();
