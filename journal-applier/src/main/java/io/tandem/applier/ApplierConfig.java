@@ -12,11 +12,15 @@ import java.util.Set;
  * chosen for a 2-core machine and a small pool.
  *
  * <ul>
- *   <li>{@code onReject} ({@link RejectPolicy#HALT}): what to do with a transaction that cannot be applied.</li>
- *   <li>{@code sliceRows} (1000): rows applied per target transaction when a batch is large; a source
- *       transaction is never split, so one larger than this is applied whole.</li>
- *   <li>{@code ringSize} (8, a power of two): slices read ahead of the one being applied. Memory is bounded by
- *       {@code ringSize × sliceRows} rows.</li>
+ *   <li>{@code onReject} ({@link RejectPolicy#SKIP}): what to do with a transaction that cannot be applied.</li>
+ *   <li>{@code sliceRows} (1000) and {@code sliceBytes} (4 MiB): a slice — the rows applied in one target
+ *       transaction when a batch is large — ends at whichever it reaches first; a source transaction is never
+ *       split, so one larger than this is applied whole.</li>
+ *   <li>{@code ringSize} (8, a power of two): slices read ahead of the one being applied.</li>
+ *   <li>{@code readAheadBytes} (32 MiB): the journal text read ahead of the apply side, at most (one slice
+ *       always goes, however large). With rows of more than 16 KiB fetched one at a time, the applier's heap holds
+ *       about this, plus the read buffer of {@code sliceRows} rows of at most 16 KiB, plus one slice: bounded in bytes,
+ *       so no backlog of wide rows can exhaust it.</li>
  *   <li>{@code maxPollInterval} (10 ms): the longest pause between two looks at the journal when idle. The pause
  *       starts at 1 ms after a batch and doubles while batches come back empty: near-zero CPU when idle,
  *       commit-to-applied latency near one round trip when busy. No trigger or NOTIFY on the write path.</li>
@@ -38,6 +42,8 @@ public final class ApplierConfig {
     private RejectPolicy onReject = RejectPolicy.SKIP;
     private int sliceRows = 1000;
     private int ringSize = 8;
+    private long sliceBytes = 4L << 20;
+    private long readAheadBytes = 32L << 20;
     private Duration maxPollInterval = Duration.ofMillis(10);
     private Duration standbyPoll = Duration.ofSeconds(1);
     private String leaderName = ManagementFactory.getRuntimeMXBean().getName().replace('@', '/');
@@ -123,6 +129,32 @@ public final class ApplierConfig {
 
     int sliceRows() {
         return sliceRows;
+    }
+
+    /** Ends a slice once its rows hold this many bytes of journal text; at least 1. */
+    public ApplierConfig sliceBytes(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("sliceBytes must be at least 1, got " + bytes);
+        }
+        this.sliceBytes = bytes;
+        return this;
+    }
+
+    /** The journal text read ahead of the apply side, in bytes, at most; at least 1. */
+    public ApplierConfig readAheadBytes(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("readAheadBytes must be at least 1, got " + bytes);
+        }
+        this.readAheadBytes = bytes;
+        return this;
+    }
+
+    long sliceBytes() {
+        return sliceBytes;
+    }
+
+    long readAheadBytes() {
+        return readAheadBytes;
     }
 
     int ringSize() {

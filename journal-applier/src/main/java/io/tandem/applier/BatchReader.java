@@ -26,23 +26,24 @@ import java.util.List;
 final class BatchReader {
     /** Receives slices, each a run of whole transactions in apply order. */
     interface SliceSink {
-        void accept(Snapshot target, boolean completesBatch, List<SourceTransaction> transactions);
+        void accept(Snapshot target, boolean completesBatch, List<SourceTransaction> transactions, long bytes);
     }
 
     private static final String BATCH = """
             WITH s AS (SELECT coalesce(?::pg_snapshot, pg_current_snapshot()) AS target)
-            SELECT s.target::text, j.seq, j.txid::text, j.app_version, j.entity, j.op, j.key::text, j.data::text,
-                   j.changed, j.origin, j.group_max
+            SELECT s.target::text, j.seq, j.txid::text, j.app_version, j.entity, j.op, j.key::text,
+                   CASE WHEN octet_length(j.data_text) <= %2$d THEN j.data_text END,
+                   j.changed, j.origin, j.group_max, octet_length(j.data_text) > %2$d
               FROM s LEFT JOIN LATERAL (
                    SELECT * FROM (
-                       SELECT seq, txid, app_version, entity, op, key, data, changed, origin,
+                       SELECT seq, txid, app_version, entity, op, key, data::text AS data_text, changed, origin,
                               max(seq) OVER (PARTITION BY txid) AS group_max
                          FROM tandem.journal
                         WHERE app = ?
                           AND txid >= ?::text::xid8
                           AND txid < pg_snapshot_xmax(s.target)
                           AND pg_visible_in_snapshot(txid, s.target)
-                          AND NOT pg_visible_in_snapshot(txid, ?::pg_snapshot)%s) g
+                          AND NOT pg_visible_in_snapshot(txid, ?::pg_snapshot)%1$s) g
                     WHERE group_max > ?) j ON true
              ORDER BY j.group_max, j.seq
             """;
@@ -56,16 +57,27 @@ final class BatchReader {
                           AND NOT EXISTS (SELECT 1 FROM tandem.rejects r
                                            WHERE r.app = journal.app AND r.txid = journal.txid)""";
 
+    /**
+     * A row's data of more than this many bytes (as text) is not in the batch's result but read on its own when its
+     * turn comes ({@link #WIDE_DATA}): the driver buffers {@code sliceRows} rows of the result at a time, and that
+     * buffer must stay small however wide the rows are.
+     */
+    static final int WIDE_BYTES = 16 * 1024;
+
+    private static final String WIDE_DATA = "SELECT data::text FROM tandem.journal WHERE seq = ?";
+
     private final String app;
     private final RowDecoder decoder;
     private final int sliceRows;
+    private final long sliceBytes;
     private final String query;
 
-    BatchReader(String app, RowDecoder decoder, int sliceRows, boolean skipRejected) {
+    BatchReader(String app, RowDecoder decoder, int sliceRows, long sliceBytes, boolean skipRejected) {
         this.app = app;
         this.decoder = decoder;
         this.sliceRows = sliceRows;
-        this.query = BATCH.formatted(skipRejected ? NOT_REJECTED : "");
+        this.sliceBytes = sliceBytes;
+        this.query = BATCH.formatted(skipRejected ? NOT_REJECTED : "", WIDE_BYTES);
     }
 
     /**
@@ -83,21 +95,22 @@ final class BatchReader {
             s.setString(3, Long.toString(previous.xmin()));
             s.setString(4, previous.toString());
             s.setLong(5, target == null ? 0 : doneSeq);
-            try (ResultSet rs = s.executeQuery()) {
-                return slice(rs, sink);
+            try (ResultSet rs = s.executeQuery(); PreparedStatement wide = c.prepareStatement(WIDE_DATA)) {
+                return slice(rs, wide, sink);
             }
         } finally {
             c.commit();
         }
     }
 
-    private Snapshot slice(ResultSet rs, SliceSink sink) throws SQLException {
+    private Snapshot slice(ResultSet rs, PreparedStatement wide, SliceSink sink) throws SQLException {
         Snapshot target = null;
         List<SourceTransaction> slice = new ArrayList<>();
         List<JournalRow> group = new ArrayList<>();
         long groupTxid = -1;
         long groupMax = -1;
         int rows = 0;
+        long bytes = 0;
         while (rs.next()) {
             if (target == null) {
                 target = Snapshot.parse(rs.getString(1));
@@ -109,23 +122,39 @@ final class BatchReader {
             if (txid != groupTxid && !group.isEmpty()) {
                 slice.add(new SourceTransaction(groupTxid, groupMax, List.copyOf(group)));
                 group.clear();
-                if (rows >= sliceRows) {
-                    sink.accept(target, false, List.copyOf(slice));
+                if (rows >= sliceRows || bytes >= sliceBytes) {
+                    sink.accept(target, false, List.copyOf(slice), bytes);
                     slice.clear();
                     rows = 0;
+                    bytes = 0;
                 }
             }
             groupTxid = txid;
             groupMax = rs.getLong(11);
-            group.add(decoder.decode(rs.getLong(2), txid, rs.getInt(4), rs.getString(5), rs.getString(6),
-                    rs.getString(7), rs.getString(8), strings(rs.getArray(9)), rs.getString(10)));
+            long seq = rs.getLong(2);
+            String key = rs.getString(7);
+            String data = rs.getBoolean(12) ? wideData(wide, seq) : rs.getString(8);
+            group.add(decoder.decode(seq, txid, rs.getInt(4), rs.getString(5), rs.getString(6),
+                    key, data, strings(rs.getArray(9)), rs.getString(10)));
             rows++;
+            bytes += 2L * (key.length() + (data == null ? 0 : data.length())); // UTF-16 at worst
         }
         if (!group.isEmpty()) {
             slice.add(new SourceTransaction(groupTxid, groupMax, List.copyOf(group)));
         }
-        sink.accept(target, true, List.copyOf(slice));
+        sink.accept(target, true, List.copyOf(slice), bytes);
         return target;
+    }
+
+    /** The data of the wide row {@code seq}, read on its own (in the batch's transaction, so as of its snapshot). */
+    private static String wideData(PreparedStatement wide, long seq) throws SQLException {
+        wide.setLong(1, seq);
+        try (ResultSet rs = wide.executeQuery()) {
+            if (!rs.next()) {
+                throw new SQLException("journal row " + seq + " vanished while its batch was read");
+            }
+            return rs.getString(1);
+        }
     }
 
     private static String[] strings(Array array) throws SQLException {

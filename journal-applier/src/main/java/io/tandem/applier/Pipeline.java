@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -46,6 +47,8 @@ final class Pipeline {
     private final Leadership leadership;
     private final Track track;
     private Throwable failure;
+    /** Bytes of the slices published and not yet applied ({@link Slice#bytes}). */
+    private final AtomicLong inFlightBytes = new AtomicLong();
 
     Pipeline(ApplierConfig config, BatchReader reader, SlicePlanner planner, SliceApplier applier,
              Leadership leadership, Track track) {
@@ -72,7 +75,10 @@ final class Pipeline {
         Disruptor<Slice> disruptor = new Disruptor<>(Slice::new, config.ringSize(),
                 r -> new Thread(r, track.leaderLock() + "-" + threads.incrementAndGet()),
                 ProducerType.SINGLE, new BlockingWaitStrategy());
-        disruptor.handleEventsWith(planner).then(applier);
+        disruptor.handleEventsWith(planner).then(applier).then((slice, sequence, endOfBatch) -> {
+            inFlightBytes.addAndGet(-slice.bytes);
+            slice.clear(); // the applied rows are garbage now, not held by the ring until the slot is reused
+        });
         disruptor.setDefaultExceptionHandler(applier);
         disruptor.handleExceptionsFor(planner).with(planner);
         RingBuffer<Slice> ring = disruptor.start();
@@ -119,9 +125,9 @@ final class Pipeline {
                 }
             }
             int[] published = {0};
-            Snapshot target = reader.read(c, previous, resume, doneSeq, (snap, completes, txs) -> {
+            Snapshot target = reader.read(c, previous, resume, doneSeq, (snap, completes, txs, bytes) -> {
                 if (!txs.isEmpty() || published[0] > 0 || persistIdle) {
-                    publish(ring, snap, completes, txs);
+                    publish(ring, snap, completes, txs, bytes);
                     published[0]++;
                 }
             });
@@ -164,16 +170,27 @@ final class Pipeline {
         return pauseNanos == 0 ? Math.min(TimeUnit.MILLISECONDS.toNanos(1), max) : Math.min(pauseNanos * 2, max);
     }
 
-    /** Publishes a slice, waiting for room in the ring; gives up if the apply side has stopped. */
-    private void publish(RingBuffer<Slice> ring, Snapshot target, boolean completes, List<SourceTransaction> txs) {
+    /**
+     * Publishes a slice, waiting for room in the ring and, unless nothing else is in flight, for the bytes it holds
+     * to fit in {@link ApplierConfig#readAheadBytes}; gives up if the apply side has stopped. So the heap holds a
+     * bounded number of bytes of journal rows, however wide they are, and never fewer than one slice.
+     */
+    private void publish(RingBuffer<Slice> ring, Snapshot target, boolean completes, List<SourceTransaction> txs,
+                         long bytes) {
         while (true) {
             if (applier.stopped()) {
                 throw new IllegalStateException("the apply side stopped", applier.failure());
             }
+            long inFlight = inFlightBytes.get();
+            if (inFlight > 0 && inFlight + bytes > config.readAheadBytes()) {
+                LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
+                continue;
+            }
             try {
                 long sequence = ring.tryNext();
+                inFlightBytes.addAndGet(bytes);
                 try {
-                    ring.get(sequence).fill(target, completes, txs);
+                    ring.get(sequence).fill(target, completes, txs, bytes);
                 } finally {
                     ring.publish(sequence);
                 }

@@ -18,11 +18,14 @@ final class Slice {
     long lastMaxSeq;
     final List<SourceTransaction> transactions = new ArrayList<>();
     int rows;
+    /** The journal text the slice's rows were decoded from, in bytes: what it holds of the heap, about. */
+    long bytes;
     /** The transactions' rows regrouped for applying ({@link SlicePlanner}), or null if not planned. */
     List<ApplyOrder.Group> groups;
 
-    void fill(Snapshot target, boolean completesBatch, List<SourceTransaction> txs) {
+    void fill(Snapshot target, boolean completesBatch, List<SourceTransaction> txs, long bytes) {
         this.target = target;
+        this.bytes = bytes;
         this.completesBatch = completesBatch;
         transactions.clear();
         transactions.addAll(txs);

@@ -149,7 +149,7 @@ final class TrackRunner {
         SliceApplier applier = new SliceApplier(apply, track, projection, track.policy(config.onReject()), stats,
                 epoch, definitions.generation());
         current = applier;
-        BatchReader reader = new BatchReader(config.app(), definitions.decoder(config.app()), config.sliceRows(),
+        BatchReader reader = new BatchReader(config.app(), definitions.decoder(config.app()), config.sliceRows(), config.sliceBytes(),
                 track.follows());
         Pipeline pipeline = new Pipeline(config, reader, new SlicePlanner(projection), applier, leadership, track);
         Pipeline.End end = pipeline.run(read, start, () -> stopRequested);
