@@ -82,6 +82,9 @@ final class ApplierEndpoint implements AutoCloseable {
         Gauge.builder("tandem.applier.leader", applier, a -> leaderGauge(a.state()))
                 .tag("app", app).description("1 while this process leads and applies (or is held by a release); 0 when"
                         + " standing by, halted or stopped").register(registry);
+        Gauge.builder("tandem.applier.noop.writes", this, e -> e.status() == null ? Double.NaN : e.status().noopWrites())
+                .tag("app", app).description("Journal rows applied that wrote nothing: updates and deletes of rows"
+                        + " that did not exist (already deleted or never inserted)").register(registry);
         Gauge.builder("tandem.applier.unattended", this,
                         e -> e.status() == null ? Double.NaN : e.status().unattended() ? 1 : 0)
                 .tag("app", app).description("1 while journal rows are pending and no applier leads the app (every"

@@ -87,6 +87,7 @@ final class StatusCommand implements Callable<Integer> {
         applier.put("leader", s.leader());
         applier.put("leader_alive", s.leaderAlive());
         applier.put("applied_rows", s.appliedRows());
+        applier.put("noop_writes", s.noopWrites());
         applier.put("applied_at", s.appliedAt());
         applier.put("halted_reason", s.haltedReason());
         Map<String, Object> out = new LinkedHashMap<>();
@@ -105,7 +106,8 @@ final class StatusCommand implements Callable<Integer> {
         out.printf("versions   %s%n", s.versions().isEmpty() ? "none live" : "live: " + s.versions());
         out.printf("applier    %s%s%n", s.state().sql(), s.leader() == null ? "" : " (leader " + s.leader() + ")");
         out.printf("pending    %d row(s), oldest %d ms%n", s.pending(), s.lagMillis());
-        out.printf("applied    %d row(s)%s%n", s.appliedRows(), s.appliedAt() == null ? "" : ", last at " + s.appliedAt());
+        out.printf("applied    %d row(s)%s%s%n", s.appliedRows(), s.appliedAt() == null ? "" : ", last at " + s.appliedAt(),
+                s.noopWrites() == 0 ? "" : "; " + s.noopWrites() + " update(s)/delete(s) matched no row (see the log)");
         out.printf("rejects    %d row(s) in tandem.rejects%n", s.rejects());
         if (s.haltedReason() != null) {
             out.printf("HALTED     %s%n", s.haltedReason());

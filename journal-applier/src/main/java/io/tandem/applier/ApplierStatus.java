@@ -26,12 +26,13 @@ import java.util.List;
  * @param lagMillis     age of the oldest pending row, 0 when nothing is pending
  * @param rejects       rows in {@code tandem.rejects} for the app
  * @param appliedRows   rows applied since the app's first batch
+ * @param noopWrites    of those, the updates and deletes that matched no row (already deleted or never inserted)
  * @param appliedAt     when the applier last committed, or null
  * @param haltedReason  why it halted (with how to resume), or null
  * @param versions      the live versions
  */
 public record ApplierStatus(String app, ApplierState state, String leader, boolean leaderAlive, long pending,
-                            long lagMillis, long rejects, long appliedRows, OffsetDateTime appliedAt,
+                            long lagMillis, long rejects, long appliedRows, long noopWrites, OffsetDateTime appliedAt,
                             String haltedReason, List<Integer> versions) {
 
     /**
@@ -47,12 +48,13 @@ public record ApplierStatus(String app, ApplierState state, String leader, boole
         String state = "stopped";
         String leader = null;
         long appliedRows = 0;
+        long noopWrites = 0;
         OffsetDateTime appliedAt = null;
         String halted = null;
         boolean releasing = false;
         try (PreparedStatement s = c.prepareStatement("SELECT state, leader, applied_rows, applied_at, halted_reason,"
                 + " pause_requested_by IS NOT NULL AND EXISTS (SELECT 1 FROM pg_stat_activity"
-                + " WHERE application_name = ?)"
+                + " WHERE application_name = ?), noop_writes"
                 + " FROM tandem.applier_state WHERE app = ?")) {
             s.setString(1, LockNames.migrate(app));
             s.setString(2, app);
@@ -64,6 +66,7 @@ public record ApplierStatus(String app, ApplierState state, String leader, boole
                     appliedAt = rs.getObject(4, OffsetDateTime.class);
                     halted = rs.getString(5);
                     releasing = rs.getBoolean(6);
+                    noopWrites = rs.getLong(7);
                 }
             }
         }
@@ -77,7 +80,7 @@ public record ApplierStatus(String app, ApplierState state, String leader, boole
         Backlog backlog = Backlog.read(c, app, null);
         List<Integer> versions = new ArrayList<>();
         VersionRegistry.live(c, app).forEach(v -> versions.add(v.version()));
-        return new ApplierStatus(app, ApplierState.of(state), leader, alive, backlog.rows(), backlog.oldestMillis(), rejects(c, app), appliedRows, appliedAt,
+        return new ApplierStatus(app, ApplierState.of(state), leader, alive, backlog.rows(), backlog.oldestMillis(), rejects(c, app), appliedRows, noopWrites, appliedAt,
                 halted, List.copyOf(versions));
     }
 

@@ -81,7 +81,7 @@ final class EntityWrites {
                     columns.put(column, expr);
                 }
             });
-            out.add(statement(item, one.insert(item, columns), many.insert(item, columns)));
+            out.add(statement(item, one.insert(item, columns), many.insert(item, columns), false));
         }
         return List.copyOf(out);
     }
@@ -96,7 +96,7 @@ final class EntityWrites {
                 }
             });
             if (!columns.isEmpty()) {
-                out.add(statement(item, one.update(item, columns), many.update(item, columns)));
+                out.add(statement(item, one.update(item, columns), many.update(item, columns), true));
             }
         }
         return List.copyOf(out);
@@ -107,17 +107,18 @@ final class EntityWrites {
         List<WriteItem> items = entity.writes();
         for (int i = items.size() - 1; i >= 0; i--) {
             WriteItem item = items.get(i);
-            out.add(statement(item, one.delete(item), many.delete(item)));
+            out.add(statement(item, one.delete(item), many.delete(item), true));
         }
         return List.copyOf(out);
     }
 
-    private static WriteStatement statement(WriteItem item, WriteItemSql.Statement one, WriteItemSql.Statement many) {
+    private static WriteStatement statement(WriteItem item, WriteItemSql.Statement one, WriteItemSql.Statement many,
+                                            boolean existingRow) {
         TreeMap<String, String> keyFields = new TreeMap<>(); // key column -> the field it takes unchanged
         item.key().forEach((column, expr) -> expr.loneField().ifPresent(field -> keyFields.put(column, field)));
         boolean plainKey = keyFields.size() == item.key().size();
         return new WriteStatement(item.tableName().quoted(), plainKey ? List.copyOf(keyFields.keySet()) : null,
                 plainKey ? List.copyOf(keyFields.values()) : List.of(), one.sql(), one.params(), many.sql(),
-                many.params());
+                many.params(), existingRow);
     }
 }

@@ -48,7 +48,7 @@ final class GroupWriter {
         return true;
     }
 
-    static void write(Connection c, ApplyOrder.Group group) throws SQLException {
+    static void write(Connection c, ApplyOrder.Group group, MissedWrites missed) throws SQLException {
         WriteStatement statement = group.statement();
         try (PreparedStatement s = c.prepareStatement(statement.manySql())) {
             List<String> fields = statement.manyParams();
@@ -59,7 +59,11 @@ final class GroupWriter {
                 }
                 s.setArray(i + 1, c.createArrayOf("text", values));
             }
-            s.executeUpdate();
+            int changed = s.executeUpdate();
+            int rows = group.entries().size();
+            if (statement.existingRow() && changed < rows) {
+                missed.missed(statement, group.entries().get(0), rows - changed);
+            }
         }
     }
 

@@ -20,15 +20,17 @@ interface Projection {
      * Applies {@code groups} (from {@link #regroup}), each as one set-based statement or one JDBC batch. A
      * constraint the regrouping cannot see may refuse them where journal order would not.
      *
+     * @return how many journal rows wrote nothing (an update or delete of a missing row, {@link MissedWrites})
      * @throws SQLException whatever the database refused; the caller rolls back
      */
-    void apply(Connection c, List<ApplyOrder.Group> groups) throws SQLException;
+    int apply(Connection c, List<ApplyOrder.Group> groups) throws SQLException;
 
     /**
      * Applies every row of {@code transactions} in journal order, as JDBC batches of consecutive identical
      * statements.
      *
+     * @return how many journal rows wrote nothing ({@link MissedWrites})
      * @throws SQLException whatever the database refused; the caller rolls back
      */
-    void applyInJournalOrder(Connection c, List<SourceTransaction> transactions) throws SQLException;
+    int applyInJournalOrder(Connection c, List<SourceTransaction> transactions) throws SQLException;
 }

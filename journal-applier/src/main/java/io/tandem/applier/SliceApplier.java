@@ -105,6 +105,8 @@ final class SliceApplier implements EventHandler<Slice>, ExceptionHandler<Slice>
     }
 
     private static final Applied APPLIED = new Applied();
+    /** The rows that wrote nothing in the transaction {@link #applyAlone} last applied. */
+    private int missedAlone;
 
     private void apply(Slice slice) throws SQLException, Superseded {
         if (slice.clean()) {
@@ -124,13 +126,11 @@ final class SliceApplier implements EventHandler<Slice>, ExceptionHandler<Slice>
     private Outcome applyWhole(Slice slice, boolean regroup) throws SQLException, Superseded {
         try {
             begin();
-            if (regroup) {
-                projection.apply(connection, slice.groups != null ? slice.groups
-                        : projection.regroup(slice.transactions));
-            } else {
-                projection.applyInJournalOrder(connection, slice.transactions);
-            }
-            state.advance(connection, slice.target, slice.completesBatch, slice.lastMaxSeq, slice.rows);
+            int missed = regroup
+                    ? projection.apply(connection, slice.groups != null ? slice.groups
+                            : projection.regroup(slice.transactions))
+                    : projection.applyInJournalOrder(connection, slice.transactions);
+            state.advance(connection, slice.target, slice.completesBatch, slice.lastMaxSeq, slice.rows, missed);
             connection.commit();
             stats.applied(slice.rows, slice.transactions.size());
             return APPLIED;
@@ -149,7 +149,7 @@ final class SliceApplier implements EventHandler<Slice>, ExceptionHandler<Slice>
         List<SourceTransaction> txs = slice.transactions;
         if (txs.isEmpty()) {
             begin();
-            state.advance(connection, slice.target, slice.completesBatch, slice.lastMaxSeq, 0);
+            state.advance(connection, slice.target, slice.completesBatch, slice.lastMaxSeq, 0, 0);
             connection.commit();
             return;
         }
@@ -170,7 +170,7 @@ final class SliceApplier implements EventHandler<Slice>, ExceptionHandler<Slice>
                         tx.txid(), track.describe(), tx.rows().size(), problem);
             }
             state.advance(connection, slice.target, slice.completesBatch && last, tx.maxSeq(),
-                    problem == null ? tx.rows().size() : 0);
+                    problem == null ? tx.rows().size() : 0, problem == null ? missedAlone : 0);
             connection.commit();
             if (problem == null) {
                 stats.applied(tx.rows().size(), 1);
@@ -190,7 +190,7 @@ final class SliceApplier implements EventHandler<Slice>, ExceptionHandler<Slice>
             return new Refused(bad.describe() + ": " + bad.problem());
         }
         try {
-            projection.applyInJournalOrder(connection, List.of(tx));
+            missedAlone = projection.applyInJournalOrder(connection, List.of(tx));
             return APPLIED;
         } catch (SQLException e) {
             rollback();

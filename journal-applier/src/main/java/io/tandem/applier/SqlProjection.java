@@ -32,18 +32,21 @@ final class SqlProjection implements Projection {
     }
 
     @Override
-    public void apply(Connection c, List<ApplyOrder.Group> groups) throws SQLException {
-        try (StatementBatcher batcher = new StatementBatcher(c)) {
+    public int apply(Connection c, List<ApplyOrder.Group> groups) throws SQLException {
+        MissedWrites missed = new MissedWrites();
+        try (StatementBatcher batcher = new StatementBatcher(c, missed)) {
             for (ApplyOrder.Group group : groups) {
-                write(c, batcher, group);
+                write(c, batcher, group, missed);
             }
             batcher.flush();
         }
+        return missed.count();
     }
 
     @Override
-    public void applyInJournalOrder(Connection c, List<SourceTransaction> transactions) throws SQLException {
-        try (StatementBatcher batcher = new StatementBatcher(c)) {
+    public int applyInJournalOrder(Connection c, List<SourceTransaction> transactions) throws SQLException {
+        MissedWrites missed = new MissedWrites();
+        try (StatementBatcher batcher = new StatementBatcher(c, missed)) {
             for (List<ApplyOrder.Step> row : rows(transactions)) {
                 for (ApplyOrder.Step step : row) {
                     batcher.add(step.statement(), step.entry());
@@ -51,6 +54,7 @@ final class SqlProjection implements Projection {
             }
             batcher.flush();
         }
+        return missed.count();
     }
 
     /** Each journal row's statements, in journal order. */
@@ -69,7 +73,8 @@ final class SqlProjection implements Projection {
         return rows;
     }
 
-    private static void write(Connection c, StatementBatcher batcher, ApplyOrder.Group group) throws SQLException {
+    private static void write(Connection c, StatementBatcher batcher, ApplyOrder.Group group, MissedWrites missed)
+            throws SQLException {
         if (group.entries().size() < GroupWriter.MIN_ROWS || !GroupWriter.canWrite(group)) {
             for (JournalEntry entry : group.entries()) {
                 batcher.add(group.statement(), entry);
@@ -77,7 +82,7 @@ final class SqlProjection implements Projection {
             return;
         }
         batcher.flush();
-        GroupWriter.write(c, group);
+        GroupWriter.write(c, group, missed);
     }
 
     private static String key(int version, String entity) {

@@ -99,15 +99,17 @@ final class StateTable {
 
     /**
      * Moves the position past {@code txs} of the batch up to {@code target} (completing it when
-     * {@code completesBatch}), counts the rows, and notifies fence waiters on commit.
+     * {@code completesBatch}), counts the rows and those that wrote nothing, and notifies fence waiters on commit.
      */
-    void advance(Connection c, Snapshot target, boolean completesBatch, long lastMaxSeq, int rows) throws SQLException {
+    void advance(Connection c, Snapshot target, boolean completesBatch, long lastMaxSeq, int rows, int noopWrites)
+            throws SQLException {
         // One statement text for both cases, every value bound: a completed batch clears the partial position.
         try (PreparedStatement s = c.prepareStatement("UPDATE " + table + " SET"
                 + " applied_snapshot = CASE WHEN ? THEN ?::pg_snapshot ELSE applied_snapshot END,"
                 + " batch_snapshot = CASE WHEN ? THEN NULL ELSE ?::pg_snapshot END,"
                 + " batch_done_seq = CASE WHEN ? THEN NULL ELSE ?::bigint END,"
-                + " applied_rows = applied_rows + ?, applied_at = now(), heartbeat_at = now(), state = 'running'"
+                + " applied_rows = applied_rows + ?, noop_writes = noop_writes + ?, applied_at = now(),"
+                + " heartbeat_at = now(), state = 'running'"
                 + " WHERE app = ?")) {
             String snapshot = target.toString();
             s.setBoolean(1, completesBatch);
@@ -117,7 +119,8 @@ final class StateTable {
             s.setBoolean(5, completesBatch);
             s.setLong(6, lastMaxSeq);
             s.setLong(7, rows);
-            s.setString(8, app);
+            s.setLong(8, noopWrites);
+            s.setString(9, app);
             s.executeUpdate();
         }
         notifyFences(c);

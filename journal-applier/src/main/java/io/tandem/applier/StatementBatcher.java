@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,11 +20,15 @@ import java.util.List;
  */
 final class StatementBatcher implements AutoCloseable {
     private final Connection connection;
+    private final MissedWrites missed;
+    private final List<JournalEntry> entries = new ArrayList<>();
     private PreparedStatement current;
+    private WriteStatement currentStatement;
     private String currentSql;
 
-    StatementBatcher(Connection connection) {
+    StatementBatcher(Connection connection, MissedWrites missed) {
         this.connection = connection;
+        this.missed = missed;
     }
 
     void add(WriteStatement statement, JournalEntry entry) throws SQLException {
@@ -31,9 +36,11 @@ final class StatementBatcher implements AutoCloseable {
             flush();
             current = connection.prepareStatement(statement.sql());
             currentSql = statement.sql();
+            currentStatement = statement;
         }
         bind(current, statement.params(), entry);
         current.addBatch();
+        entries.add(entry);
     }
 
     void flush() throws SQLException {
@@ -41,13 +48,22 @@ final class StatementBatcher implements AutoCloseable {
             return;
         }
         try {
-            current.executeBatch();
+            int[] counts = current.executeBatch();
+            if (currentStatement.existingRow()) {
+                for (int i = 0; i < counts.length; i++) {
+                    if (counts[i] == 0) {
+                        missed.missed(currentStatement, entries.get(i));
+                    }
+                }
+            }
         } catch (java.sql.BatchUpdateException e) {
             throw e.getNextException() != null ? withState(e) : e;
         } finally {
             current.close();
             current = null;
             currentSql = null;
+            currentStatement = null;
+            entries.clear();
         }
     }
 
@@ -77,6 +93,8 @@ final class StatementBatcher implements AutoCloseable {
             current.close();
             current = null;
             currentSql = null;
+            currentStatement = null;
+            entries.clear();
         }
     }
 }

@@ -12,7 +12,10 @@ import java.util.List;
  * physical row, whichever entity or version they come from: {@code keyColumns}, the key columns in name order,
  * take the values of the fields {@code keyParams} unchanged; {@code keyColumns} is null when some key column
  * takes an expression (its row cannot be told from the values alone: such a statement is ordered by table).
+ *
+ * <p>{@code existingRow}: an UPDATE or DELETE, which changes exactly one row when the row exists; when it changes
+ * none, the journal row wrote nothing ({@link MissedWrites}).
  */
 record WriteStatement(String table, List<String> keyColumns, List<String> keyParams, String sql, List<String> params,
-                      String manySql, List<String> manyParams) {
+                      String manySql, List<String> manyParams, boolean existingRow) {
 }

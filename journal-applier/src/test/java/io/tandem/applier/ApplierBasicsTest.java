@@ -97,6 +97,25 @@ class ApplierBasicsTest {
         }
     }
 
+    @Test
+    void anUpdateOrDeleteOfAMissingRowIsCountedNotLost(TestDatabase db) throws Exception {
+        long before = status(db).noopWrites();
+        long tx = write(db, List.of(
+                JournalEntry.update("acct", 1, "item", Map.of("id", 404L), Map.of("val", 1L), List.of("val")),
+                JournalEntry.delete("acct", 1, "item", Map.of("id", 405L)),
+                JournalEntry.insert("acct", 1, "item", Map.of("id", 406L), Map.of("id", 406L, "val", 6L, "token", "t"))));
+        assertEquals(Fence.Outcome.APPLIED, fence.await("acct", tx, Await.SAFETY_NET));
+        assertEquals("6|t", item(db, 406), "the rest of the transaction is applied");
+        assertEquals(before + 2, status(db).noopWrites(), "both writes that changed nothing are counted");
+        assertEquals(ApplierState.RUNNING, applier.state());
+    }
+
+    private static ApplierStatus status(TestDatabase db) throws SQLException {
+        try (Connection c = db.connect()) {
+            return ApplierStatus.read(c, "acct");
+        }
+    }
+
     private static long write(TestDatabase db, List<JournalEntry> entries) throws SQLException {
         try (Connection c = db.connect()) {
             c.setAutoCommit(false);

@@ -56,3 +56,8 @@ END
 $$;
 
 GRANT EXECUTE ON FUNCTION tandem.key_lock_id(text, jsonb) TO PUBLIC;
+
+-- The journal rows an applier track applied that wrote nothing: an update or delete of a row that does not exist.
+-- Counted in the transaction that moves the position (so never twice), shown by tandem status and /metrics.
+ALTER TABLE tandem.applier_state ADD COLUMN noop_writes bigint NOT NULL DEFAULT 0;
+ALTER TABLE tandem.releases ADD COLUMN noop_writes bigint NOT NULL DEFAULT 0;
