@@ -20,11 +20,11 @@ import java.util.Map;
  * <p>Options: {@code --quick} (under 3 minutes), {@code --tiny} (seconds, for the smoke test), {@code --jdbc-url}
  * (a server where the user may CREATE DATABASE; default: an embedded PostgreSQL 17 with fsync on),
  * {@code --root DIR} (the repository, default {@code .}), {@code --out DIR} (default {@code ROOT/benchmarks}),
- * {@code --only write,applier,lag,migration,read} (a partial run replaces only its own sections and figures in an
+ * {@code --only write,applier,lag,migration,read,failover} (a partial run replaces only its own sections and figures in an
  * existing RESULTS.md and results.json), {@code --migration-rounds N} (fewer rounds, same table size).
  */
 public final class BenchMain {
-    static final List<String> ALL = List.of("write", "applier", "lag", "migration", "read");
+    static final List<String> ALL = List.of("write", "applier", "lag", "migration", "read", "failover");
 
     private BenchMain() {
     }
@@ -91,6 +91,9 @@ public final class BenchMain {
             }
             if (only.contains("read")) {
                 new ReadPathBench(pg, p, body).run();
+            }
+            if (only.contains("failover")) {
+                new FailoverBench(pg, p, body).run();
             }
             double minutes = (System.nanoTime() - t0) / 60e9;
             boolean partial = !only.containsAll(ALL);
@@ -281,6 +284,8 @@ public final class BenchMain {
         target(r, j, "online_release_revert_ms", "`ReleaseControl.revert` at the migration's table size", "≤ 1000 ms", v -> v <= 1000);
         target(r, j, "applier_peak_heap_mb", "applier peak heap used", "≤ 256 MB", v -> v <= 256);
         target(r, j, "read_path_ratio", "views/hand-written, worst join-view case", "≥ 0.9", v -> v >= 0.9);
+        target(r, j, "failover_first_apply_ms_max", "leader killed → first row its standby applies, worst", "≤ 1000 ms",
+                v -> v <= 1000);
         r.line("");
     }
 

@@ -24,7 +24,8 @@ import java.util.Set;
  *   <li>{@code maxPollInterval} (10 ms): the longest pause between two looks at the journal when idle. The pause
  *       starts at 1 ms after a batch and doubles while batches come back empty: near-zero CPU when idle,
  *       commit-to-applied latency near one round trip when busy. No trigger or NOTIFY on the write path.</li>
- *   <li>{@code standbyPoll} (1 s): how often a standby tries to take the lead.</li>
+ *   <li>{@code standbyPoll} (1 s): how long a standby waits in the leader lock's queue before it looks around again
+ *       (a stop, a cleared halt); it takes the lead the moment the leader's session ends.</li>
  *   <li>{@code leaderName} ({@code host/pid}): shown in {@code tandem status}.</li>
  *   <li>{@code tracks} (live and release): which projections to run.</li>
  *   <li>{@code installSchema} (true): whether {@link Applier#start} installs or upgrades Tandem's schema when

@@ -14,7 +14,7 @@ import java.sql.Statement;
  * One leader per track (an app's live projection, or its release's) among any number of applier processes,
  * coordinated by the database itself: the leader holds the track's {@link LockTable} on a dedicated connection, in a
  * transaction it keeps open. If its process dies, PostgreSQL ends the session and frees the lock, and a standby
- * polling {@link #tryAcquire} takes over. No app role can take the lock (an advisory lock, which every role may take,
+ * waiting in the lock's queue ({@link #tryAcquire}) takes over at once. No app role can take the lock (an advisory lock, which every role may take,
  * would let an app login keep every applier standing by).
  *
  * <p>The lock alone cannot stop a leader that lost its connection without noticing from committing; the leader
@@ -34,10 +34,10 @@ final class Leadership implements AutoCloseable {
     }
 
     /**
-     * Tries once to take the lead; true if this process now leads. A leader that asks again (a new run after a
-     * failure or a definitions change) keeps the lock it holds while its session lives.
+     * Tries to take the lead, waiting for it at most {@code wait}; true if this process now leads. A leader that asks
+     * again (a new run after a failure or a definitions change) keeps the lock it holds while its session lives.
      */
-    boolean tryAcquire() throws SQLException {
+    boolean tryAcquire(java.time.Duration wait) throws SQLException {
         if (held) {
             if (stillHeld()) {
                 return true;
@@ -47,7 +47,7 @@ final class Leadership implements AutoCloseable {
         if (connection == null) {
             connection = open();
         }
-        held = LockTable.tryLock(connection, lock);
+        held = LockTable.lock(connection, lock, wait);
         return held;
     }
 

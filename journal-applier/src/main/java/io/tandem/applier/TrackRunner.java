@@ -81,10 +81,9 @@ final class TrackRunner {
                         LockSupport.parkNanos(config.standbyPoll().toNanos());
                         continue;
                     }
-                    if (!leadership.tryAcquire()) {
+                    if (!leadership.tryAcquire(config.standbyPoll())) { // waited for it up to standbyPoll
                         stats.leadRefused();
                         state = ApplierState.STANDBY;
-                        LockSupport.parkNanos(config.standbyPoll().toNanos());
                         continue;
                     }
                     Pipeline.End end = lead(leadership);

@@ -63,12 +63,15 @@ public final class LockTable {
     }
 
     /**
-     * Tries once, without waiting, to lock {@code name} in {@code c}'s transaction (which must not be in autocommit
-     * mode); true if {@code c} now holds it, until that transaction ends. On false the transaction is rolled back.
+     * Locks {@code name} in {@code c}'s transaction (which must not be in autocommit mode), waiting for it at most
+     * {@code wait}; true if {@code c} now holds it, until that transaction ends. On false the transaction is rolled
+     * back. Waiting in the lock's queue rather than polling is what lets a standby take over the moment a leader's
+     * session ends.
      */
-    public static boolean tryLock(Connection c, String name) throws SQLException {
+    public static boolean lock(Connection c, String name, java.time.Duration wait) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute("LOCK TABLE " + of(name) + " IN SHARE UPDATE EXCLUSIVE MODE NOWAIT");
+            s.execute("SET LOCAL lock_timeout = '" + Math.max(1, wait.toMillis()) + "ms'");
+            s.execute("LOCK TABLE " + of(name) + " IN SHARE UPDATE EXCLUSIVE MODE");
             return true;
         } catch (SQLException e) {
             c.rollback();
