@@ -30,6 +30,11 @@ abstract class JdbcWrites implements WriteVariant {
         return new Journal(pool, new JournalWriter(versions));
     }
 
+    /** A journal row per customer, inserted with plain SQL into {@code table} (tandem.journal or a copy of it). */
+    static WriteVariant journalRows(String name, DataSource pool, String table) {
+        return new JournalRows(name, pool, table);
+    }
+
     /** {@code INSERT INTO table (full_name, email)}, ids from the table's default; one batch. */
     static WriteVariant insert(String name, DataSource pool, String table) {
         return new Insert(name, pool, table);
@@ -93,6 +98,29 @@ abstract class JdbcWrites implements WriteVariant {
                 if (n > 1) {
                     s.executeBatch();
                 }
+            }
+        }
+    }
+
+    private static final class JournalRows extends JdbcWrites {
+        private final String sql;
+
+        JournalRows(String name, DataSource pool, String table) {
+            super(name, pool);
+            this.sql = "INSERT INTO " + table + " (app, app_version, entity, op, key, data)"
+                    + " VALUES ('shop', 1, 'customer', 'insert', ?::jsonb, ?::jsonb)";
+        }
+
+        @Override
+        void write(Connection c, long first, int n) throws SQLException {
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                for (long id = first; id < first + n; id++) {
+                    s.setString(1, "{\"id\": " + id + "}");
+                    s.setString(2, "{\"id\": " + id + ", \"full_name\": \"" + WriteVariant.fullName(id)
+                            + "\", \"email\": \"" + WriteVariant.email(id) + "\"}");
+                    s.addBatch();
+                }
+                s.executeBatch();
             }
         }
     }

@@ -47,6 +47,7 @@ final class WritePathBench {
                 hibernate(shop);
             }
             jdbc(ds, release1);
+            keyLock(ds);
         } finally {
             pg.closePools();
             pg.drop(DB);
@@ -95,6 +96,61 @@ final class WritePathBench {
         r.put("write_path_jdbc", Map.of("t8_e1", cell("JDBC", variants, 8, 1)));
         r.line("");
     }
+
+    /**
+     * What the journal's per-key lock costs on the write path since it hashes the key's normalised values (schema
+     * 11) rather than its JSON text (schema 10): two copies of the journal, identical but for that one expression in
+     * their insert trigger, written alternately with plain JDBC (8 threads, 1 row per transaction).
+     */
+    private void keyLock(DataSource ds) throws Exception {
+        try (Connection c = ds.getConnection(); java.sql.Statement s = c.createStatement()) {
+            for (String[] side : new String[][]{{"bench_journal_text", KEY_AS_TEXT}, {"bench_journal_values", KEY_VALUES}}) {
+                s.execute("CREATE TABLE " + side[0] + " (LIKE tandem.journal INCLUDING DEFAULTS INCLUDING IDENTITY"
+                        + " INCLUDING INDEXES)");
+                s.execute("CREATE FUNCTION " + side[0] + "_before() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                        + " PERFORM pg_catalog.pg_advisory_xact_lock(" + side[1] + ");"
+                        + " NEW.seq := pg_catalog.nextval('" + side[0] + "_seq_seq'::pg_catalog.regclass);"
+                        + " NEW.txid := pg_catalog.pg_current_xact_id(); RETURN NEW; END $$");
+                s.execute("CREATE TRIGGER before_insert BEFORE INSERT ON " + side[0] + " FOR EACH ROW EXECUTE FUNCTION "
+                        + side[0] + "_before()");
+            }
+        }
+        WriteVariant text = JdbcWrites.journalRows("key_as_text", ds, "bench_journal_text");
+        WriteVariant values = JdbcWrites.journalRows("key_values", ds, "bench_journal_values");
+        measure(text, 8, 1, Math.min(0.5, p.writeSeconds()));
+        measure(values, 8, 1, Math.min(0.5, p.writeSeconds()));
+        List<Double> textTps = new ArrayList<>();
+        List<Double> valuesTps = new ArrayList<>();
+        List<Double> ratio = new ArrayList<>();
+        for (int round = 0; round < p.writeRounds(); round++) {
+            boolean textFirst = round % 2 == 0;
+            double first = measure(textFirst ? text : values, 8, 1, p.writeSeconds())[0];
+            double second = measure(textFirst ? values : text, 8, 1, p.writeSeconds())[0];
+            textTps.add(textFirst ? first : second);
+            valuesTps.add(textFirst ? second : first);
+            ratio.add(valuesTps.get(round) / textTps.get(round));
+        }
+        r.line("The per-key lock's price: one journal row per transaction (8 threads, plain JDBC) into two copies of"
+                        + " `tandem.journal` whose insert triggers differ only in the lock's key — the key's JSON text"
+                        + " (`key_as_text`, schema 10) or its normalised values (`key_values`, schema 11, which makes"
+                        + " every spelling of one row's key take one lock); same pool, rounds alternating.")
+                .line("")
+                .line("| key_as_text tx/s | key_values tx/s | key_values/key_as_text |")
+                .line("|---|---|---|")
+                .line("| " + Stats.spread(textTps, "%.0f") + " | " + Stats.spread(valuesTps, "%.0f") + " | "
+                        + Stats.spread(ratio, "%.3f") + " |")
+                .line("");
+        r.put("write_path_key_lock", Map.of("key_as_text_tx_per_s", Stats.summary(textTps),
+                "key_values_tx_per_s", Stats.summary(valuesTps), "key_values/key_as_text", Stats.summary(ratio)));
+    }
+
+    private static final String KEY_AS_TEXT = "pg_catalog.hashtextextended(NEW.app || ':' || NEW.key::text, 0)";
+    /** The expression of tandem.key_lock_id, inlined as the journal's own trigger inlines it. */
+    private static final String KEY_VALUES = "pg_catalog.hashtextextended(NEW.app || ':' || coalesce("
+            + "(SELECT pg_catalog.string_agg(v.t, ',' ORDER BY v.t) FROM (SELECT CASE WHEN"
+            + " pg_catalog.jsonb_typeof(e.value) = 'number' THEN pg_catalog.trim_scale(e.value::pg_catalog.numeric)::text"
+            + " ELSE pg_catalog.lower(pg_catalog.jsonb_extract_path_text(e.value, VARIADIC '{}'::text[])) END AS t"
+            + " FROM pg_catalog.jsonb_each(NEW.key) e) v), NEW.key::text), 0)";
 
     private void header() {
         r.line("| threads | entities/tx | direct tx/s | journal tx/s | pgroll_trigger tx/s | journal/direct | pgroll/direct | journal p99 ms | direct p99 ms |")
