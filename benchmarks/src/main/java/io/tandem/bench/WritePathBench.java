@@ -146,11 +146,10 @@ final class WritePathBench {
 
     private static final String KEY_AS_TEXT = "pg_catalog.hashtextextended(NEW.app || ':' || NEW.key::text, 0)";
     /** The expression of tandem.key_lock_id, inlined as the journal's own trigger inlines it. */
-    private static final String KEY_VALUES = "pg_catalog.hashtextextended(NEW.app || ':' || coalesce("
-            + "(SELECT pg_catalog.string_agg(v.t, ',' ORDER BY v.t) FROM (SELECT CASE WHEN"
-            + " pg_catalog.jsonb_typeof(e.value) = 'number' THEN pg_catalog.trim_scale(e.value::pg_catalog.numeric)::text"
-            + " ELSE pg_catalog.lower(pg_catalog.jsonb_extract_path_text(e.value, VARIADIC '{}'::text[])) END AS t"
-            + " FROM pg_catalog.jsonb_each(NEW.key) e) v), NEW.key::text), 0)";
+    private static final String KEY_VALUES = "pg_catalog.hashtextextended(NEW.app || ':' || pg_catalog.lower("
+            + "pg_catalog.replace(pg_catalog.regexp_replace(pg_catalog.regexp_replace("
+            + "pg_catalog.jsonb_path_query_array(NEW.key, '$.*')::text, '(\\.[0-9]*[1-9])0+(?![0-9])', '\\1', 'g'),"
+            + " '\\.0+(?![0-9])', '', 'g'), '\"', '')), 0)";
 
     private void header() {
         r.line("| threads | entities/tx | direct tx/s | journal tx/s | pgroll_trigger tx/s | journal/direct | pgroll/direct | journal p99 ms | direct p99 ms |")
