@@ -2,7 +2,7 @@ package io.tandem.applier;
 
 import io.tandem.core.Backlog;
 import io.tandem.core.LockNames;
-import io.tandem.core.LockTable;
+import io.tandem.core.LockView;
 import io.tandem.core.VersionRegistry;
 
 import java.sql.Connection;
@@ -85,7 +85,7 @@ public record ApplierStatus(String app, ApplierState state, String leader, boole
     }
 
     private static boolean leaderAlive(Connection c, String app) throws SQLException {
-        return LockTable.held(c, LockNames.applierLeader(app));
+        return LockView.held(c, LockNames.applierLeader(app));
     }
 
     private static long rejects(Connection c, String app) throws SQLException {

@@ -1,6 +1,6 @@
 package io.tandem.applier;
 
-import io.tandem.core.LockTable;
+import io.tandem.core.LockView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,7 +12,7 @@ import java.sql.Statement;
 
 /**
  * One leader per track (an app's live projection, or its release's) among any number of applier processes,
- * coordinated by the database itself: the leader holds the track's {@link LockTable} on a dedicated connection, in a
+ * coordinated by the database itself: the leader holds the track's {@link LockView} on a dedicated connection, in a
  * transaction it keeps open. If its process dies, PostgreSQL ends the session and frees the lock, and a standby
  * waiting in the lock's queue ({@link #tryAcquire}) takes over at once. No app role can take the lock (an advisory lock, which every role may take,
  * would let an app login keep every applier standing by).
@@ -47,13 +47,13 @@ final class Leadership implements AutoCloseable {
         if (connection == null) {
             connection = open();
         }
-        held = LockTable.lock(connection, lock, wait);
+        held = LockView.lock(connection, lock, wait);
         return held;
     }
 
     /**
      * A connection for the lock: named after it, exempt from the timeouts that would end its open transaction (an
-     * operator's {@code idle_in_transaction_session_timeout} would otherwise depose every leader), its lock table
+     * operator's {@code idle_in_transaction_session_timeout} would otherwise depose every leader), its lock view
      * created, then in a transaction.
      */
     private Connection open() throws SQLException {
@@ -66,7 +66,7 @@ final class Leadership implements AutoCloseable {
                 s.setString(1, lock);
                 s.execute();
             }
-            LockTable.ensure(c, lock);
+            LockView.ensure(c, lock);
             c.setAutoCommit(false);
             return c;
         } catch (SQLException | RuntimeException e) {

@@ -22,7 +22,7 @@ interface Track {
     /** For logs and errors, e.g. {@code app 'shop'}. */
     String describe();
 
-    /** The name of the lock ({@link io.tandem.core.LockTable}) whose holder leads this track. */
+    /** The name of the lock ({@link io.tandem.core.LockView}) whose holder leads this track. */
     String leaderLock();
 
     StateTable state();

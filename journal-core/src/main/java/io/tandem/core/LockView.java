@@ -11,24 +11,26 @@ import java.sql.Statement;
 import java.util.HexFormat;
 
 /**
- * A lock that only Tandem's own role can take: an empty table in the {@code tandem} schema, one per
- * {@link LockNames name}, locked in {@code SHARE UPDATE EXCLUSIVE} mode by a session that keeps its transaction open
- * for as long as it holds the lock. PostgreSQL frees it the moment that session ends.
+ * A lock that only Tandem's own role can take: an empty view in the {@code tandem} schema ({@code SELECT} of no
+ * columns), one per {@link LockNames name}, locked in {@code SHARE UPDATE EXCLUSIVE} mode by a session that keeps its
+ * transaction open for as long as it holds the lock. PostgreSQL frees it the moment that session ends.
  *
- * <p>Why a table and not an advisory lock: {@code pg_advisory_lock} is callable by every role, so an app login could
- * take an applier's leader lock and keep every applier standing by. {@code LOCK TABLE} in this mode needs
- * {@code UPDATE}, {@code DELETE} or {@code TRUNCATE} on the table, which no role but its owner has. The mode conflicts
- * with itself (one holder) but not with the {@code ACCESS SHARE} that {@code pg_dump} takes; and a transaction that
- * only holds a table lock has no transaction id and no snapshot between statements, so it holds back neither vacuum
- * nor the applier's snapshots.
+ * <p>Why not an advisory lock: {@code pg_advisory_lock} is callable by every role, so an app login could take an
+ * applier's leader lock and keep every applier standing by. {@code LOCK TABLE} in this mode needs {@code UPDATE},
+ * {@code DELETE} or {@code TRUNCATE} on the relation, which no role but its owner has. Why a view and not a table:
+ * the mode conflicts with itself (one holder) but also with {@code VACUUM} and {@code ANALYZE}, and a database-wide
+ * {@code VACUUM} would wait for a locked table for as long as the leader lives; they never process a view. Neither
+ * the mode nor a view blocks the {@code ACCESS SHARE} that {@code pg_dump} takes. A transaction that only holds the
+ * lock has no transaction id and no snapshot between statements, so it holds back neither vacuum nor the applier's
+ * snapshots.
  */
-public final class LockTable {
+public final class LockView {
     private static final int MAX_NAME_BYTES = 63;
 
-    private LockTable() {
+    private LockView() {
     }
 
-    /** The lock table of {@code name}, quoted and qualified, e.g. {@code tandem."tandem-applier:shop"}. */
+    /** The lock view of {@code name}, quoted and qualified, e.g. {@code tandem."tandem-applier:shop"}. */
     public static String of(String name) {
         String table = name.getBytes(StandardCharsets.UTF_8).length <= MAX_NAME_BYTES ? name
                 : name.substring(0, 40) + "#" + sha256(name).substring(0, 16);
@@ -36,8 +38,8 @@ public final class LockTable {
     }
 
     /**
-     * Creates the lock table of {@code name} if it does not exist, with no privilege for any other role. Commits:
-     * {@code c} must be in autocommit mode. Safe to race: a process that loses the race finds the table there.
+     * Creates the lock view of {@code name} if it does not exist, with no privilege for any other role. Commits:
+     * {@code c} must be in autocommit mode. Safe to race: a process that loses the race finds the view there.
      */
     public static void ensure(Connection c, String name) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT pg_catalog.to_regclass(?) IS NOT NULL")) {
@@ -50,12 +52,12 @@ public final class LockTable {
             }
         }
         try (Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS " + of(name) + " ()");
+            s.execute("CREATE VIEW " + of(name) + " AS SELECT");
             s.execute("REVOKE ALL ON " + of(name) + " FROM PUBLIC");
         } catch (SQLException e) {
-            // two processes creating it at once: the loser's catalog insert collides; the table is there now
+            // two processes creating it at once: the loser's catalog insert collides; the view is there now
             if (!"23505".equals(e.getSQLState()) && !"42P07".equals(e.getSQLState())) {
-                throw new SQLException("Tandem could not create its lock table " + of(name) + ": " + e.getMessage()
+                throw new SQLException("Tandem could not create its lock view " + of(name) + ": " + e.getMessage()
                         + ". The applier's role needs CREATE on schema tandem (it installs the schema).",
                         e.getSQLState(), e);
             }
