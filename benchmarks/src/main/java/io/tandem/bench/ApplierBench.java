@@ -2,6 +2,7 @@ package io.tandem.bench;
 
 import io.tandem.applier.Applier;
 import io.tandem.applier.ApplierConfig;
+import io.tandem.core.ApplierState;
 import io.tandem.core.Release;
 import io.tandem.views.Migrator;
 
@@ -198,7 +199,7 @@ final class ApplierBench {
             Applier applier = Applier.start(new ApplierConfig(applierPool, "shop"));
             try {
                 while (!Snapshots.applied(c, "shop").visible(maxTxid)) {
-                    if (applier.state() == io.tandem.applier.ApplierState.HALTED) {
+                    if (applier.state() == ApplierState.HALTED) {
                         throw new IllegalStateException("applier halted: " + applier.haltedReason());
                     }
                     Thread.sleep(5);

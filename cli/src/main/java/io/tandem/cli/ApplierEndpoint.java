@@ -7,10 +7,11 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tandem.applier.Applier;
-import io.tandem.applier.ApplierState;
 import io.tandem.applier.ApplierStatus;
+import io.tandem.core.ApplierState;
 import io.tandem.core.ReleaseState;
 import io.tandem.core.TandemException;
+import io.tandem.core.TrackRow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,8 +124,8 @@ final class ApplierEndpoint implements AutoCloseable {
                 ReleaseState release = ReleaseState.find(c, app).orElse(null);
                 releasePhase = release == null ? 0 : release.phase().ordinal() + 1;
                 releaseCopied = release == null ? 0 : release.copiedRows();
-                releaseBehind = release == null ? 0 : ReleaseState.behind(c, app);
-                releaseHalted = release != null && "halted".equals(release.state()) ? 1 : 0;
+                releaseBehind = release == null ? 0 : TrackRow.release(app).behindLive(c);
+                releaseHalted = release != null && release.state() == ApplierState.HALTED ? 1 : 0;
                 statusReadAt = System.nanoTime();
             } catch (SQLException e) {
                 log.warn("Could not read the applier status for /metrics: {}", e.getMessage());

@@ -96,7 +96,7 @@ final class ReleaseCommand implements Callable<Integer> {
         m.put("previous_schema", r.previousSchema());
         m.put("copied_rows", r.copiedRows());
         m.put("copy_total_rows", r.copyTotalRows());
-        m.put("track_state", r.state());
+        m.put("track_state", r.state().sql());
         m.put("track_applied_rows", r.appliedRows());
         m.put("track_behind_rows", status.behind());
         m.put("halted_reason", r.haltedReason());
@@ -115,7 +115,7 @@ final class ReleaseCommand implements Callable<Integer> {
                     r.paused() ? " (paused)" : "", r.startedAt());
             out.printf("migrations %s%n", r.migrations());
             out.printf("tables     %s (copied %,d of ~%,d rows)%n", r.tables(), r.copiedRows(), r.copyTotalRows());
-            out.printf("track      %s onto %s: %,d row(s) projected, %,d behind the live applier%n", r.state(),
+            out.printf("track      %s onto %s: %,d row(s) projected, %,d behind the live applier%n", r.state().sql(),
                     r.trackSchema(), r.appliedRows(), status.behind());
             if (r.switchedAt() != null) {
                 out.printf("switched   %s; previous tables in %s until `tandem release finish`%n", r.switchedAt(),

@@ -2,8 +2,10 @@ package io.tandem.cli;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.tandem.applier.ApplierStatus;
+import io.tandem.core.ApplierState;
 import io.tandem.core.ReleaseState;
 import io.tandem.core.TandemSchema;
+import io.tandem.core.TrackRow;
 import io.tandem.views.ReleaseControl;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -50,7 +52,7 @@ final class StatusCommand implements Callable<Integer> {
             KnownApps.require(c, app, connection.jdbcUrl);
             ApplierStatus status = ApplierStatus.read(c, app);
             ReleaseState release = ReleaseState.find(c, app).orElse(null);
-            long behind = release == null ? 0 : ReleaseState.behind(c, app);
+            long behind = release == null ? 0 : TrackRow.release(app).behindLive(c);
             if (json.requested()) {
                 Map<String, Object> out = toMap(status);
                 out.put("release", release == null ? null
@@ -61,7 +63,7 @@ final class StatusCommand implements Callable<Integer> {
                 if (release != null) {
                     spec.commandLine().getOut().printf("release    %s phase %s%s: track %s, %,d row(s) behind"
                                     + " (tandem release status --app %s)%n", release.migrations(), release.phase().sql(),
-                            release.paused() ? " (paused)" : "", release.state(), behind, app);
+                            release.paused() ? " (paused)" : "", release.state().sql(), behind, app);
                     spec.commandLine().getOut().flush();
                 }
             }
@@ -71,7 +73,7 @@ final class StatusCommand implements Callable<Integer> {
 
     /** What an operator must do about the applier now, or null: it is halted, or rows wait and nobody applies them. */
     static String attention(ApplierStatus s) {
-        if (s.state() == io.tandem.applier.ApplierState.HALTED) {
+        if (s.state() == ApplierState.HALTED) {
             return "the applier is halted: " + s.haltedReason();
         }
         if (s.unattended()) {

@@ -3,9 +3,9 @@ package io.tandem.demo;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tandem.applier.Applier;
 import io.tandem.applier.ApplierConfig;
-import io.tandem.core.Backlog;
 import io.tandem.core.Release;
 import io.tandem.core.TandemException;
+import io.tandem.core.TrackRow;
 import io.tandem.views.MigrationReport;
 import io.tandem.views.Migrator;
 import io.tandem.views.ReleaseControl;
@@ -190,7 +190,7 @@ public final class Demo {
     private void drain(HikariDataSource admin, Integer version) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         try (Connection c = admin.getConnection()) {
-            while (Backlog.read(c, "shop", version).rows() > 0) {
+            while (TrackRow.live("shop").backlog(c, version).rows() > 0) {
                 if (System.nanoTime() > deadline) {
                     throw new TandemException("The applier did not drain the journal within 120 s; see `tandem status`");
                 }

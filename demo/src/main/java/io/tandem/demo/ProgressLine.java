@@ -1,6 +1,7 @@
 package io.tandem.demo;
 
 import io.tandem.core.Backlog;
+import io.tandem.core.TrackRow;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -48,7 +49,7 @@ final class ProgressLine implements AutoCloseable {
         long v2 = m.writes(2);
         String lag;
         try (Connection c = pool.getConnection()) {
-            Backlog backlog = Backlog.read(c, "shop", null);
+            Backlog backlog = TrackRow.live("shop").backlog(c, null);
             lag = backlog.rows() + " rows / " + backlog.oldestMillis() + " ms";
         } catch (SQLException e) {
             lag = "unknown (" + e.getMessage() + ")";

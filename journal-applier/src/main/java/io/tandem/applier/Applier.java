@@ -1,5 +1,6 @@
 package io.tandem.applier;
 
+import io.tandem.core.ApplierState;
 import io.tandem.core.TandemSchema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,8 +1,11 @@
 package io.tandem.applier;
 
+import io.tandem.core.ApplierState;
 import io.tandem.core.Backlog;
 import io.tandem.core.LockNames;
 import io.tandem.core.LockView;
+import io.tandem.core.TrackRow;
+import io.tandem.core.VersionDefinition;
 import io.tandem.core.VersionRegistry;
 
 import java.sql.Connection;
@@ -10,7 +13,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -45,43 +47,32 @@ public record ApplierStatus(String app, ApplierState state, String leader, boole
 
     /** Reads the status of {@code app}'s applier. */
     public static ApplierStatus read(Connection c, String app) throws SQLException {
-        String state = "stopped";
-        String leader = null;
-        long appliedRows = 0;
-        long noopWrites = 0;
-        OffsetDateTime appliedAt = null;
-        String halted = null;
-        boolean releasing = false;
-        try (PreparedStatement s = c.prepareStatement("SELECT state, leader, applied_rows, applied_at, halted_reason,"
-                + " pause_requested_by IS NOT NULL AND EXISTS (SELECT 1 FROM pg_stat_activity"
-                + " WHERE application_name = ?), noop_writes"
-                + " FROM tandem.applier_state WHERE app = ?")) {
-            s.setString(1, LockNames.migrate(app));
-            s.setString(2, app);
-            try (ResultSet rs = s.executeQuery()) {
-                if (rs.next()) {
-                    state = rs.getString(1);
-                    leader = rs.getString(2);
-                    appliedRows = rs.getLong(3);
-                    appliedAt = rs.getObject(4, OffsetDateTime.class);
-                    halted = rs.getString(5);
-                    releasing = rs.getBoolean(6);
-                    noopWrites = rs.getLong(7);
-                }
-            }
-        }
+        TrackRow row = TrackRow.live(app);
+        TrackRow.Report reported = row.reported(c);
         boolean alive = leaderAlive(c, app);
-        if (!alive && !"halted".equals(state)) {
-            state = "stopped";
-            leader = null;
-        } else if (releasing && "running".equals(state)) {
-            state = "paused"; // held at a batch boundary by a `tandem migrate` that is still running
+        Backlog backlog = row.backlog(c, null);
+        List<Integer> versions = VersionRegistry.live(c, app).stream().map(VersionDefinition::version).toList();
+        return new ApplierStatus(app, state(reported, alive), alive ? reported.leader() : leaderIfHalted(reported),
+                alive, backlog.rows(), backlog.oldestMillis(), rejects(c, app), reported.appliedRows(),
+                reported.noopWrites(), reported.appliedAt(), reported.haltedReason(), versions);
+    }
+
+    /**
+     * The state to report: stopped when no session holds the leader lock (the recorded leader died without saying
+     * so), unless it halted; paused while a {@code tandem migrate} that announced it holds the applier still runs.
+     */
+    private static ApplierState state(TrackRow.Report reported, boolean alive) {
+        if (!alive && reported.state() != ApplierState.HALTED) {
+            return ApplierState.STOPPED;
         }
-        Backlog backlog = Backlog.read(c, app, null);
-        List<Integer> versions = new ArrayList<>();
-        VersionRegistry.live(c, app).forEach(v -> versions.add(v.version()));
-        return new ApplierStatus(app, ApplierState.of(state), leader, alive, backlog.rows(), backlog.oldestMillis(), rejects(c, app), appliedRows, noopWrites, appliedAt,
-                halted, List.copyOf(versions));
+        if (reported.pauseAnnounced() && reported.state() == ApplierState.RUNNING) {
+            return ApplierState.PAUSED; // held at a batch boundary by a `tandem migrate` that is still running
+        }
+        return reported.state();
+    }
+
+    private static String leaderIfHalted(TrackRow.Report reported) {
+        return reported.state() == ApplierState.HALTED ? reported.leader() : null;
     }
 
     private static boolean leaderAlive(Connection c, String app) throws SQLException {

@@ -1,6 +1,7 @@
 package io.tandem.applier;
 
 import io.tandem.core.LockView;
+import io.tandem.core.TrackRow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +19,7 @@ import java.sql.Statement;
  * would let an app login keep every applier standing by).
  *
  * <p>The lock alone cannot stop a leader that lost its connection without noticing from committing; the leader
- * epoch in {@link StateTable} does.
+ * epoch in {@link TrackRow} does.
  */
 final class Leadership implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Leadership.class);

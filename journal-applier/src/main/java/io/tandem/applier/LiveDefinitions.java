@@ -1,5 +1,6 @@
 package io.tandem.applier;
 
+import io.tandem.core.TrackRow;
 import io.tandem.core.VersionDefinition;
 import io.tandem.core.VersionRegistry;
 
@@ -18,7 +19,7 @@ import java.util.List;
 record LiveDefinitions(long generation, List<VersionDefinition> versions, TableLinks links) {
 
     static LiveDefinitions load(Connection c, String app) throws SQLException {
-        long generation = VersionRegistry.generation(c, app);
+        long generation = TrackRow.live(app).generation(c);
         return of(c, generation, VersionRegistry.live(c, app));
     }
 

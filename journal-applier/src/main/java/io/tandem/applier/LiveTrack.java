@@ -2,17 +2,18 @@ package io.tandem.applier;
 
 import io.tandem.core.LockNames;
 import io.tandem.core.Snapshot;
+import io.tandem.core.TrackRow;
 
 import java.sql.Connection;
 
 /** The journal of an app projected into its live tables through its live versions, up to the newest commit. */
 final class LiveTrack implements Track {
     private final String app;
-    private final StateTable state;
+    private final TrackRow state;
 
     LiveTrack(String app) {
         this.app = app;
-        this.state = StateTable.live(app);
+        this.state = TrackRow.live(app);
     }
 
     @Override
@@ -31,7 +32,7 @@ final class LiveTrack implements Track {
     }
 
     @Override
-    public StateTable state() {
+    public TrackRow state() {
         return state;
     }
 

@@ -5,6 +5,7 @@ import io.tandem.core.QualifiedName;
 import io.tandem.core.ReleasePhase;
 import io.tandem.core.ReleaseState;
 import io.tandem.core.Snapshot;
+import io.tandem.core.TrackRow;
 import io.tandem.core.VersionDefinition;
 import io.tandem.core.WriteItem;
 
@@ -28,12 +29,12 @@ import java.util.Set;
  */
 final class ReleaseTrack implements Track {
     private final String app;
-    private final StateTable state;
+    private final TrackRow state;
     private volatile boolean switched;
 
     ReleaseTrack(String app) {
         this.app = app;
-        this.state = StateTable.release(app);
+        this.state = TrackRow.release(app);
     }
 
     @Override
@@ -52,7 +53,7 @@ final class ReleaseTrack implements Track {
     }
 
     @Override
-    public StateTable state() {
+    public TrackRow state() {
         return state;
     }
 
@@ -82,7 +83,7 @@ final class ReleaseTrack implements Track {
     @Override
     public Snapshot bound(Connection read) throws SQLException {
         read.setAutoCommit(true); // no transaction left open while the track waits
-        return StateTable.live(app).position(read).applied();
+        return TrackRow.live(app).position(read).applied();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.tandem.applier;
 
+import io.tandem.core.TrackRow;
+
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.ExceptionHandler;
 import org.slf4j.Logger;
@@ -33,7 +35,7 @@ final class SliceApplier implements EventHandler<Slice>, ExceptionHandler<Slice>
     }
 
     private final Connection connection;
-    private final StateTable state;
+    private final TrackRow state;
     private final RejectLog rejects;
     private final Projection projection;
     private final RejectPolicy policy;
@@ -218,7 +220,7 @@ final class SliceApplier implements EventHandler<Slice>, ExceptionHandler<Slice>
     /** Starts a target transaction holding the state row, and checks this pipeline may still write. */
     private void begin() throws SQLException, Superseded {
         lockWaitSince = System.nanoTime();
-        StateTable.Locked locked;
+        TrackRow.Locked locked;
         try {
             locked = state.lock(connection);
         } finally {

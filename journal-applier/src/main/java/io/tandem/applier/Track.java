@@ -1,6 +1,7 @@
 package io.tandem.applier;
 
 import io.tandem.core.Snapshot;
+import io.tandem.core.TrackRow;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -25,7 +26,7 @@ interface Track {
     /** The name of the lock ({@link io.tandem.core.LockView}) whose holder leads this track. */
     String leaderLock();
 
-    StateTable state();
+    TrackRow state();
 
     /**
      * Whether there is anything to project now, asked before the track takes its lead and its connections (a

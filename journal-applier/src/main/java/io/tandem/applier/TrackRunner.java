@@ -1,6 +1,8 @@
 package io.tandem.applier;
 
 import io.tandem.core.ApplierPosition;
+import io.tandem.core.ApplierState;
+import io.tandem.core.TrackRow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -131,7 +133,7 @@ final class TrackRunner {
     }
 
     private Pipeline.End lead(Leadership leadership, Connection read, Connection apply) throws SQLException {
-        StateTable table = track.state();
+        TrackRow table = track.state();
         read.setAutoCommit(true);
         LiveDefinitions definitions = track.load(read, apply);
         if (definitions == null) {

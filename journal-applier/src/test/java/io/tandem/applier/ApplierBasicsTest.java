@@ -1,5 +1,6 @@
 package io.tandem.applier;
 
+import io.tandem.core.ApplierState;
 import io.tandem.core.Fence;
 import io.tandem.core.JournalEntry;
 import io.tandem.core.JournalWriter;

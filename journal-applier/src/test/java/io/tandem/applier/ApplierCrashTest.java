@@ -1,5 +1,6 @@
 package io.tandem.applier;
 
+import io.tandem.core.ApplierState;
 import io.tandem.core.VersionDefinition;
 import io.tandem.testing.Await;
 import io.tandem.testing.PostgresTest;

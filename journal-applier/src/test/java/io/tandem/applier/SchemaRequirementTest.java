@@ -1,5 +1,6 @@
 package io.tandem.applier;
 
+import io.tandem.core.ApplierState;
 import io.tandem.core.TandemException;
 import io.tandem.core.TandemSchema;
 import io.tandem.testing.PostgresTest;

@@ -1,7 +1,7 @@
 package io.tandem.core;
 
 /**
- * How far an app's journal has been applied, as stored in {@code tandem.applier_state}: every transaction visible
+ * How far an app's journal has been applied, as stored in {@code tandem.applier_state} ({@link TrackRow}): every transaction visible
  * in {@code applied}, plus, of the batch up to {@code batch} (when not null), the transactions whose largest seq
  * is at most {@code batchDoneSeq}.
  *
@@ -21,17 +21,6 @@ public record ApplierPosition(Snapshot applied, Snapshot batch, long batchDoneSe
      */
     public static ApplierPosition parse(String applied, String batch, long batchDoneSeq) {
         return new ApplierPosition(Snapshot.parse(applied), batch == null ? null : Snapshot.parse(batch), batchDoneSeq);
-    }
-
-    /** The live applier's committed position for {@code app} (nothing applied when it has no row yet). */
-    public static ApplierPosition of(java.sql.Connection c, String app) throws java.sql.SQLException {
-        try (java.sql.PreparedStatement s = c.prepareStatement("SELECT applied_snapshot::text, batch_snapshot::text,"
-                + " batch_done_seq FROM tandem.applier_state WHERE app = ?")) {
-            s.setString(1, app);
-            try (java.sql.ResultSet rs = s.executeQuery()) {
-                return rs.next() ? parse(rs.getString(1), rs.getString(2), rs.getLong(3)) : start();
-            }
-        }
     }
 
     /** Whether transaction {@code txid}, whose largest seq is {@code maxSeq}, has been applied (or rejected). */

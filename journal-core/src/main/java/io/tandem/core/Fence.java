@@ -226,7 +226,7 @@ public final class Fence implements AutoCloseable {
                     return;
                 }
                 ApplierPosition position = ApplierPosition.parse(rs.getString(1), rs.getString(2), rs.getLong(3));
-                String haltedTxid = "halted".equals(rs.getString(4)) ? rs.getString(5) : null;
+                String haltedTxid = ApplierState.of(rs.getString(4)) == ApplierState.HALTED ? rs.getString(5) : null;
                 String haltedReason = rs.getString(6);
                 for (Waiter w : pending) {
                     if (position.covers(w.txid, w.maxSeq)) {

@@ -72,7 +72,7 @@ public final class LockView {
      */
     public static boolean lock(Connection c, String name, java.time.Duration wait) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute("SET LOCAL lock_timeout = '" + Math.max(1, wait.toMillis()) + "ms'");
+            LockTimeout.set(c, wait);
             s.execute("LOCK TABLE " + of(name) + " IN SHARE UPDATE EXCLUSIVE MODE");
             return true;
         } catch (SQLException e) {

@@ -27,6 +27,7 @@ import java.util.Optional;
  * @param definitions         the release's versions (what the build is projected through)
  * @param previousDefinitions the versions the previous tables are projected through after the switch (empty before)
  * @param position            the release track's position, same meaning as the live applier's
+ * @param state               the release track's state, as the live applier's
  */
 public record ReleaseState(String app, ReleasePhase phase, String liveSchema, String buildSchema,
                            String previousSchema, String releaseDir, String fingerprint, List<String> tables,
@@ -34,7 +35,7 @@ public record ReleaseState(String app, ReleasePhase phase, String liveSchema, St
                            List<VersionDefinition> definitions,
                            List<VersionDefinition> previousDefinitions, long copiedRows, long copyTotalRows,
                            Instant startedAt, Instant switchedAt, boolean paused, ApplierPosition position,
-                           long appliedRows, String state, String haltedReason, long definitionsGeneration) {
+                           long appliedRows, ApplierState state, String haltedReason, long definitionsGeneration) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -56,25 +57,7 @@ public record ReleaseState(String app, ReleasePhase phase, String liveSchema, St
                         definitions(rs.getString(11)), definitions(rs.getString(12)), rs.getLong(13), rs.getLong(14),
                         instant(rs.getTimestamp(15)), instant(rs.getTimestamp(16)), rs.getBoolean(17),
                         ApplierPosition.parse(rs.getString(18), rs.getString(19), rs.getLong(20)), rs.getLong(21),
-                        rs.getString(22), rs.getString(23), rs.getLong(24)));
-            }
-        }
-    }
-
-    /**
-     * Journal rows the live applier has applied and the release track has not projected yet: how far the release
-     * track is behind (0 when it has caught up, or when no release is in progress).
-     */
-    public static long behind(Connection c, String app) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM tandem.releases r"
-                + " JOIN tandem.applier_state a ON a.app = r.app JOIN tandem.journal j ON j.app = r.app"
-                + " WHERE r.app = ? AND j.txid >= pg_snapshot_xmin(r.applied_snapshot)"
-                + " AND NOT pg_visible_in_snapshot(j.txid, r.applied_snapshot)"
-                + " AND pg_visible_in_snapshot(j.txid, a.applied_snapshot)")) {
-            s.setString(1, app);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
+                        ApplierState.of(rs.getString(22)), rs.getString(23), rs.getLong(24)));
             }
         }
     }

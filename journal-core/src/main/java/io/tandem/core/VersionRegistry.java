@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /**
  * The live versions of each app, as stored in {@code tandem.versions}: what the applier interprets journal rows
- * with. Every change bumps the app's definitions generation in {@code tandem.applier_state}, in the caller's
+ * with. Every change bumps the app's definitions generation ({@link TrackRow#bumpGeneration}), in the caller's
  * transaction, so a running applier reloads the definitions exactly when that transaction commits.
  */
 public final class VersionRegistry {
@@ -30,7 +30,7 @@ public final class VersionRegistry {
             s.setString(5, definition.sourceFile());
             s.executeUpdate();
         }
-        bumpGeneration(c, definition.app());
+        TrackRow.live(definition.app()).bumpGeneration(c);
     }
 
     /** Marks a version retired: the applier no longer accepts its rows. */
@@ -44,7 +44,7 @@ public final class VersionRegistry {
                         + " `tandem status --app " + app + "` lists the live versions.");
             }
         }
-        bumpGeneration(c, app);
+        TrackRow.live(app).bumpGeneration(c);
     }
 
     /** The live versions of {@code app}, oldest first. */
@@ -141,24 +141,5 @@ public final class VersionRegistry {
             }
         }
         return List.copyOf(apps);
-    }
-
-    /** The app's definitions generation (0 before any version was saved). */
-    public static long generation(Connection c, String app) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(
-                "SELECT definitions_generation FROM tandem.applier_state WHERE app = ?")) {
-            s.setString(1, app);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
-            }
-        }
-    }
-
-    private static void bumpGeneration(Connection c, String app) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO tandem.applier_state AS a (app, definitions_generation)"
-                + " VALUES (?, 1) ON CONFLICT (app) DO UPDATE SET definitions_generation = a.definitions_generation + 1")) {
-            s.setString(1, app);
-            s.executeUpdate();
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.tandem.views;
 
 import io.tandem.core.ApplierPosition;
 import io.tandem.core.ReleaseState;
+import io.tandem.core.TrackRow;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -73,7 +74,7 @@ final class BuildCopy {
      * middle of a batch: the release track starts from a completed batch, never ahead of the live one.
      */
     private Long copy(Connection c, Connection side, ReleaseState release, long estimatedRows) throws SQLException {
-        ApplierPosition position = ApplierPosition.of(c, release.app()); // the transaction's snapshot starts here
+        ApplierPosition position = TrackRow.live(release.app()).position(c); // the transaction's snapshot starts here
         if (position.batch() != null) {
             return null;
         }

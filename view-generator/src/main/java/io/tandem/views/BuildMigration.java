@@ -1,5 +1,6 @@
 package io.tandem.views;
 
+import io.tandem.core.LockTimeout;
 import io.tandem.core.Release;
 import io.tandem.core.ReleaseState;
 import org.flywaydb.core.Flyway;
@@ -100,8 +101,8 @@ final class BuildMigration {
                 if (event == Event.BEFORE_EACH_MIGRATE) {
                     if (migrated == 0 && pending < 0) {
                         pending = state.migrations().size();
+                        LockTimeout.set(c, lockTimeout);
                         try (Statement s = c.createStatement()) {
-                            s.execute("SET LOCAL lock_timeout = '" + lockTimeout.toMillis() + "ms'");
                             s.execute("SET LOCAL search_path TO " + q(state.buildSchema()) + ", "
                                     + q(state.liveSchema()));
                         }

@@ -2,6 +2,7 @@ package io.tandem.views;
 
 import io.tandem.core.Backlog;
 import io.tandem.core.TandemException;
+import io.tandem.core.TrackRow;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -52,7 +53,7 @@ final class BuildThrottle {
             }
             String reason = paused ? "the release is paused (tandem release resume --app " + app + ")" : null;
             if (reason == null) {
-                Backlog backlog = Backlog.read(side, app, null);
+                Backlog backlog = TrackRow.live(app).backlog(side, null);
                 if (backlog.oldestMillis() > maxLag.toMillis()) {
                     reason = "the live applier is " + backlog.oldestMillis() + " ms behind (limit "
                             + maxLag.toMillis() + " ms)";

@@ -5,6 +5,7 @@ import io.tandem.core.ReleasePhase;
 import io.tandem.core.ReleaseState;
 import io.tandem.core.TandemException;
 import io.tandem.core.TandemSchema;
+import io.tandem.core.TrackRow;
 import io.tandem.core.VersionDefinition;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
@@ -224,12 +225,11 @@ public final class Migrator {
     private MigrationReport inPlace(Release release, long start) {
         try (Connection announcement = dataSource.getConnection()) {
             announcement.setAutoCommit(true);
-            PauseLock.prepare(announcement, release.app());
-            PauseLock.announce(announcement, release.app());
+            TrackRow.live(release.app()).announcePause(announcement);
             try {
                 return attempts(release, start);
             } finally {
-                PauseLock.withdraw(announcement, release.app());
+                TrackRow.live(release.app()).withdrawPause(announcement);
             }
         } catch (SQLException e) {
             throw new TandemException("Could not prepare the release of app '" + release.app() + "': " + e.getMessage(), e);
@@ -299,7 +299,7 @@ public final class Migrator {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                PauseLock.hold(c, release.app(), lockTimeout);
+                TrackRow.live(release.app()).hold(c, lockTimeout);
                 long pausedAt = System.nanoTime();
                 definitions.apply(c, release);
                 c.commit();

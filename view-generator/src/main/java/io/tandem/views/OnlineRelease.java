@@ -2,13 +2,14 @@ package io.tandem.views;
 
 import io.tandem.applier.Applier;
 import io.tandem.applier.ApplierConfig;
-import io.tandem.applier.ApplierState;
 import io.tandem.applier.TrackKind;
 import io.tandem.core.ApplierPosition;
+import io.tandem.core.ApplierState;
 import io.tandem.core.Release;
 import io.tandem.core.ReleasePhase;
 import io.tandem.core.ReleaseState;
 import io.tandem.core.TandemException;
+import io.tandem.core.TrackRow;
 import org.flywaydb.core.api.MigrationVersion;
 
 import javax.sql.DataSource;
@@ -188,13 +189,13 @@ final class OnlineRelease {
                             + track.haltedReason());
                 }
                 ReleaseState now = reload(release.app());
-                if ("halted".equals(now.state())) {
+                if (now.state() == ApplierState.HALTED) {
                     throw new TandemException("The release of app '" + release.app() + "' cannot catch up: "
                             + now.haltedReason());
                 }
                 long behind;
                 try (Connection c = dataSource.getConnection()) {
-                    behind = ReleaseState.behind(c, release.app());
+                    behind = TrackRow.release(release.app()).behindLive(c);
                 }
                 caughtUp = Math.max(caughtUp, now.appliedRows());
                 if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(1)) {

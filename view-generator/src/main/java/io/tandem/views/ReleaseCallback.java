@@ -1,6 +1,7 @@
 package io.tandem.views;
 
 import io.tandem.core.Release;
+import io.tandem.core.TrackRow;
 import org.flywaydb.core.api.callback.Callback;
 import org.flywaydb.core.api.callback.Context;
 import org.flywaydb.core.api.callback.Event;
@@ -51,7 +52,7 @@ final class ReleaseCallback implements Callback {
     public void handle(Event event, Context context) {
         try {
             if (event == Event.BEFORE_EACH_MIGRATE && migrated == 0) {
-                PauseLock.hold(context.getConnection(), release.app(), lockTimeout);
+                TrackRow.live(release.app()).hold(context.getConnection(), lockTimeout);
                 pausedAt = System.nanoTime();
                 definitions.clearViews(context.getConnection(), release.app());
                 progress.step("Applier of app " + release.app() + " held at a batch boundary; applying "

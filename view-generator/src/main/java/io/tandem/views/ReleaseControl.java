@@ -1,8 +1,11 @@
 package io.tandem.views;
 
+import io.tandem.core.ApplierState;
+import io.tandem.core.LockTimeout;
 import io.tandem.core.ReleasePhase;
 import io.tandem.core.ReleaseState;
 import io.tandem.core.TandemException;
+import io.tandem.core.TrackRow;
 import io.tandem.core.VersionDefinition;
 import io.tandem.core.VersionRegistry;
 
@@ -64,7 +67,7 @@ public final class ReleaseControl {
             if (state.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(new Status(state.get(), ReleaseState.behind(c, app)));
+            return Optional.of(new Status(state.get(), TrackRow.release(app).behindLive(c)));
         } catch (SQLException e) {
             throw failed(app, "read the release", e);
         }
@@ -149,7 +152,7 @@ public final class ReleaseControl {
             throw new TandemException("The release of app '" + app + "' has not switched (phase " + state.phase().sql()
                     + "); to drop it, use tandem release abort --app " + app);
         }
-        if ("halted".equals(state.state())) {
+        if (state.state() == ApplierState.HALTED) {
             throw new TandemException("Cannot revert the release of app '" + app + "': the previous tables could not"
                     + " follow every write since the switch: " + state.haltedReason());
         }
@@ -211,9 +214,7 @@ public final class ReleaseControl {
 
     /** Takes the release's row (waiting for the release track's slice in flight) and deletes it. */
     private void lockAndDelete(Connection c, String app) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("SET LOCAL lock_timeout = '" + lockTimeout.toMillis() + "ms'");
-        }
+        LockTimeout.set(c, lockTimeout);
         try (PreparedStatement s = c.prepareStatement("DELETE FROM tandem.releases WHERE app = ?")) {
             s.setString(1, app);
             if (s.executeUpdate() == 0) {

@@ -1,16 +1,17 @@
 package io.tandem.views;
 
 import io.tandem.core.ApplierPosition;
+import io.tandem.core.ApplierState;
 import io.tandem.core.Release;
 import io.tandem.core.ReleaseState;
 import io.tandem.core.TandemException;
+import io.tandem.core.TrackRow;
 import io.tandem.core.VersionDefinition;
 import io.tandem.core.VersionRegistry;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -149,9 +150,9 @@ final class ReleaseSwitch {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                PauseLock.hold(c, state.app(), lockTimeout);
+                TrackRow.live(state.app()).hold(c, lockTimeout);
                 long pausedAt = System.nanoTime();
-                ApplierPosition live = ApplierPosition.of(c, state.app());
+                ApplierPosition live = TrackRow.live(state.app()).position(c);
                 if (live.batch() != null) {
                     throw new NotYet("the live applier is in the middle of a batch");
                 }
@@ -275,7 +276,7 @@ final class ReleaseSwitch {
             while (true) {
                 ReleaseState state = ReleaseState.find(c, app).orElseThrow(() -> new TandemException(
                         "The release of app '" + app + "' was aborted while it was switching; nothing changed."));
-                if ("halted".equals(state.state())) {
+                if (state.state() == ApplierState.HALTED) {
                     throw new TandemException("The release of app '" + app + "' cannot switch: its track halted: "
                             + state.haltedReason());
                 }
@@ -296,14 +297,9 @@ final class ReleaseSwitch {
     }
 
     private static void lockRelease(Connection c, String app, ApplierPosition live) throws SQLException, NotYet {
-        try (PreparedStatement s = c.prepareStatement("SELECT applied_snapshot::text, batch_snapshot IS NULL"
-                + " FROM tandem.releases WHERE app = ? FOR UPDATE")) {
-            s.setString(1, app);
-            try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next() || !rs.getBoolean(2) || !live.applied().toString().equals(rs.getString(1))) {
-                    throw new NotYet("the release track moved while the switch locked it");
-                }
-            }
+        ApplierPosition track = TrackRow.release(app).lockPosition(c);
+        if (track == null || track.batch() != null || !live.applied().equals(track.applied())) {
+            throw new NotYet("the release track moved while the switch locked it");
         }
     }
 

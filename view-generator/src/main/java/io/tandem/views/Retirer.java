@@ -2,6 +2,7 @@ package io.tandem.views;
 
 import io.tandem.core.Backlog;
 import io.tandem.core.TandemException;
+import io.tandem.core.TrackRow;
 import io.tandem.core.VersionRegistry;
 
 import javax.sql.DataSource;
@@ -48,7 +49,7 @@ public final class Retirer {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                PauseLock.hold(c, app, lockTimeout);
+                TrackRow.live(app).hold(c, lockTimeout);
                 refuseIfBusy(c, app, version);
                 try (Statement s = c.createStatement()) {
                     for (String sql : views.dropStatements(app, version)) {
@@ -68,7 +69,7 @@ public final class Retirer {
     }
 
     private void refuseIfBusy(Connection c, String app, int version) throws SQLException {
-        Backlog backlog = Backlog.read(c, app, version);
+        Backlog backlog = TrackRow.live(app).backlog(c, version);
         if (backlog.rows() > 0) {
             throw new TandemException("Version " + version + " of app '" + app + "' still has " + backlog.rows()
                     + " unapplied journal row(s) (oldest " + backlog.oldestMillis() + " ms): retiring it now would"

@@ -2,8 +2,8 @@ package io.tandem.views;
 
 import io.tandem.applier.Applier;
 import io.tandem.applier.ApplierConfig;
-import io.tandem.applier.ApplierState;
 import io.tandem.applier.RejectPolicy;
+import io.tandem.core.ApplierState;
 import io.tandem.core.Fence;
 import io.tandem.core.FenceVisibilityException;
 import io.tandem.core.RejectedTransactionException;

@@ -2,11 +2,13 @@ package io.tandem.views;
 
 import io.tandem.applier.Applier;
 import io.tandem.applier.ApplierConfig;
+import io.tandem.core.ApplierState;
 import io.tandem.core.Fence;
 import io.tandem.core.JournalEntry;
 import io.tandem.core.JournalWriter;
 import io.tandem.core.Release;
 import io.tandem.core.TandemException;
+import io.tandem.core.TrackRow;
 import io.tandem.core.VersionRegistry;
 import io.tandem.testing.Await;
 import io.tandem.testing.PostgresTest;
@@ -155,7 +157,7 @@ class MigrateTest {
                 try (Connection c = db.connect()) {
                     seen = io.tandem.applier.ApplierStatus.read(c, "shop").state().sql();
                 }
-                pausedInProcess |= applier.state() == io.tandem.applier.ApplierState.PAUSED;
+                pausedInProcess |= applier.state() == ApplierState.PAUSED;
             }
             assertEquals("paused", seen, "tandem status shows the applier held by the release in progress");
             assertTrue(pausedInProcess, "the applier itself reports PAUSED while held");
@@ -268,7 +270,7 @@ class MigrateTest {
 
     private static long generation(TestDatabase db) throws SQLException {
         try (Connection c = db.connect()) {
-            return VersionRegistry.generation(c, "shop");
+            return TrackRow.live("shop").generation(c);
         }
     }
 

@@ -2,10 +2,10 @@ package io.tandem.views;
 
 import io.tandem.applier.Applier;
 import io.tandem.applier.ApplierConfig;
-import io.tandem.core.Backlog;
 import io.tandem.core.JournalEntry;
 import io.tandem.core.JournalWriter;
 import io.tandem.core.Release;
+import io.tandem.core.TrackRow;
 import io.tandem.core.VersionDefinition;
 import io.tandem.testing.Await;
 import io.tandem.testing.PostgresTest;
@@ -190,7 +190,7 @@ class OnlineMigrationTest {
 
     private static void drain(TestDatabase db) throws Exception {
         try (Connection c = db.connect()) {
-            Await.until("the applier drains the journal", () -> Backlog.read(c, "shop", null).rows() == 0);
+            Await.until("the applier drains the journal", () -> TrackRow.live("shop").backlog(c, null).rows() == 0);
         }
     }
 

@@ -2,6 +2,7 @@ package io.tandem.views;
 
 import io.tandem.applier.Applier;
 import io.tandem.applier.ApplierConfig;
+import io.tandem.core.ApplierState;
 import io.tandem.core.Release;
 import io.tandem.core.ReleasePhase;
 import io.tandem.core.TandemException;
@@ -125,7 +126,7 @@ class OnlineReleaseControlTest {
         }
         ReleaseControl control = new ReleaseControl(db.dataSource());
         Await.until("the previous tables cannot follow version 2", () -> control.status("shop")
-                .map(s -> "halted".equals(s.release().state())).orElse(false));
+                .map(s -> s.release().state() == ApplierState.HALTED).orElse(false));
         String reason = control.status("shop").orElseThrow().release().haltedReason();
         assertTrue(reason.contains("versions/previous/v<N>.yaml") && reason.contains("can no longer be reverted"),
                 reason);

@@ -1,11 +1,11 @@
 package io.tandem.views;
 
-import io.tandem.core.Backlog;
 import io.tandem.core.JournalEntry;
 import io.tandem.core.JournalWriter;
 import io.tandem.core.Release;
 import io.tandem.core.ReleasePhase;
 import io.tandem.core.ReleaseState;
+import io.tandem.core.TrackRow;
 import io.tandem.testing.Await;
 import io.tandem.testing.PostgresTest;
 import io.tandem.testing.TestDatabase;
@@ -137,7 +137,7 @@ class OnlineReleaseCrashTest {
         try {
             Await.until("the applier drains the journal", () -> {
                 try (Connection c = db.connect()) {
-                    return Backlog.read(c, "shop", null).rows() == 0;
+                    return TrackRow.live("shop").backlog(c, null).rows() == 0;
                 }
             });
         } finally {
@@ -211,7 +211,7 @@ class OnlineReleaseCrashTest {
         awaitWrites(50);
         Await.until("the live applier applies again", () -> {
             try (Connection c = db.connect()) {
-                return Backlog.read(c, "shop", null).rows() < 500;
+                return TrackRow.live("shop").backlog(c, null).rows() < 500;
             }
         });
     }

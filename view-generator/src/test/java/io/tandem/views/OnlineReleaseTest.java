@@ -4,10 +4,10 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tandem.applier.Applier;
 import io.tandem.applier.ApplierConfig;
-import io.tandem.core.Backlog;
 import io.tandem.core.Release;
 import io.tandem.core.ReleasePhase;
 import io.tandem.core.ReleaseState;
+import io.tandem.core.TrackRow;
 import io.tandem.testing.PostgresTest;
 import io.tandem.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -286,7 +286,7 @@ class OnlineReleaseTest {
     /** Waits until both the live applier and the release track (if a release is in progress) are caught up. */
     static void drain(TestDatabase db) throws Exception {
         try (Connection c = db.connect()) {
-            while (Backlog.read(c, "shop", null).rows() > 0 || ReleaseState.behind(c, "shop") > 0) {
+            while (TrackRow.live("shop").backlog(c, null).rows() > 0 || TrackRow.release("shop").behindLive(c) > 0) {
                 Thread.sleep(20);
             }
         }

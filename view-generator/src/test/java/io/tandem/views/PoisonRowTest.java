@@ -2,7 +2,7 @@ package io.tandem.views;
 
 import io.tandem.applier.Applier;
 import io.tandem.applier.ApplierConfig;
-import io.tandem.applier.ApplierState;
+import io.tandem.core.ApplierState;
 import io.tandem.core.Fence;
 import io.tandem.core.RejectedTransactionException;
 import io.tandem.core.Release;

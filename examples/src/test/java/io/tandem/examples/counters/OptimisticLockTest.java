@@ -2,8 +2,8 @@ package io.tandem.examples.counters;
 
 import io.tandem.applier.Applier;
 import io.tandem.applier.ApplierConfig;
-import io.tandem.core.Backlog;
 import io.tandem.core.Release;
+import io.tandem.core.TrackRow;
 import io.tandem.examples.shop.ShopApp;
 import io.tandem.orm.hibernate.TandemMappingException;
 import io.tandem.testing.Await;
@@ -213,7 +213,7 @@ class OptimisticLockTest {
 
     private static void awaitApplied() throws Exception {
         try (Connection c = database.connect()) {
-            Await.until("the applier catches up", () -> Backlog.read(c, "counters", null).rows() == 0);
+            Await.until("the applier catches up", () -> TrackRow.live("counters").backlog(c, null).rows() == 0);
         }
     }
 

@@ -2,8 +2,8 @@ package io.tandem.examples.shop;
 
 import io.tandem.applier.Applier;
 import io.tandem.applier.ApplierConfig;
-import io.tandem.core.Backlog;
 import io.tandem.core.Release;
+import io.tandem.core.TrackRow;
 import io.tandem.examples.shop.v1.ShopV1;
 import io.tandem.examples.shop.v2.ShopV2;
 import io.tandem.orm.hibernate.TandemMappingException;
@@ -341,7 +341,7 @@ class ShopHibernateTest {
     /** Waits until the applier has applied every committed journal row of the shop. */
     private static void awaitApplied(TestDatabase db) throws Exception {
         try (Connection c = db.connect()) {
-            Await.until("the applier catches up", () -> Backlog.read(c, "shop", null).rows() == 0);
+            Await.until("the applier catches up", () -> TrackRow.live("shop").backlog(c, null).rows() == 0);
         }
     }
 

@@ -1,8 +1,11 @@
-package io.tandem.applier;
+package io.tandem.core;
 
 import java.util.Locale;
 
-/** Where an applier stands, as reported by {@link Applier#state()}, {@code /health} and {@code tandem status}. */
+/**
+ * Where an applier stands, as the applier reports it ({@code Applier.state()}), as {@code /health} and
+ * {@code tandem status} show it, and as {@code tandem.applier_state.state} stores it ({@link TrackRow}).
+ */
 public enum ApplierState {
     /** Waiting for the lead: another applier of the same app holds it. */
     STANDBY,
