@@ -2,8 +2,8 @@ package io.tandem.bench;
 
 import io.tandem.applier.Applier;
 import io.tandem.applier.ApplierConfig;
-import io.tandem.core.ApplierState;
-import io.tandem.core.Release;
+import io.tandem.core.db.ApplierState;
+import io.tandem.core.definitions.Release;
 import io.tandem.views.Migrator;
 
 import javax.sql.DataSource;

@@ -5,10 +5,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.tandem.applier.Applier;
 import io.tandem.applier.ApplierConfig;
 import io.tandem.applier.ApplierStatus;
-import io.tandem.core.ApplierState;
-import io.tandem.core.JournalEntry;
-import io.tandem.core.JournalWriter;
-import io.tandem.core.Release;
+import io.tandem.core.db.ApplierState;
+import io.tandem.core.definitions.Release;
+import io.tandem.core.journal.JournalEntry;
+import io.tandem.core.journal.JournalWriter;
 import io.tandem.views.Migrator;
 
 import javax.sql.DataSource;

@@ -1,8 +1,8 @@
 package io.tandem.bench;
 
-import io.tandem.core.JournalEntry;
-import io.tandem.core.JournalWriter;
-import io.tandem.core.VersionDefinition;
+import io.tandem.core.definitions.VersionDefinition;
+import io.tandem.core.journal.JournalEntry;
+import io.tandem.core.journal.JournalWriter;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

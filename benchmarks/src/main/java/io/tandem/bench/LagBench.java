@@ -2,10 +2,10 @@ package io.tandem.bench;
 
 import io.tandem.applier.Applier;
 import io.tandem.applier.ApplierConfig;
-import io.tandem.core.Fence;
-import io.tandem.core.JournalEntry;
-import io.tandem.core.JournalWriter;
-import io.tandem.core.Release;
+import io.tandem.core.definitions.Release;
+import io.tandem.core.journal.Fence;
+import io.tandem.core.journal.JournalEntry;
+import io.tandem.core.journal.JournalWriter;
 import io.tandem.views.Migrator;
 
 import java.sql.Connection;

@@ -2,7 +2,7 @@ package io.tandem.bench;
 
 import io.tandem.applier.Applier;
 import io.tandem.applier.ApplierConfig;
-import io.tandem.core.Release;
+import io.tandem.core.definitions.Release;
 import io.tandem.examples.shop.v1.ShopV1;
 import io.tandem.views.MigrationReport;
 import io.tandem.views.Migrator;

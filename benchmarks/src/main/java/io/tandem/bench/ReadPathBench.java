@@ -1,6 +1,6 @@
 package io.tandem.bench;
 
-import io.tandem.core.Release;
+import io.tandem.core.definitions.Release;
 import io.tandem.views.Migrator;
 
 import javax.sql.DataSource;

@@ -8,10 +8,10 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tandem.applier.Applier;
 import io.tandem.applier.ApplierStatus;
-import io.tandem.core.ApplierState;
-import io.tandem.core.ReleaseState;
 import io.tandem.core.TandemException;
-import io.tandem.core.TrackRow;
+import io.tandem.core.db.ApplierState;
+import io.tandem.core.db.ReleaseState;
+import io.tandem.core.db.TrackRow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

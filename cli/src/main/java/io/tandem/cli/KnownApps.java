@@ -1,7 +1,7 @@
 package io.tandem.cli;
 
 import io.tandem.core.TandemException;
-import io.tandem.core.VersionRegistry;
+import io.tandem.core.db.VersionRegistry;
 
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,7 +1,7 @@
 package io.tandem.cli;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.tandem.core.Release;
+import io.tandem.core.definitions.Release;
 import io.tandem.views.MigrationReport;
 import io.tandem.views.Migrator;
 import picocli.CommandLine;

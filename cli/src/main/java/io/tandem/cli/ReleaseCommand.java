@@ -1,7 +1,7 @@
 package io.tandem.cli;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.tandem.core.ReleaseState;
+import io.tandem.core.db.ReleaseState;
 import io.tandem.views.MigrationProgress;
 import io.tandem.views.ReleaseControl;
 import io.tandem.views.SwitchTime;

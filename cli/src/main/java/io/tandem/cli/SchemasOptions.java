@@ -1,7 +1,7 @@
 package io.tandem.cli;
 
-import io.tandem.core.Release;
 import io.tandem.core.TandemException;
+import io.tandem.core.definitions.Release;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;

@@ -2,10 +2,10 @@ package io.tandem.cli;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.tandem.applier.ApplierStatus;
-import io.tandem.core.ApplierState;
-import io.tandem.core.ReleaseState;
-import io.tandem.core.TandemSchema;
-import io.tandem.core.TrackRow;
+import io.tandem.core.db.ApplierState;
+import io.tandem.core.db.ReleaseState;
+import io.tandem.core.db.TandemSchema;
+import io.tandem.core.db.TrackRow;
 import io.tandem.views.ReleaseControl;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,8 +1,8 @@
 package io.tandem.cli;
 
-import io.tandem.core.Release;
 import io.tandem.core.TandemException;
-import io.tandem.core.VersionDefinition;
+import io.tandem.core.definitions.Release;
+import io.tandem.core.definitions.VersionDefinition;
 import io.tandem.views.LintProblem;
 import io.tandem.views.ReleaseCheck;
 import io.tandem.views.ViewGenerator;

@@ -2,11 +2,11 @@ package io.tandem.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tandem.core.JournalEntry;
-import io.tandem.core.JournalWriter;
-import io.tandem.core.Release;
-import io.tandem.core.TandemSchema;
-import io.tandem.core.VersionRegistry;
+import io.tandem.core.db.TandemSchema;
+import io.tandem.core.db.VersionRegistry;
+import io.tandem.core.definitions.Release;
+import io.tandem.core.journal.JournalEntry;
+import io.tandem.core.journal.JournalWriter;
 import io.tandem.testing.Await;
 import io.tandem.testing.PostgresTest;
 import io.tandem.testing.TestDatabase;

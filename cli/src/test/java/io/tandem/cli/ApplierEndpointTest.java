@@ -1,6 +1,6 @@
 package io.tandem.cli;
 
-import io.tandem.core.ApplierState;
+import io.tandem.core.db.ApplierState;
 import org.junit.jupiter.api.Test;
 
 import java.util.EnumMap;

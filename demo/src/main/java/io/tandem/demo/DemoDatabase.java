@@ -2,8 +2,8 @@ package io.tandem.demo;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.tandem.core.SqlIdentifier;
 import io.tandem.core.TandemException;
+import io.tandem.core.definitions.SqlIdentifier;
 import io.tandem.jdbc.JdbcUrl;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 

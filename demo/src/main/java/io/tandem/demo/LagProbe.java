@@ -1,6 +1,6 @@
 package io.tandem.demo;
 
-import io.tandem.core.Snapshot;
+import io.tandem.core.db.Snapshot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,7 +1,7 @@
 package io.tandem.demo;
 
-import io.tandem.core.Backlog;
-import io.tandem.core.TrackRow;
+import io.tandem.core.db.Backlog;
+import io.tandem.core.db.TrackRow;
 
 import javax.sql.DataSource;
 import java.sql.Connection;

@@ -1,7 +1,7 @@
 package io.tandem.applier;
 
-import io.tandem.core.ApplierState;
-import io.tandem.core.TandemSchema;
+import io.tandem.core.db.ApplierState;
+import io.tandem.core.db.TandemSchema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,12 +1,12 @@
 package io.tandem.applier;
 
-import io.tandem.core.ApplierState;
-import io.tandem.core.Backlog;
-import io.tandem.core.LockNames;
-import io.tandem.core.LockView;
-import io.tandem.core.TrackRow;
-import io.tandem.core.VersionDefinition;
-import io.tandem.core.VersionRegistry;
+import io.tandem.core.db.ApplierState;
+import io.tandem.core.db.Backlog;
+import io.tandem.core.db.LockNames;
+import io.tandem.core.db.LockView;
+import io.tandem.core.db.TrackRow;
+import io.tandem.core.db.VersionRegistry;
+import io.tandem.core.definitions.VersionDefinition;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,10 +1,10 @@
 package io.tandem.applier;
 
-import io.tandem.core.EntityDefinition;
-import io.tandem.core.JournalEntry;
-import io.tandem.core.SqlExpression;
-import io.tandem.core.WriteItem;
-import io.tandem.core.WriteItemSql;
+import io.tandem.core.definitions.EntityDefinition;
+import io.tandem.core.definitions.SqlExpression;
+import io.tandem.core.definitions.WriteItem;
+import io.tandem.core.definitions.WriteItemSql;
+import io.tandem.core.journal.JournalEntry;
 
 import java.util.ArrayList;
 import java.util.HashSet;

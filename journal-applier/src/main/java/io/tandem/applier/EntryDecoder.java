@@ -1,13 +1,13 @@
 package io.tandem.applier;
 
-import io.tandem.core.EntityDefinition;
-import io.tandem.core.EntryCheck;
-import io.tandem.core.FieldType;
-import io.tandem.core.JournalCodec;
-import io.tandem.core.JournalEntry;
-import io.tandem.core.Op;
 import io.tandem.core.TandemException;
-import io.tandem.core.VersionDefinition;
+import io.tandem.core.definitions.EntityDefinition;
+import io.tandem.core.definitions.FieldType;
+import io.tandem.core.definitions.VersionDefinition;
+import io.tandem.core.journal.EntryCheck;
+import io.tandem.core.journal.JournalCodec;
+import io.tandem.core.journal.JournalEntry;
+import io.tandem.core.journal.Op;
 
 import java.util.Arrays;
 import java.util.List;
@@ -16,7 +16,7 @@ import java.util.TreeMap;
 
 /**
  * Decodes journal rows against the app's live definitions and holds each to {@link EntryCheck}, the rules a
- * {@link io.tandem.core.JournalWriter} checks before writing. A row that does not fit — unknown version or entity,
+ * {@link io.tandem.core.journal.JournalWriter} checks before writing. A row that does not fit — unknown version or entity,
  * a value of the wrong type, a missing key field, an unknown field — is not an error here: it comes back marked
  * with the reason, to be rejected under the applier's policy.
  */

@@ -1,6 +1,6 @@
 package io.tandem.applier;
 
-import io.tandem.core.JournalEntry;
+import io.tandem.core.journal.JournalEntry;
 
 import java.math.BigDecimal;
 import java.sql.Connection;

@@ -1,6 +1,6 @@
 package io.tandem.applier;
 
-import io.tandem.core.JournalEntry;
+import io.tandem.core.journal.JournalEntry;
 
 /**
  * One journal row as the reader fetched it: its position, and either the decoded entry or why it cannot be

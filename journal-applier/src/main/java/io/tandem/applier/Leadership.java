@@ -1,7 +1,7 @@
 package io.tandem.applier;
 
-import io.tandem.core.LockView;
-import io.tandem.core.TrackRow;
+import io.tandem.core.db.LockView;
+import io.tandem.core.db.TrackRow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,8 +1,8 @@
 package io.tandem.applier;
 
-import io.tandem.core.TrackRow;
-import io.tandem.core.VersionDefinition;
-import io.tandem.core.VersionRegistry;
+import io.tandem.core.db.TrackRow;
+import io.tandem.core.db.VersionRegistry;
+import io.tandem.core.definitions.VersionDefinition;
 
 import java.sql.Connection;
 import java.sql.SQLException;

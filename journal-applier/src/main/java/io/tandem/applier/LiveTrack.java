@@ -1,8 +1,8 @@
 package io.tandem.applier;
 
-import io.tandem.core.LockNames;
-import io.tandem.core.Snapshot;
-import io.tandem.core.TrackRow;
+import io.tandem.core.db.LockNames;
+import io.tandem.core.db.Snapshot;
+import io.tandem.core.db.TrackRow;
 
 import java.sql.Connection;
 

@@ -1,6 +1,6 @@
 package io.tandem.applier;
 
-import io.tandem.core.JournalEntry;
+import io.tandem.core.journal.JournalEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

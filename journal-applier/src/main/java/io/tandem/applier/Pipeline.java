@@ -5,8 +5,8 @@ import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
-import io.tandem.core.ApplierPosition;
-import io.tandem.core.Snapshot;
+import io.tandem.core.db.ApplierPosition;
+import io.tandem.core.db.Snapshot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

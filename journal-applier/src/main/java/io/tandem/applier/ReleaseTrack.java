@@ -1,13 +1,13 @@
 package io.tandem.applier;
 
-import io.tandem.core.LockNames;
-import io.tandem.core.QualifiedName;
-import io.tandem.core.ReleasePhase;
-import io.tandem.core.ReleaseState;
-import io.tandem.core.Snapshot;
-import io.tandem.core.TrackRow;
-import io.tandem.core.VersionDefinition;
-import io.tandem.core.WriteItem;
+import io.tandem.core.db.LockNames;
+import io.tandem.core.db.ReleasePhase;
+import io.tandem.core.db.ReleaseState;
+import io.tandem.core.db.Snapshot;
+import io.tandem.core.db.TrackRow;
+import io.tandem.core.definitions.QualifiedName;
+import io.tandem.core.definitions.VersionDefinition;
+import io.tandem.core.definitions.WriteItem;
 
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,6 +1,6 @@
 package io.tandem.applier;
 
-import io.tandem.core.Snapshot;
+import io.tandem.core.db.Snapshot;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.tandem.applier;
 
-import io.tandem.core.TrackRow;
+import io.tandem.core.db.TrackRow;
 
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.ExceptionHandler;

@@ -1,8 +1,8 @@
 package io.tandem.applier;
 
-import io.tandem.core.EntityDefinition;
-import io.tandem.core.JournalEntry;
-import io.tandem.core.VersionDefinition;
+import io.tandem.core.definitions.EntityDefinition;
+import io.tandem.core.definitions.VersionDefinition;
+import io.tandem.core.journal.JournalEntry;
 
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,6 +1,6 @@
 package io.tandem.applier;
 
-import io.tandem.core.JournalEntry;
+import io.tandem.core.journal.JournalEntry;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

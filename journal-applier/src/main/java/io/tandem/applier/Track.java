@@ -1,7 +1,7 @@
 package io.tandem.applier;
 
-import io.tandem.core.Snapshot;
-import io.tandem.core.TrackRow;
+import io.tandem.core.db.Snapshot;
+import io.tandem.core.db.TrackRow;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -23,7 +23,7 @@ interface Track {
     /** For logs and errors, e.g. {@code app 'shop'}. */
     String describe();
 
-    /** The name of the lock ({@link io.tandem.core.LockView}) whose holder leads this track. */
+    /** The name of the lock ({@link io.tandem.core.db.LockView}) whose holder leads this track. */
     String leaderLock();
 
     TrackRow state();

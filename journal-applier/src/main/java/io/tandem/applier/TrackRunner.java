@@ -1,8 +1,8 @@
 package io.tandem.applier;
 
-import io.tandem.core.ApplierPosition;
-import io.tandem.core.ApplierState;
-import io.tandem.core.TrackRow;
+import io.tandem.core.db.ApplierPosition;
+import io.tandem.core.db.ApplierState;
+import io.tandem.core.db.TrackRow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

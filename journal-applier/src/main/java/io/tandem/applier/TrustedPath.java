@@ -1,8 +1,8 @@
 package io.tandem.applier;
 
-import io.tandem.core.QualifiedName;
-import io.tandem.core.VersionDefinition;
-import io.tandem.core.WriteItem;
+import io.tandem.core.definitions.QualifiedName;
+import io.tandem.core.definitions.VersionDefinition;
+import io.tandem.core.definitions.WriteItem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -6,7 +6,7 @@ import java.util.List;
  * One compiled SQL statement of a projection, in two forms that write the same: {@code sql} writes one journal
  * row, its placeholders {@code CAST(? AS type)} taking the values of {@code params} in order; {@code manySql}
  * writes a group of rows of distinct physical keys at once, from one bound array per field of {@code manyParams}
- * ({@link io.tandem.core.WriteItemSql}). Values are always bound, never spliced.
+ * ({@link io.tandem.core.definitions.WriteItemSql}). Values are always bound, never spliced.
  *
  * <p>{@code table} (quoted) and the row it targets let {@link ApplyOrder} tell which statements touch the same
  * physical row, whichever entity or version they come from: {@code keyColumns}, the key columns in name order,

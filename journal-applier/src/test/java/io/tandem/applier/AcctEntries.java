@@ -1,7 +1,7 @@
 package io.tandem.applier;
 
-import io.tandem.core.JournalEntry;
-import io.tandem.core.VersionDefinition;
+import io.tandem.core.definitions.VersionDefinition;
+import io.tandem.core.journal.JournalEntry;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.tandem.applier;
 
-import io.tandem.core.ApplierState;
-import io.tandem.core.VersionDefinition;
+import io.tandem.core.db.ApplierState;
+import io.tandem.core.definitions.VersionDefinition;
 import io.tandem.testing.Await;
 import io.tandem.testing.PostgresTest;
 import io.tandem.testing.TestDatabase;

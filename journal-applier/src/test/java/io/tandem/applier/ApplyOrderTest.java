@@ -1,8 +1,8 @@
 package io.tandem.applier;
 
-import io.tandem.core.DefinitionReader;
-import io.tandem.core.JournalEntry;
-import io.tandem.core.VersionDefinition;
+import io.tandem.core.definitions.DefinitionReader;
+import io.tandem.core.definitions.VersionDefinition;
+import io.tandem.core.journal.JournalEntry;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;

@@ -1,8 +1,8 @@
 package io.tandem.applier;
 
-import io.tandem.core.Fence;
-import io.tandem.core.JournalEntry;
-import io.tandem.core.JournalWriter;
+import io.tandem.core.journal.Fence;
+import io.tandem.core.journal.JournalEntry;
+import io.tandem.core.journal.JournalWriter;
 import io.tandem.testing.Await;
 import io.tandem.testing.PostgresTest;
 import io.tandem.testing.TestDatabase;

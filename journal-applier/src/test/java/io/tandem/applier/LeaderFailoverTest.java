@@ -1,8 +1,8 @@
 package io.tandem.applier;
 
-import io.tandem.core.ApplierState;
-import io.tandem.core.VersionDefinition;
-import io.tandem.core.VersionRegistry;
+import io.tandem.core.db.ApplierState;
+import io.tandem.core.db.VersionRegistry;
+import io.tandem.core.definitions.VersionDefinition;
 import io.tandem.testing.Await;
 import io.tandem.testing.PostgresTest;
 import io.tandem.testing.TestDatabase;

@@ -1,8 +1,8 @@
 package io.tandem.applier;
 
-import io.tandem.core.ApplierState;
-import io.tandem.core.Fence;
-import io.tandem.core.RejectedTransactionException;
+import io.tandem.core.db.ApplierState;
+import io.tandem.core.journal.Fence;
+import io.tandem.core.journal.RejectedTransactionException;
 import io.tandem.testing.Await;
 import io.tandem.testing.PostgresTest;
 import io.tandem.testing.TestDatabase;

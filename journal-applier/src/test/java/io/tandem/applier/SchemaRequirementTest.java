@@ -1,8 +1,8 @@
 package io.tandem.applier;
 
-import io.tandem.core.ApplierState;
 import io.tandem.core.TandemException;
-import io.tandem.core.TandemSchema;
+import io.tandem.core.db.ApplierState;
+import io.tandem.core.db.TandemSchema;
 import io.tandem.testing.PostgresTest;
 import io.tandem.testing.TestDatabase;
 import org.junit.jupiter.api.Test;

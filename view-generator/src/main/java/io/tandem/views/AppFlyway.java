@@ -1,6 +1,6 @@
 package io.tandem.views;
 
-import io.tandem.core.Release;
+import io.tandem.core.definitions.Release;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.callback.Callback;
 import org.flywaydb.core.api.configuration.FluentConfiguration;

@@ -1,8 +1,8 @@
 package io.tandem.views;
 
-import io.tandem.core.ApplierPosition;
-import io.tandem.core.ReleaseState;
-import io.tandem.core.TrackRow;
+import io.tandem.core.db.ApplierPosition;
+import io.tandem.core.db.ReleaseState;
+import io.tandem.core.db.TrackRow;
 
 import javax.sql.DataSource;
 import java.sql.Connection;

@@ -1,8 +1,8 @@
 package io.tandem.views;
 
-import io.tandem.core.LockTimeout;
-import io.tandem.core.Release;
-import io.tandem.core.ReleaseState;
+import io.tandem.core.db.LockTimeout;
+import io.tandem.core.db.ReleaseState;
+import io.tandem.core.definitions.Release;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.callback.Callback;

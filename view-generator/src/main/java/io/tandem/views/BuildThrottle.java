@@ -1,8 +1,8 @@
 package io.tandem.views;
 
-import io.tandem.core.Backlog;
 import io.tandem.core.TandemException;
-import io.tandem.core.TrackRow;
+import io.tandem.core.db.Backlog;
+import io.tandem.core.db.TrackRow;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,9 +1,9 @@
 package io.tandem.views;
 
-import io.tandem.core.Release;
-import io.tandem.core.SqlIdentifier;
-import io.tandem.core.VersionDefinition;
-import io.tandem.core.VersionRegistry;
+import io.tandem.core.db.VersionRegistry;
+import io.tandem.core.definitions.Release;
+import io.tandem.core.definitions.SqlIdentifier;
+import io.tandem.core.definitions.VersionDefinition;
 
 import java.sql.Connection;
 import java.sql.SQLException;

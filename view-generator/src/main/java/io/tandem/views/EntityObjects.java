@@ -1,8 +1,8 @@
 package io.tandem.views;
 
-import io.tandem.core.EntityDefinition;
-import io.tandem.core.SqlIdentifier;
-import io.tandem.core.VersionDefinition;
+import io.tandem.core.definitions.EntityDefinition;
+import io.tandem.core.definitions.SqlIdentifier;
+import io.tandem.core.definitions.VersionDefinition;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

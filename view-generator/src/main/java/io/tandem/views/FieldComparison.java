@@ -1,8 +1,8 @@
 package io.tandem.views;
 
-import io.tandem.core.FieldDefinition;
-import io.tandem.core.FieldType;
-import io.tandem.core.SqlIdentifier;
+import io.tandem.core.definitions.FieldDefinition;
+import io.tandem.core.definitions.FieldType;
+import io.tandem.core.definitions.SqlIdentifier;
 
 /**
  * Comparing a field in the write trigger, which runs under the writer's search_path (it must not pin its own, see

@@ -1,8 +1,8 @@
 package io.tandem.views;
 
-import io.tandem.core.EntityDefinition;
-import io.tandem.core.FieldDefinition;
-import io.tandem.core.FieldType;
+import io.tandem.core.definitions.EntityDefinition;
+import io.tandem.core.definitions.FieldDefinition;
+import io.tandem.core.definitions.FieldType;
 
 import java.util.ArrayList;
 import java.util.List;

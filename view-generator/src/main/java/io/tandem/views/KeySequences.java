@@ -1,9 +1,9 @@
 package io.tandem.views;
 
-import io.tandem.core.EntityDefinition;
-import io.tandem.core.SqlExpression;
-import io.tandem.core.VersionDefinition;
-import io.tandem.core.WriteItem;
+import io.tandem.core.definitions.EntityDefinition;
+import io.tandem.core.definitions.SqlExpression;
+import io.tandem.core.definitions.VersionDefinition;
+import io.tandem.core.definitions.WriteItem;
 
 import java.sql.Array;
 import java.sql.Connection;

@@ -1,12 +1,12 @@
 package io.tandem.views;
 
-import io.tandem.core.EntityDefinition;
-import io.tandem.core.FieldDefinition;
-import io.tandem.core.SqlExpression;
-import io.tandem.core.SqlIdentifier;
-import io.tandem.core.VersionDefinition;
-import io.tandem.core.WriteItem;
-import io.tandem.core.WriteItemSql;
+import io.tandem.core.definitions.EntityDefinition;
+import io.tandem.core.definitions.FieldDefinition;
+import io.tandem.core.definitions.SqlExpression;
+import io.tandem.core.definitions.SqlIdentifier;
+import io.tandem.core.definitions.VersionDefinition;
+import io.tandem.core.definitions.WriteItem;
+import io.tandem.core.definitions.WriteItemSql;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

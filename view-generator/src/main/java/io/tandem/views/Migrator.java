@@ -1,12 +1,12 @@
 package io.tandem.views;
 
-import io.tandem.core.Release;
-import io.tandem.core.ReleasePhase;
-import io.tandem.core.ReleaseState;
 import io.tandem.core.TandemException;
-import io.tandem.core.TandemSchema;
-import io.tandem.core.TrackRow;
-import io.tandem.core.VersionDefinition;
+import io.tandem.core.db.ReleasePhase;
+import io.tandem.core.db.ReleaseState;
+import io.tandem.core.db.TandemSchema;
+import io.tandem.core.db.TrackRow;
+import io.tandem.core.definitions.Release;
+import io.tandem.core.definitions.VersionDefinition;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.output.MigrateOutput;

@@ -3,13 +3,13 @@ package io.tandem.views;
 import io.tandem.applier.Applier;
 import io.tandem.applier.ApplierConfig;
 import io.tandem.applier.TrackKind;
-import io.tandem.core.ApplierPosition;
-import io.tandem.core.ApplierState;
-import io.tandem.core.Release;
-import io.tandem.core.ReleasePhase;
-import io.tandem.core.ReleaseState;
 import io.tandem.core.TandemException;
-import io.tandem.core.TrackRow;
+import io.tandem.core.db.ApplierPosition;
+import io.tandem.core.db.ApplierState;
+import io.tandem.core.db.ReleasePhase;
+import io.tandem.core.db.ReleaseState;
+import io.tandem.core.db.TrackRow;
+import io.tandem.core.definitions.Release;
 import org.flywaydb.core.api.MigrationVersion;
 
 import javax.sql.DataSource;
@@ -127,7 +127,7 @@ final class OnlineRelease {
         String build = "tandem_build_" + release.app();
         String previous = "tandem_previous_" + release.app();
         for (String schema : List.of(build, previous, "tandem_reverted_" + release.app())) {
-            if (!io.tandem.core.SqlIdentifier.isValid(schema)) {
+            if (!io.tandem.core.definitions.SqlIdentifier.isValid(schema)) {
                 throw new TandemException("App name '" + release.app() + "' is too long for an online release's schema"
                         + " " + schema + " (at most 63 characters); release in place (tandem migrate --in-place)");
             }

@@ -1,7 +1,7 @@
 package io.tandem.views;
 
-import io.tandem.core.Release;
-import io.tandem.core.TrackRow;
+import io.tandem.core.db.TrackRow;
+import io.tandem.core.definitions.Release;
 import org.flywaydb.core.api.callback.Callback;
 import org.flywaydb.core.api.callback.Context;
 import org.flywaydb.core.api.callback.Event;

@@ -1,7 +1,7 @@
 package io.tandem.views;
 
-import io.tandem.core.Release;
-import io.tandem.core.VersionDefinition;
+import io.tandem.core.definitions.Release;
+import io.tandem.core.definitions.VersionDefinition;
 
 import javax.sql.DataSource;
 import java.sql.Connection;

@@ -1,13 +1,13 @@
 package io.tandem.views;
 
-import io.tandem.core.ApplierState;
-import io.tandem.core.LockTimeout;
-import io.tandem.core.ReleasePhase;
-import io.tandem.core.ReleaseState;
 import io.tandem.core.TandemException;
-import io.tandem.core.TrackRow;
-import io.tandem.core.VersionDefinition;
-import io.tandem.core.VersionRegistry;
+import io.tandem.core.db.ApplierState;
+import io.tandem.core.db.LockTimeout;
+import io.tandem.core.db.ReleasePhase;
+import io.tandem.core.db.ReleaseState;
+import io.tandem.core.db.TrackRow;
+import io.tandem.core.db.VersionRegistry;
+import io.tandem.core.definitions.VersionDefinition;
 
 import javax.sql.DataSource;
 import java.sql.Connection;

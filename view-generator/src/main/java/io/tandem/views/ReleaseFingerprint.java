@@ -1,8 +1,8 @@
 package io.tandem.views;
 
-import io.tandem.core.Release;
 import io.tandem.core.TandemException;
-import io.tandem.core.VersionDefinition;
+import io.tandem.core.definitions.Release;
+import io.tandem.core.definitions.VersionDefinition;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

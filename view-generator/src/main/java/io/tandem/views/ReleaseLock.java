@@ -17,7 +17,7 @@ final class ReleaseLock {
 
     static void take(Connection c, String app) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT pg_try_advisory_lock(hashtextextended(?, 0))")) {
-            s.setString(1, io.tandem.core.LockNames.migrate(app));
+            s.setString(1, io.tandem.core.db.LockNames.migrate(app));
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 if (!rs.getBoolean(1)) {
@@ -30,7 +30,7 @@ final class ReleaseLock {
 
     static void release(Connection c, String app) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_unlock(hashtextextended(?, 0))")) {
-            s.setString(1, io.tandem.core.LockNames.migrate(app));
+            s.setString(1, io.tandem.core.db.LockNames.migrate(app));
             s.execute();
         }
     }

@@ -1,7 +1,7 @@
 package io.tandem.views;
 
-import io.tandem.core.Release;
 import io.tandem.core.TandemException;
+import io.tandem.core.definitions.Release;
 import org.flywaydb.core.api.MigrationInfo;
 
 import java.io.IOException;
@@ -113,7 +113,7 @@ public record ReleasePlan(String app, List<String> pending, List<PlannedStatemen
     /** The view schemas of the app's live versions: views Tandem recreates at the switch. */
     private static java.util.Set<String> tandemSchemas(Connection c, String app) throws SQLException {
         java.util.Set<String> schemas = new java.util.HashSet<>();
-        for (io.tandem.core.VersionDefinition v : io.tandem.core.VersionRegistry.live(c, app)) {
+        for (io.tandem.core.definitions.VersionDefinition v : io.tandem.core.db.VersionRegistry.live(c, app)) {
             schemas.add(v.viewSchema());
             schemas.add(v.plainViewSchema());
         }

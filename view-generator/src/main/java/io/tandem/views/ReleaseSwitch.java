@@ -1,13 +1,13 @@
 package io.tandem.views;
 
-import io.tandem.core.ApplierPosition;
-import io.tandem.core.ApplierState;
-import io.tandem.core.Release;
-import io.tandem.core.ReleaseState;
 import io.tandem.core.TandemException;
-import io.tandem.core.TrackRow;
-import io.tandem.core.VersionDefinition;
-import io.tandem.core.VersionRegistry;
+import io.tandem.core.db.ApplierPosition;
+import io.tandem.core.db.ApplierState;
+import io.tandem.core.db.ReleaseState;
+import io.tandem.core.db.TrackRow;
+import io.tandem.core.db.VersionRegistry;
+import io.tandem.core.definitions.Release;
+import io.tandem.core.definitions.VersionDefinition;
 
 import javax.sql.DataSource;
 import java.sql.Connection;

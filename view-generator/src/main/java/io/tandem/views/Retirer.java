@@ -1,9 +1,9 @@
 package io.tandem.views;
 
-import io.tandem.core.Backlog;
 import io.tandem.core.TandemException;
-import io.tandem.core.TrackRow;
-import io.tandem.core.VersionRegistry;
+import io.tandem.core.db.Backlog;
+import io.tandem.core.db.TrackRow;
+import io.tandem.core.db.VersionRegistry;
 
 import javax.sql.DataSource;
 import java.sql.Connection;

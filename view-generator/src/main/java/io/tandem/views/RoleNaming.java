@@ -1,6 +1,6 @@
 package io.tandem.views;
 
-import io.tandem.core.SqlIdentifier;
+import io.tandem.core.definitions.SqlIdentifier;
 
 import java.util.IllegalFormatException;
 import java.util.Objects;

@@ -1,6 +1,6 @@
 package io.tandem.views;
 
-import io.tandem.core.VersionDefinition;
+import io.tandem.core.definitions.VersionDefinition;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,6 +1,6 @@
 package io.tandem.views;
 
-import io.tandem.core.SqlIdentifier;
+import io.tandem.core.definitions.SqlIdentifier;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

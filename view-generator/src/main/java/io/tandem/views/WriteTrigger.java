@@ -1,9 +1,9 @@
 package io.tandem.views;
 
-import io.tandem.core.EntityDefinition;
-import io.tandem.core.FieldDefinition;
-import io.tandem.core.SqlIdentifier;
-import io.tandem.core.VersionDefinition;
+import io.tandem.core.definitions.EntityDefinition;
+import io.tandem.core.definitions.FieldDefinition;
+import io.tandem.core.definitions.SqlIdentifier;
+import io.tandem.core.definitions.VersionDefinition;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.tandem.views;
 
-import io.tandem.core.VersionRegistry;
+import io.tandem.core.db.VersionRegistry;
 import io.tandem.testing.PostgresTest;
 import io.tandem.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;

@@ -2,11 +2,11 @@ package io.tandem.views;
 
 import io.tandem.applier.Applier;
 import io.tandem.applier.ApplierConfig;
-import io.tandem.core.JournalEntry;
-import io.tandem.core.JournalWriter;
-import io.tandem.core.Release;
-import io.tandem.core.TrackRow;
-import io.tandem.core.VersionDefinition;
+import io.tandem.core.db.TrackRow;
+import io.tandem.core.definitions.Release;
+import io.tandem.core.definitions.VersionDefinition;
+import io.tandem.core.journal.JournalEntry;
+import io.tandem.core.journal.JournalWriter;
 import io.tandem.testing.Await;
 import io.tandem.testing.PostgresTest;
 import io.tandem.testing.TestDatabase;

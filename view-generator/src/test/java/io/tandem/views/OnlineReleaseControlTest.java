@@ -2,10 +2,10 @@ package io.tandem.views;
 
 import io.tandem.applier.Applier;
 import io.tandem.applier.ApplierConfig;
-import io.tandem.core.ApplierState;
-import io.tandem.core.Release;
-import io.tandem.core.ReleasePhase;
 import io.tandem.core.TandemException;
+import io.tandem.core.db.ApplierState;
+import io.tandem.core.db.ReleasePhase;
+import io.tandem.core.definitions.Release;
 import io.tandem.testing.Await;
 import io.tandem.testing.PostgresTest;
 import io.tandem.testing.TestDatabase;

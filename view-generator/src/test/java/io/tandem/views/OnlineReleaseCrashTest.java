@@ -1,11 +1,11 @@
 package io.tandem.views;
 
-import io.tandem.core.JournalEntry;
-import io.tandem.core.JournalWriter;
-import io.tandem.core.Release;
-import io.tandem.core.ReleasePhase;
-import io.tandem.core.ReleaseState;
-import io.tandem.core.TrackRow;
+import io.tandem.core.db.ReleasePhase;
+import io.tandem.core.db.ReleaseState;
+import io.tandem.core.db.TrackRow;
+import io.tandem.core.definitions.Release;
+import io.tandem.core.journal.JournalEntry;
+import io.tandem.core.journal.JournalWriter;
 import io.tandem.testing.Await;
 import io.tandem.testing.PostgresTest;
 import io.tandem.testing.TestDatabase;

@@ -1,7 +1,7 @@
 package io.tandem.views;
 
-import io.tandem.core.TandemSchema;
-import io.tandem.core.VersionDefinition;
+import io.tandem.core.db.TandemSchema;
+import io.tandem.core.definitions.VersionDefinition;
 import io.tandem.testing.PostgresTest;
 import io.tandem.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;

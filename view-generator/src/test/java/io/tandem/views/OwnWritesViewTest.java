@@ -1,8 +1,8 @@
 package io.tandem.views;
 
-import io.tandem.core.JournalCodec;
-import io.tandem.core.TandemSchema;
-import io.tandem.core.VersionDefinition;
+import io.tandem.core.db.TandemSchema;
+import io.tandem.core.definitions.VersionDefinition;
+import io.tandem.core.journal.JournalCodec;
 import io.tandem.testing.PostgresTest;
 import io.tandem.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;

@@ -4,7 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tandem.applier.Applier;
 import io.tandem.applier.ApplierConfig;
-import io.tandem.core.Release;
+import io.tandem.core.definitions.Release;
 import io.tandem.testing.Await;
 import io.tandem.testing.TestDatabase;
 

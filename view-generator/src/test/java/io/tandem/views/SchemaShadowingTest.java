@@ -2,9 +2,9 @@ package io.tandem.views;
 
 import io.tandem.applier.Applier;
 import io.tandem.applier.ApplierConfig;
-import io.tandem.core.Release;
-import io.tandem.core.VersionDefinition;
-import io.tandem.core.VersionRegistry;
+import io.tandem.core.db.VersionRegistry;
+import io.tandem.core.definitions.Release;
+import io.tandem.core.definitions.VersionDefinition;
 import io.tandem.testing.Await;
 import io.tandem.testing.PostgresTest;
 import io.tandem.testing.TestDatabase;

@@ -1,9 +1,9 @@
 package io.tandem.views;
 
-import io.tandem.core.DefinitionReader;
-import io.tandem.core.Release;
-import io.tandem.core.TandemSchema;
-import io.tandem.core.VersionDefinition;
+import io.tandem.core.db.TandemSchema;
+import io.tandem.core.definitions.DefinitionReader;
+import io.tandem.core.definitions.Release;
+import io.tandem.core.definitions.VersionDefinition;
 import io.tandem.testing.TestDatabase;
 
 import java.nio.file.Files;

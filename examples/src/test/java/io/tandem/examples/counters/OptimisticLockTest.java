@@ -2,8 +2,8 @@ package io.tandem.examples.counters;
 
 import io.tandem.applier.Applier;
 import io.tandem.applier.ApplierConfig;
-import io.tandem.core.Release;
-import io.tandem.core.TrackRow;
+import io.tandem.core.db.TrackRow;
+import io.tandem.core.definitions.Release;
 import io.tandem.examples.shop.ShopApp;
 import io.tandem.orm.hibernate.TandemMappingException;
 import io.tandem.testing.Await;

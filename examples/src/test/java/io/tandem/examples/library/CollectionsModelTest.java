@@ -2,7 +2,7 @@ package io.tandem.examples.library;
 
 import io.tandem.applier.Applier;
 import io.tandem.applier.ApplierConfig;
-import io.tandem.core.Release;
+import io.tandem.core.definitions.Release;
 import io.tandem.examples.shop.ShopApp;
 import io.tandem.testing.PostgresTest;
 import io.tandem.testing.TestDatabase;
@@ -133,7 +133,7 @@ class CollectionsModelTest {
     void aFencedCommitThatTheApplierRejectsThrowsItsReason() {
         RuntimeException e = assertThrows(RuntimeException.class, () -> library.inTransactionDo(s -> s.persist(new Tag(null))));
         Throwable cause = e;
-        while (cause != null && !(cause instanceof io.tandem.core.RejectedTransactionException)) {
+        while (cause != null && !(cause instanceof io.tandem.core.journal.RejectedTransactionException)) {
             cause = cause.getCause();
         }
         assertTrue(cause != null, "not a RejectedTransactionException: " + e);

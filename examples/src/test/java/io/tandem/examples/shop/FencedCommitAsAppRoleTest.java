@@ -2,7 +2,7 @@ package io.tandem.examples.shop;
 
 import io.tandem.applier.Applier;
 import io.tandem.applier.ApplierConfig;
-import io.tandem.core.Release;
+import io.tandem.core.definitions.Release;
 import io.tandem.examples.shop.v1.ShopV1;
 import io.tandem.orm.hibernate.FenceTimeoutException;
 import io.tandem.testing.PostgresTest;

@@ -1,8 +1,8 @@
 package io.tandem.orm.hibernate;
 
-import io.tandem.core.EntityDefinition;
-import io.tandem.core.FieldType;
-import io.tandem.core.VersionDefinition;
+import io.tandem.core.definitions.EntityDefinition;
+import io.tandem.core.definitions.FieldType;
+import io.tandem.core.definitions.VersionDefinition;
 import org.hibernate.boot.Metadata;
 import org.hibernate.boot.model.relational.QualifiedName;
 import org.hibernate.engine.spi.SessionFactoryImplementor;

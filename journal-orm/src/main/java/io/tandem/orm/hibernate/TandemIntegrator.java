@@ -1,9 +1,9 @@
 package io.tandem.orm.hibernate;
 
-import io.tandem.core.Fence;
 import io.tandem.core.TandemException;
-import io.tandem.core.VersionDefinition;
-import io.tandem.core.VersionRegistry;
+import io.tandem.core.db.VersionRegistry;
+import io.tandem.core.definitions.VersionDefinition;
+import io.tandem.core.journal.Fence;
 import org.hibernate.SessionFactory;
 import org.hibernate.SessionFactoryObserver;
 import org.hibernate.boot.Metadata;

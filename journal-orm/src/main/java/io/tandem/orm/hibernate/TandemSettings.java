@@ -1,8 +1,8 @@
 package io.tandem.orm.hibernate;
 
-import io.tandem.core.SqlIdentifier;
 import io.tandem.core.TandemException;
-import io.tandem.core.VersionDefinition;
+import io.tandem.core.definitions.SqlIdentifier;
+import io.tandem.core.definitions.VersionDefinition;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;

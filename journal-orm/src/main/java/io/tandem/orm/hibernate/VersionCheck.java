@@ -1,7 +1,7 @@
 package io.tandem.orm.hibernate;
 
-import io.tandem.core.EntityDefinition;
-import io.tandem.core.VersionDefinition;
+import io.tandem.core.definitions.EntityDefinition;
+import io.tandem.core.definitions.VersionDefinition;
 import org.hibernate.boot.Metadata;
 import org.hibernate.mapping.PersistentClass;
 import org.hibernate.mapping.Property;

@@ -1,7 +1,7 @@
 package io.tandem.orm.hibernate;
 
-import io.tandem.core.Fence;
 import io.tandem.core.TandemException;
+import io.tandem.core.journal.Fence;
 import org.hibernate.HibernateException;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
 import org.hibernate.event.spi.PostCollectionRecreateEvent;

@@ -1,0 +1,29 @@
+package io.tandem.core.journal;
+
+import java.util.Locale;
+
+/** What a journal entry does to its entity: the journal's {@code op} column. */
+public enum Op {
+    INSERT, UPDATE, DELETE;
+
+    /** The value stored in the journal's {@code op} column: {@code insert}, {@code update} or {@code delete}. */
+    public String sql() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Reads an {@code op} column value.
+     *
+     * @throws IllegalArgumentException naming the value and the accepted ones
+     */
+    public static Op fromSql(String value) {
+        if (value != null) {
+            for (Op op : values()) {
+                if (op.sql().equals(value)) {
+                    return op;
+                }
+            }
+        }
+        throw new IllegalArgumentException("op '" + value + "' is not one of insert, update, delete");
+    }
+}
