@@ -30,7 +30,7 @@ CREATE TABLE tandem.journal_retention (
     -- write each partition to this directory (gzip CSV + manifest.json) before removing it (database row only)
     archive_dir    text,
     -- transaction ids per new partition; null = sized from the observed rate (database row only)
-    partition_xids bigint      CHECK (partition_xids >= 10),
+    partition_xids bigint      CHECK (partition_xids >= 100),
     updated_at     timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT journal_retention_database_only CHECK (
         app = '' OR (max_bytes IS NULL AND archive_dir IS NULL AND partition_xids IS NULL))
