@@ -19,15 +19,18 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * One pass of journal maintenance: finishes what a killed pass left half done, keeps partitions ready ahead of the
- * transaction ids ({@link PartitionsAhead}), removes the oldest partitions the retention policy lets go
- * ({@link Retention}, archiving each first when the policy names a directory) and records what it did in
- * {@code tandem.journal_maintenance}.
+ * One pass of journal maintenance: finishes what a killed pass left half done, removes the oldest partitions the
+ * retention policy lets go ({@link Retention}, archiving each first when the policy names a directory; why it holds
+ * the others back is recorded first, in {@code tandem.journal_maintenance}) and keeps partitions ready ahead of the
+ * transaction ids ({@link PartitionsAhead}).
+ *
+ * <p>Both removal and extension detach a partition {@code CONCURRENTLY}, which waits for every transaction that
+ * had the journal open when it began: a long transaction delays a pass (never a writer). Extension starts when
+ * half the look-ahead is left, so it has the other half to wait in.
  *
  * <p>Any applier of any app may run a pass; the database-wide maintenance lock ({@link LockView}) keeps one at a
- * time and the others skip theirs. Removal detaches a partition {@code CONCURRENTLY} and drops the detached table:
- * no writer or reader waits for either. Every step is safe to repeat, so a pass killed anywhere is finished by the
- * next one.
+ * time and the others skip theirs. Removal drops the detached table: no writer or reader waits for it. Every step
+ * is safe to repeat, so a pass killed anywhere is finished by the next one.
  */
 final class JournalMaintenance {
     private static final Logger log = LoggerFactory.getLogger(JournalMaintenance.class);
@@ -65,14 +68,8 @@ final class JournalMaintenance {
         PartitionsAhead.reattachOverflow(c);
         dropLeftovers(c);
         RetentionPolicy policy = RetentionPolicy.read(c);
-        long next = PartitionsAhead.nextXid(c);
-        Double rate = observeRate(c, next);
-        PartitionsAhead.sized(policy, rate).ensure(c, next);
         List<JournalPartition> attached = JournalPartitions.attached(c);
         Retention.Verdict verdict = new Retention(policy).judge(c, attached, xmin(c), JournalStorage.read(c).bytes());
-        for (JournalPartition p : verdict.removable()) {
-            remove(c, p, policy);
-        }
         try (PreparedStatement s = c.prepareStatement(
                 "UPDATE tandem.journal_maintenance SET held_back = ?, checked_by = ?")) {
             s.setString(1, verdict.heldBack());
@@ -82,6 +79,11 @@ final class JournalMaintenance {
         if (verdict.heldBack() != null) {
             log.warn("Journal retention holds partitions back: {}", verdict.heldBack());
         }
+        for (JournalPartition p : verdict.removable()) {
+            remove(c, p, policy);
+        }
+        long next = PartitionsAhead.nextXid(c);
+        PartitionsAhead.sized(policy, observeRate(c, next)).ensure(c, next);
     }
 
     private void remove(Connection c, JournalPartition p, RetentionPolicy policy) throws SQLException, IOException {

@@ -18,8 +18,9 @@ import java.util.List;
  * overflow partition when it was used.
  *
  * <p>Why ahead, and why an overflow: a partition's bounds are fixed when it is attached, so new ones must exist
- * before the transaction ids reach them. In the normal course, when the partitions left ahead cover less than the
- * look-ahead (a day of transaction ids at the observed rate, at least four partitions), the empty overflow partition
+ * before the transaction ids reach them. In the normal course, when the partitions left ahead cover less than half
+ * the look-ahead (a day of transaction ids at the observed rate, at least four partitions and at most
+ * {@value #MAX_AHEAD}), the empty overflow partition
  * is detached {@code CONCURRENTLY}, new partitions are attached in its place and it is attached again after them:
  * locks no writer waits for. If nobody did that in time (no applier ran for longer than the look-ahead), writes land
  * in the overflow partition and never fail; then the overflow is bounded where the ids are now, with a validated
@@ -29,6 +30,8 @@ import java.util.List;
 final class PartitionsAhead {
     private static final Logger log = LoggerFactory.getLogger(PartitionsAhead.class);
     private static final long DEFAULT_WIDTH = 100_000;
+    /** Partitions ahead at most, however small a width the policy sets. */
+    private static final long MAX_AHEAD = 32;
 
     private final long width;
     private final long lookahead;
@@ -48,8 +51,9 @@ final class PartitionsAhead {
         long span = Math.max(60, Math.min(6 * 3600, policy.shortestKeep().toSeconds() / 8));
         long width = policy.partitionXids() != null ? policy.partitionXids()
                 : rate <= 0 ? DEFAULT_WIDTH : clamp((long) (rate * span), 1_000, 100_000_000);
-        long safe = Math.max(1_000, (long) (rate * 60));
-        long lookahead = Math.max(Math.max(4 * width, 2 * safe), Math.min((long) (rate * 86_400), 16 * width));
+        long lookahead = Math.min(MAX_AHEAD * width,
+                Math.max(Math.max(4 * width, 2_000), Math.min((long) (rate * 86_400), 16 * width)));
+        long safe = Math.min(lookahead / 4, Math.max(1_000, (long) (rate * 60)));
         return new PartitionsAhead(width, lookahead, safe, Math.max(Math.max(width, safe), (long) (rate * 600)));
     }
 
@@ -68,7 +72,7 @@ final class PartitionsAhead {
         long end = overflow.from();
         if (nextXid >= end - safe || hasRows(c, overflow)) {
             bound(c, overflow);
-        } else if (end - nextXid < lookahead) {
+        } else if (end - nextXid < lookahead / 2) {
             moveOverflow(c, end, nextXid + lookahead + width);
         }
     }
@@ -110,8 +114,11 @@ final class PartitionsAhead {
         BriefLock brief = new BriefLock(Duration.ofMillis(500), 60);
         log.warn("The journal's overflow partition is in use (txid >= {}): bounding it at txid {}; writers wait for a"
                 + " moment", overflow.from(), bound);
-        brief.run(c, "Bounding the journal's overflow partition", t -> execute(t, "ALTER TABLE tandem."
-                + JournalPartitions.OVERFLOW + " ADD CONSTRAINT " + constraint + " CHECK (txid < '" + bound + "') NOT VALID"));
+        brief.run(c, "Bounding the journal's overflow partition", t -> {
+            execute(t, "ALTER TABLE tandem." + JournalPartitions.OVERFLOW + " DROP CONSTRAINT IF EXISTS " + constraint);
+            execute(t, "ALTER TABLE tandem." + JournalPartitions.OVERFLOW + " ADD CONSTRAINT " + constraint
+                    + " CHECK (txid < '" + bound + "') NOT VALID");
+        });
         execute(c, "ALTER TABLE tandem." + JournalPartitions.OVERFLOW + " VALIDATE CONSTRAINT " + constraint);
         String name = JournalPartitions.nameFrom(overflow.from());
         brief.run(c, "Bounding the journal's overflow partition", t -> {

@@ -70,18 +70,15 @@ final class Retention {
 
     /** Why the app's rows in {@code p} must stay, or null. */
     private static String heldBy(Connection c, JournalPartition p, String app) throws SQLException {
-        String[] live = position(c, "SELECT pg_snapshot_xmin(applied_snapshot)::text FROM tandem.applier_state"
-                + " WHERE app = ?", app);
-        if (live == null || Long.parseLong(live[0]) < p.to()) {
-            return "app " + app + " has not applied all its rows in " + p.name() + " (" + p.range() + "): its applier"
-                    + (live == null ? " never ran" : " has applied up to txid " + live[0])
-                    + "; start or resume it (tandem status --app " + app + ")";
+        String live = unapplied(c, p, app, "tandem.applier_state");
+        if (live != null) {
+            return "app " + app + " has not applied all its rows in " + p.name() + " (" + p.range() + "): " + live
+                    + "; start or resume its applier (tandem status --app " + app + ")";
         }
-        String[] release = position(c, "SELECT pg_snapshot_xmin(applied_snapshot)::text FROM tandem.releases"
-                + " WHERE app = ?", app);
-        if (release != null && Long.parseLong(release[0]) < p.to()) {
+        String release = unapplied(c, p, app, "tandem.releases");
+        if (release != null && !release.equals(NO_POSITION)) {
             return "the release of app " + app + " in progress still projects rows of " + p.name() + " (" + p.range()
-                    + "; it is at txid " + release[0] + ")";
+                    + "): " + release;
         }
         try (PreparedStatement s = c.prepareStatement("""
                 SELECT count(*) FROM tandem.rejects
@@ -101,11 +98,29 @@ final class Retention {
         return null;
     }
 
-    private static String[] position(Connection c, String sql, String app) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
+    private static final String NO_POSITION = "no applier has run for it";
+
+    /**
+     * Null when the position of {@code app} in {@code positions} (applier_state or releases) covers every row of the
+     * app in the sealed partition {@code p}; else what it has not applied. A probe of the partition's (app, txid)
+     * index from the position's xmin on: rows below it are applied, rows at or above it are applied if visible in
+     * the position's snapshot.
+     */
+    private static String unapplied(Connection c, JournalPartition p, String app, String positions)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT (SELECT j.txid::text FROM tandem.%s j
+                         WHERE j.app = a.app AND j.txid >= pg_snapshot_xmin(a.applied_snapshot)
+                           AND NOT pg_visible_in_snapshot(j.txid, a.applied_snapshot)
+                         ORDER BY j.txid LIMIT 1)
+                  FROM %s a WHERE a.app = ?""".formatted(p.name(), positions))) {
             s.setString(1, app);
             try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? new String[]{rs.getString(1)} : null;
+                if (!rs.next()) {
+                    return NO_POSITION;
+                }
+                String txid = rs.getString(1);
+                return txid == null ? null : "transaction " + txid + " is not applied yet";
             }
         }
     }
