@@ -35,6 +35,7 @@ public final class Applier implements AutoCloseable {
     private final ApplierStats releaseStats = new ApplierStats();
     private final TrackRunner main;
     private final List<TrackRunner> runners = new ArrayList<>();
+    private final MaintenanceRunner maintenance;
 
     private Applier(ApplierConfig config) {
         this.config = config;
@@ -50,6 +51,8 @@ public final class Applier implements AutoCloseable {
             runners.add(release);
         }
         this.main = live != null ? live : release;
+        this.maintenance = config.journalMaintenance().isZero() ? null : new MaintenanceRunner(config.dataSource(),
+                config.leaderName(), config.journalMaintenance(), "tandem-journal-" + config.app());
     }
 
     /**
@@ -68,6 +71,9 @@ public final class Applier implements AutoCloseable {
         }
         Applier applier = new Applier(config);
         applier.runners.forEach(TrackRunner::start);
+        if (applier.maintenance != null) {
+            applier.maintenance.start();
+        }
         return applier;
     }
 
@@ -115,6 +121,9 @@ public final class Applier implements AutoCloseable {
     @Override
     public void close() {
         runners.forEach(TrackRunner::requestStop);
+        if (maintenance != null) {
+            maintenance.close();
+        }
         try {
             if (!awaitStopped(Duration.ofSeconds(60))) {
                 log.warn("The applier of app {} did not stop within 60 s", config.app());

@@ -28,6 +28,9 @@ import java.util.Set;
  *       (a stop, a cleared halt); it takes the lead the moment the leader's session ends.</li>
  *   <li>{@code leaderName} ({@code host/pid}): shown in {@code tandem status}.</li>
  *   <li>{@code tracks} (live and release): which projections to run.</li>
+ *   <li>{@code journalMaintenance} (10 s): how often this applier offers to run journal maintenance (partitions
+ *       ahead of the writers, retention by the policy in {@code tandem.journal_retention}); one applier of the
+ *       database runs each pass, whatever its app. {@link Duration#ZERO} turns it off in this applier.</li>
  *   <li>{@code installSchema} (true): whether {@link Applier#start} installs or upgrades Tandem's schema when
  *       needed. False makes it refuse to start (a {@link io.tandem.core.TandemException} saying to run
  *       {@code tandem migrate}) unless the schema is installed and current, so that an applier pointed at the
@@ -50,6 +53,7 @@ public final class ApplierConfig {
     private String leaderName = ManagementFactory.getRuntimeMXBean().getName().replace('@', '/');
     private Set<TrackKind> tracks = EnumSet.allOf(TrackKind.class);
     private boolean installSchema = true;
+    private Duration journalMaintenance = Duration.ofSeconds(10);
 
     public ApplierConfig(DataSource dataSource, String app) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -172,6 +176,18 @@ public final class ApplierConfig {
 
     String leaderName() {
         return leaderName;
+    }
+
+    public ApplierConfig journalMaintenance(Duration interval) {
+        if (interval.isNegative()) {
+            throw new IllegalArgumentException("journalMaintenance must not be negative, got " + interval);
+        }
+        this.journalMaintenance = interval;
+        return this;
+    }
+
+    Duration journalMaintenance() {
+        return journalMaintenance;
     }
 
     boolean installSchema() {

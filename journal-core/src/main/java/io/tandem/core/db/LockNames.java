@@ -26,4 +26,12 @@ public final class LockNames {
     public static String migrate(String app) {
         return "tandem-migrate:" + app;
     }
+
+    /**
+     * The lock that keeps one journal maintenance pass (partitions ahead, retention) at a time in a database, whatever
+     * app's applier runs it; also that session's application_name.
+     */
+    public static String journalMaintenance() {
+        return "tandem-journal";
+    }
 }

@@ -157,15 +157,24 @@ class PerKeyOrderTest {
     }
 
     @Test
-    void txidIsTheWritingTransactionWhateverTheClientClaims(TestDatabase db) throws Exception {
+    void txidIsTheWritingTransactionAndAClaimedOneIsRefused(TestDatabase db) throws Exception {
         try (Connection c = db.connect()) {
             c.setAutoCommit(false);
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO tandem.journal (txid, app, app_version, entity, op, key)"
-                    + " VALUES ('5'::xid8, 'shop', 1, 'customer', 'delete', '{\"id\": 1}') RETURNING txid = pg_current_xact_id()");
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO tandem.journal (app, app_version, entity, op, key)"
+                    + " VALUES ('shop', 1, 'customer', 'delete', '{\"id\": 1}') RETURNING txid = pg_current_xact_id()");
                  ResultSet rs = s.executeQuery()) {
                 rs.next();
                 assertTrue(rs.getBoolean(1));
             }
+            c.rollback();
+            SQLException claimed = assertThrows(SQLException.class, () -> {
+                try (PreparedStatement s = c.prepareStatement("INSERT INTO tandem.journal (txid, app, app_version,"
+                        + " entity, op, key) SELECT pg_current_xact_id(), 'shop', 1, 'customer', 'delete', '{\"id\": 1}'::jsonb"
+                        + " UNION ALL SELECT '5'::xid8, 'shop', 1, 'customer', 'delete', '{\"id\": 2}'::jsonb")) {
+                    s.executeUpdate();
+                }
+            });
+            assertTrue(claimed.getMessage().contains("must be the writing transaction's id"), claimed.getMessage());
             c.rollback();
         }
     }
