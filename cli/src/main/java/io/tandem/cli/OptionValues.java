@@ -139,6 +139,49 @@ public final class OptionValues {
         }
     }
 
+    /** A retention period: {@code 30m}, {@code 24h}, {@code 7d} (minutes, hours, days). */
+    static final class Period implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String text) {
+            String t = text.trim().toLowerCase(Locale.ROOT);
+            try {
+                long n = Long.parseLong(t.substring(0, t.length() - 1));
+                Duration value = switch (t.charAt(t.length() - 1)) {
+                    case 'm' -> Duration.ofMinutes(n);
+                    case 'h' -> Duration.ofHours(n);
+                    case 'd' -> Duration.ofDays(n);
+                    default -> throw new NumberFormatException();
+                };
+                if (value.isNegative() || value.isZero()) {
+                    throw new TypeConversionException("must be longer than zero, not " + text.trim());
+                }
+                return value;
+            } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+                throw new TypeConversionException("'" + text + "' is not a period: use e.g. 30m, 24h or 7d");
+            }
+        }
+    }
+
+    /** A size in bytes: {@code 512MB}, {@code 20GB}, {@code 1TB} (powers of 1024) or a number of bytes. */
+    static final class ByteSize implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String text) {
+            String t = text.trim().toUpperCase(Locale.ROOT);
+            long unit = t.endsWith("TB") ? 1L << 40 : t.endsWith("GB") ? 1L << 30 : t.endsWith("MB") ? 1L << 20
+                    : t.endsWith("KB") ? 1L << 10 : 1;
+            String number = unit == 1 ? t : t.substring(0, t.length() - 2);
+            try {
+                long value = Math.multiplyExact(Long.parseLong(number.trim()), unit);
+                if (value < 1) {
+                    throw new TypeConversionException("must be positive, not " + text.trim());
+                }
+                return value;
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw new TypeConversionException("'" + text + "' is not a size: use e.g. 512MB, 20GB or 1TB");
+            }
+        }
+    }
+
     /** A PostgreSQL JDBC URL. */
     public static final class PostgresUrl implements ITypeConverter<String> {
         @Override

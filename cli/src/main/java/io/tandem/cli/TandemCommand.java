@@ -22,7 +22,7 @@ import java.nio.charset.StandardCharsets;
 @Command(name = "tandem", mixinStandardHelpOptions = true, versionProvider = VersionCommand.class,
         description = "Zero-downtime schema changes for Java apps, built on a write-ahead journal.",
         subcommands = {ApplierCommand.class, MigrateCommand.class, ReleaseCommand.class, RetireCommand.class,
-                StatusCommand.class, ViewsCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+                StatusCommand.class, JournalCommand.class, ViewsCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class TandemCommand implements Runnable {
 
     @CommandLine.Spec

@@ -1,7 +1,7 @@
 package io.tandem.applier;
 
-import io.tandem.core.LockNames;
-import io.tandem.core.LockView;
+import io.tandem.core.db.LockNames;
+import io.tandem.core.db.LockView;
 import io.tandem.core.storage.JournalPartition;
 import io.tandem.core.storage.JournalPartitions;
 import io.tandem.core.storage.JournalStorage;

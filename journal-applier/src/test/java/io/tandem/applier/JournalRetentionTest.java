@@ -1,6 +1,7 @@
 package io.tandem.applier;
 
-import io.tandem.core.VersionDefinition;
+import io.tandem.core.db.ApplierState;
+import io.tandem.core.definitions.VersionDefinition;
 import io.tandem.core.storage.JournalConversion;
 import io.tandem.core.storage.JournalStorage;
 import io.tandem.testing.Await;

@@ -1,11 +1,11 @@
 package io.tandem.core.storage;
 
+import io.tandem.core.db.LockTimeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 
 /**
@@ -45,9 +45,7 @@ public final class BriefLock {
         for (int attempt = 1; ; attempt++) {
             c.setAutoCommit(false);
             try {
-                try (Statement s = c.createStatement()) {
-                    s.execute("SET LOCAL lock_timeout = '" + Math.max(1, lockTimeout.toMillis()) + "ms'");
-                }
+                LockTimeout.set(c, lockTimeout);
                 body.run(c);
                 c.commit();
                 return;
