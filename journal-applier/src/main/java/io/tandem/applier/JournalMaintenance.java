@@ -25,8 +25,10 @@ import java.util.List;
  * transaction ids ({@link PartitionsAhead}).
  *
  * <p>Both removal and extension detach a partition {@code CONCURRENTLY}, which waits for every transaction that
- * had the journal open when it began: a long transaction delays a pass (never a writer). Extension starts when
- * half the look-ahead is left, so it has the other half to wait in.
+ * had the journal open when it began: a long transaction would delay a pass (never a writer). So while a
+ * transaction has held the journal for more than {@value #HOLDER_SECONDS} seconds, a pass removes nothing and says
+ * why, and extends only when a quarter of the look-ahead is left (then it waits: better late than an overflow).
+ * Extension starts when half the look-ahead is left, so it has the rest to wait in.
  *
  * <p>Any applier of any app may run a pass; the database-wide maintenance lock ({@link LockView}) keeps one at a
  * time and the others skip theirs. Removal drops the detached table: no writer or reader waits for it. Every step
@@ -34,6 +36,9 @@ import java.util.List;
  */
 final class JournalMaintenance {
     private static final Logger log = LoggerFactory.getLogger(JournalMaintenance.class);
+    /** A transaction that has had the journal open longer than this is not waited for, unless it must be. */
+    static final int HOLDER_SECONDS = 5;
+    static final Duration HOLDER_PATIENCE = Duration.ofSeconds(HOLDER_SECONDS);
 
     private final DataSource dataSource;
     private final String runner;
@@ -70,20 +75,27 @@ final class JournalMaintenance {
         RetentionPolicy policy = RetentionPolicy.read(c);
         List<JournalPartition> attached = JournalPartitions.attached(c);
         Retention.Verdict verdict = new Retention(policy).judge(c, attached, xmin(c), JournalStorage.read(c).bytes());
+        String holder = JournalHolders.longerThan(c, HOLDER_PATIENCE);
+        String heldBack = verdict.heldBack();
+        if (holder != null && !verdict.removable().isEmpty()) {
+            heldBack = holder + ": removing " + verdict.removable().get(0).name() + " waits until it ends";
+        }
         try (PreparedStatement s = c.prepareStatement(
                 "UPDATE tandem.journal_maintenance SET held_back = ?, checked_by = ?")) {
-            s.setString(1, verdict.heldBack());
+            s.setString(1, heldBack);
             s.setString(2, runner);
             s.executeUpdate();
         }
-        if (verdict.heldBack() != null) {
-            log.warn("Journal retention holds partitions back: {}", verdict.heldBack());
+        if (heldBack != null) {
+            log.warn("Journal retention holds partitions back: {}", heldBack);
         }
-        for (JournalPartition p : verdict.removable()) {
-            remove(c, p, policy);
+        if (holder == null) {
+            for (JournalPartition p : verdict.removable()) {
+                remove(c, p, policy);
+            }
         }
         long next = PartitionsAhead.nextXid(c);
-        PartitionsAhead.sized(policy, observeRate(c, next)).ensure(c, next);
+        PartitionsAhead.sized(policy, observeRate(c, next)).ensure(c, next, holder);
     }
 
     private void remove(Connection c, JournalPartition p, RetentionPolicy policy) throws SQLException, IOException {

@@ -61,8 +61,11 @@ final class PartitionsAhead {
         return width;
     }
 
-    /** Makes sure partitions cover the transaction ids from {@code nextXid} for the look-ahead. */
-    void ensure(Connection c, long nextXid) throws SQLException {
+    /**
+     * Makes sure partitions cover the transaction ids from {@code nextXid} for the look-ahead; while {@code holder}
+     * (a long transaction on the journal, or null) would make the move wait, only once a quarter of it is left.
+     */
+    void ensure(Connection c, long nextXid, String holder) throws SQLException {
         List<JournalPartition> partitions = JournalPartitions.attached(c);
         JournalPartition overflow = partitions.get(partitions.size() - 1);
         if (!overflow.overflow()) {
@@ -72,7 +75,7 @@ final class PartitionsAhead {
         long end = overflow.from();
         if (nextXid >= end - safe || hasRows(c, overflow)) {
             bound(c, overflow);
-        } else if (end - nextXid < lookahead / 2) {
+        } else if (end - nextXid < (holder == null ? lookahead / 2 : lookahead / 4)) {
             moveOverflow(c, end, nextXid + lookahead + width);
         }
     }
