@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.tandem.core.storage.JournalStorage;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tandem.applier.Applier;
@@ -22,6 +23,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -90,6 +93,22 @@ final class ApplierEndpoint implements AutoCloseable {
                         e -> e.status() == null ? Double.NaN : e.status().unattended() ? 1 : 0)
                 .tag("app", app).description("1 while journal rows are pending and no applier leads the app (every"
                         + " applier gone): nothing catches up until one starts").register(registry);
+        Gauge.builder("tandem.journal.bytes", this, e -> e.journal() == null ? Double.NaN : e.journal().bytes())
+                .description("Bytes the journal occupies on disk, indexes included (every app of the database)")
+                .register(registry);
+        Gauge.builder("tandem.journal.rows", this, e -> e.journal() == null ? Double.NaN : e.journal().rows())
+                .description("Rows in the journal, as PostgreSQL estimates them").register(registry);
+        Gauge.builder("tandem.journal.oldest.row.age.seconds", this, e -> e.journal() == null
+                        || e.journal().oldestWrittenAt() == null ? Double.NaN
+                        : Duration.between(e.journal().oldestWrittenAt(), Instant.now()).toSeconds())
+                .description("Age of the oldest row retention has kept").register(registry);
+        FunctionCounter.builder("tandem.journal.removed.rows", this, e -> e.journal() == null ? Double.NaN
+                        : e.journal().removedRows())
+                .description("Journal rows retention has removed (in this database, by any applier)").register(registry);
+        Gauge.builder("tandem.journal.retention.held", this, e -> e.journal() == null ? Double.NaN
+                        : e.journal().heldBack() == null ? 0 : 1)
+                .description("1 while something holds retention back (unapplied rows, an unresolved reject, a release,"
+                        + " a long transaction, a failing maintenance pass): see tandem journal status").register(registry);
         Gauge.builder("tandem.release.phase", this, e -> e.status() == null ? Double.NaN : e.releasePhase)
                 .tag("app", app).description("Online release in progress: 0 none, 1 copying, 2 migrating the build,"
                         + " 3 catching up, 4 switched (previous tables kept)").register(registry);
@@ -117,6 +136,13 @@ final class ApplierEndpoint implements AutoCloseable {
     private volatile double releaseBehind;
     private volatile double releaseHalted;
 
+    private volatile JournalStorage journal;
+
+    private JournalStorage journal() {
+        status();
+        return journal;
+    }
+
     private synchronized ApplierStatus status() {
         if (status == null || System.nanoTime() - statusReadAt > STATUS_TTL_NANOS) {
             try (Connection c = dataSource.getConnection()) {
@@ -126,6 +152,7 @@ final class ApplierEndpoint implements AutoCloseable {
                 releaseCopied = release == null ? 0 : release.copiedRows();
                 releaseBehind = release == null ? 0 : TrackRow.release(app).behindLive(c);
                 releaseHalted = release != null && release.state() == ApplierState.HALTED ? 1 : 0;
+                journal = JournalStorage.read(c);
                 statusReadAt = System.nanoTime();
             } catch (SQLException e) {
                 log.warn("Could not read the applier status for /metrics: {}", e.getMessage());

@@ -6,6 +6,7 @@ import io.tandem.core.db.ApplierState;
 import io.tandem.core.db.ReleaseState;
 import io.tandem.core.db.TandemSchema;
 import io.tandem.core.db.TrackRow;
+import io.tandem.core.storage.JournalStorage;
 import io.tandem.views.ReleaseControl;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,8 +20,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code tandem status --app A}: live versions, applier state and leader, pending rows and lag, rejects, and the
- * online release in progress, if any. An app with no version released in the database is an error (exit 1) naming
+ * {@code tandem status --app A}: live versions, applier state and leader, pending rows and lag, rejects, the journal's
+ * size and retention (for the whole database), and the online release in progress, if any. An app with no version released in the database is an error (exit 1) naming
  * the apps there are.
  */
 @Command(name = "status", description = "Show an app's live versions, applier state, lag and rejects.")
@@ -53,13 +54,17 @@ final class StatusCommand implements Callable<Integer> {
             ApplierStatus status = ApplierStatus.read(c, app);
             ReleaseState release = ReleaseState.find(c, app).orElse(null);
             long behind = release == null ? 0 : TrackRow.release(app).behindLive(c);
+            JournalStorage journal = JournalStorage.read(c);
             if (json.requested()) {
                 Map<String, Object> out = toMap(status);
+                out.put("journal", JournalCommand.toMap(journal));
                 out.put("release", release == null ? null
                         : ReleaseCommand.toMap(new ReleaseControl.Status(release, behind)));
                 json.print(out);
             } else {
                 print(spec.commandLine().getOut(), status);
+                spec.commandLine().getOut().println("journal    " + JournalCommand.line(journal));
+                spec.commandLine().getOut().flush();
                 if (release != null) {
                     spec.commandLine().getOut().printf("release    %s phase %s%s: track %s, %,d row(s) behind"
                                     + " (tandem release status --app %s)%n", release.migrations(), release.phase().sql(),
