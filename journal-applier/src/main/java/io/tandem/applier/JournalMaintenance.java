@@ -42,6 +42,7 @@ final class JournalMaintenance {
 
     private final DataSource dataSource;
     private final String runner;
+    private String lastHeldBack;
 
     JournalMaintenance(DataSource dataSource, String runner) {
         this.dataSource = dataSource;
@@ -86,9 +87,10 @@ final class JournalMaintenance {
             s.setString(2, runner);
             s.executeUpdate();
         }
-        if (heldBack != null) {
-            log.warn("Journal retention holds partitions back: {}", heldBack);
+        if (heldBack != null && !heldBack.equals(lastHeldBack)) {
+            log.info("Journal retention holds partitions back: {}", heldBack); // once per reason; status shows it
         }
+        lastHeldBack = heldBack;
         if (holder == null) {
             for (JournalPartition p : verdict.removable()) {
                 remove(c, p, policy);

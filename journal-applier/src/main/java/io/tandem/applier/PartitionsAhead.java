@@ -23,7 +23,7 @@ import java.util.List;
  * {@value #MAX_AHEAD}), the empty overflow partition
  * is detached {@code CONCURRENTLY}, new partitions are attached in its place and it is attached again after them:
  * locks no writer waits for. If nobody did that in time (no applier ran for longer than the look-ahead), writes land
- * in the overflow partition and never fail; then the overflow is bounded where the ids are now, with a validated
+ * in the overflow partition and do not fail; then the overflow is bounded just ahead of the ids, with a validated
  * {@code CHECK} constraint and one brief exclusive transaction ({@link BriefLock}): the only time journal maintenance
  * makes writers wait, for a moment.
  */
@@ -36,13 +36,13 @@ final class PartitionsAhead {
     private final long width;
     private final long lookahead;
     private final long safe;
-    private final long margin;
+    private final double rate;
 
-    PartitionsAhead(long width, long lookahead, long safe, long margin) {
+    PartitionsAhead(long width, long lookahead, long safe, double rate) {
         this.width = width;
         this.lookahead = lookahead;
         this.safe = safe;
-        this.margin = margin;
+        this.rate = rate;
     }
 
     /** Sized from the policy and the observed rate of transaction ids ({@code null} before it is known). */
@@ -54,7 +54,7 @@ final class PartitionsAhead {
         long lookahead = Math.min(MAX_AHEAD * width,
                 Math.max(Math.max(4 * width, 2_000), Math.min((long) (rate * 86_400), 16 * width)));
         long safe = Math.min(lookahead / 4, Math.max(1_000, (long) (rate * 60)));
-        return new PartitionsAhead(width, lookahead, safe, Math.max(Math.max(width, safe), (long) (rate * 600)));
+        return new PartitionsAhead(width, lookahead, safe, rate);
     }
 
     long width() {
@@ -112,7 +112,7 @@ final class PartitionsAhead {
      * {@code margin} ids ahead, with new partitions and a new overflow after it, in one brief transaction.
      */
     private void bound(Connection c, JournalPartition overflow) throws SQLException {
-        long bound = nextXid(c) + margin;
+        long bound = nextXid(c) + margin(rowsUpTo(c, overflow, 10_000_000));
         String constraint = JournalPartitions.OVERFLOW + "_bound";
         BriefLock brief = new BriefLock(Duration.ofMillis(500), 60);
         log.warn("The journal's overflow partition is in use (txid >= {}): bounding it at txid {}; writers wait for a"
@@ -141,6 +141,25 @@ final class PartitionsAhead {
         });
         log.info("The journal's overflow partition is now {} (txid [{}, {})); partitions ahead are ready",
                 name, overflow.from(), bound);
+    }
+
+    /**
+     * How far ahead of the next id the bounded overflow ends: its {@code CHECK} constraint holds for new rows from the
+     * moment it is added, so the ids must not reach it before the bounded partition is attached. That takes the
+     * validation (a scan of the overflow's rows, taken as 100,000 rows a second at worst) and two brief locks; ten
+     * times the ids the observed rate uses in that time, and never less than two partitions or the safety margin.
+     */
+    long margin(long overflowRows) {
+        double seconds = 10 + overflowRows / 100_000.0;
+        return Math.max(Math.max(2 * width, 2 * safe), (long) (rate * seconds * 10));
+    }
+
+    private static long rowsUpTo(Connection c, JournalPartition p, long limit) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT count(*) FROM (SELECT FROM tandem." + p.name() + " LIMIT " + limit + ") r")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     /** Attaches the overflow again after a pass that died between moving it and attaching it. */

@@ -24,8 +24,8 @@ import java.util.List;
  *       over the size cap.</li>
  * </ol>
  * Partitions are removed oldest first and the first that may not go stops the pass, so the journal always holds
- * one unbroken range of transaction ids. A fence asks about its own transaction right after its commit, well
- * within the shortest keep (five minutes), so removal never answers a fence in its place.
+ * one unbroken range of transaction ids. Removal never changes what a fence concludes: a removed partition's
+ * transactions were all applied, and a rejected one's rows stay until the reject is resolved.
  */
 final class Retention {
     /** The oldest partitions that may go, and why the next one may not (null: only the policy's window keeps it). */

@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * An applier in a JVM of its own, for tests that kill it with SIGKILL: {@code main(jdbcUrl, user, password, app
- * [, sliceRows])} starts {@link Applier#start} on a small pool, prints {@code STARTED <pid>} and sleeps forever.
+ * [, sliceRows [, maintenanceMillis]])} starts {@link Applier#start} on a small pool, prints {@code STARTED <pid>}
+ * and sleeps forever.
  */
 public final class ApplierProcess {
     private ApplierProcess() {
@@ -31,6 +32,9 @@ public final class ApplierProcess {
         if (args.length > 4) {
             config.sliceRows(Integer.parseInt(args[4]));
         }
+        if (args.length > 5) {
+            config.journalMaintenance(java.time.Duration.ofMillis(Long.parseLong(args[5])));
+        }
         Applier.start(config);
         System.out.println("STARTED " + ProcessHandle.current().pid());
         System.out.flush();
@@ -39,13 +43,20 @@ public final class ApplierProcess {
 
     /** Launches {@link #main} in a new JVM on this test JVM's classpath; output goes to {@code log}. */
     static Process launch(TestDatabase db, String app, int sliceRows, Path log) throws IOException {
+        return launch(db, app, sliceRows, 10_000, log);
+    }
+
+    /** The same, running journal maintenance every {@code maintenanceMillis}. */
+    static Process launch(TestDatabase db, String app, int sliceRows, long maintenanceMillis, Path log)
+            throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // Surefire may run tests from a manifest-only booter jar; its test class path is then in this property.
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Files.createDirectories(log.getParent());
         ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx128m", "-XX:TieredStopAtLevel=1",
                 "-XX:+UseSerialGC", "-cp", classpath, ApplierProcess.class.getName(),
-                db.jdbcUrl(), db.user(), db.password(), app, Integer.toString(sliceRows)));
+                db.jdbcUrl(), db.user(), db.password(), app, Integer.toString(sliceRows),
+                Long.toString(maintenanceMillis)));
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         return pb.start();

@@ -168,7 +168,7 @@ class JournalRetentionTest {
     }
 
     /** Uses up transaction ids past the partitions made before the policy's 100-id ones, extending as it goes. */
-    private static void rollPastTheFirstPartitions(TestDatabase db, JournalMaintenance maintenance) throws Exception {
+    static void rollPastTheFirstPartitions(TestDatabase db, JournalMaintenance maintenance) throws Exception {
         for (int i = 0; i < 2 + JournalConversion.FIRST_WIDTH / 500; i++) {
             maintenance.runOnce();
             burn(db, 500);
@@ -208,7 +208,7 @@ class JournalRetentionTest {
                 + " - pg_snapshot_xmax(pg_current_snapshot())::text::numeric"));
     }
 
-    private static void append(Connection c, long id, String token) throws SQLException {
+    static void append(Connection c, long id, String token) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT tandem.append('acct', 1, 'item', 'insert', ?::jsonb,"
                 + " ?::jsonb, null)")) {
             s.setString(1, "{\"id\": " + id + "}");

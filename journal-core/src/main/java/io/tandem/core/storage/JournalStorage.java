@@ -68,13 +68,21 @@ public record JournalStorage(int partitions, long rows, long bytes, Instant olde
                 + " WHERE oid = pg_catalog.to_regclass(?)", name);
     }
 
+    /** Null for an empty partition, or one retention dropped since the list was read. */
     private static Instant oldestWrittenAt(Connection c, String name) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
                 "SELECT written_at FROM tandem." + name + " ORDER BY seq LIMIT 1");
              ResultSet rs = s.executeQuery()) {
             return rs.next() ? rs.getTimestamp(1).toInstant() : null;
+        } catch (SQLException e) {
+            if (UNDEFINED_TABLE.equals(e.getSQLState()) && c.getAutoCommit()) {
+                return null;
+            }
+            throw e;
         }
     }
+
+    private static final String UNDEFINED_TABLE = "42P01";
 
     private static long number(Connection c, String sql, String name) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(sql)) {
