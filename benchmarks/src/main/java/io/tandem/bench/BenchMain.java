@@ -17,7 +17,7 @@ import java.util.Map;
  * The benchmark driver: {@code benchmarks/run [--quick] [--jdbc-url URL]} runs every benchmark against its
  * baseline in one process and writes {@code benchmarks/RESULTS.md} and {@code benchmarks/results.json}.
  *
- * <p>Options: {@code --quick} (under 3 minutes), {@code --tiny} (seconds, for the smoke test), {@code --jdbc-url}
+ * <p>Options: {@code --quick} (under 5 minutes), {@code --tiny} (seconds, for the smoke test), {@code --jdbc-url}
  * (a server where the user may CREATE DATABASE; default: an embedded PostgreSQL 17 with fsync on),
  * {@code --root DIR} (the repository, default {@code .}), {@code --out DIR} (default {@code ROOT/benchmarks}),
  * {@code --only write,applier,lag,migration,read,failover,soak} (a partial run replaces only its own sections and

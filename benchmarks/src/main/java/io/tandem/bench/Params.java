@@ -3,7 +3,7 @@ package io.tandem.bench;
 import java.nio.file.Path;
 
 /**
- * The sizes and durations of one run: {@link #full()}, {@link #quick()} (under 3 minutes) or {@link #tiny()}
+ * The sizes and durations of one run: {@link #full()}, {@link #quick()} (under 5 minutes) or {@link #tiny()}
  * (seconds, for the smoke test).
  */
 record Params(String mode, Path root,
