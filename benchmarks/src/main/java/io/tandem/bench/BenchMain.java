@@ -17,14 +17,14 @@ import java.util.Map;
  * The benchmark driver: {@code benchmarks/run [--quick] [--jdbc-url URL]} runs every benchmark against its
  * baseline in one process and writes {@code benchmarks/RESULTS.md} and {@code benchmarks/results.json}.
  *
- * <p>Options: {@code --quick} (under 3 minutes), {@code --tiny} (seconds, for the smoke test), {@code --jdbc-url}
+ * <p>Options: {@code --quick} (under 5 minutes), {@code --tiny} (seconds, for the smoke test), {@code --jdbc-url}
  * (a server where the user may CREATE DATABASE; default: an embedded PostgreSQL 17 with fsync on),
  * {@code --root DIR} (the repository, default {@code .}), {@code --out DIR} (default {@code ROOT/benchmarks}),
- * {@code --only write,applier,lag,migration,read,failover} (a partial run replaces only its own sections and figures in an
- * existing RESULTS.md and results.json), {@code --migration-rounds N} (fewer rounds, same table size).
+ * {@code --only write,applier,lag,migration,read,failover,soak} (a partial run replaces only its own sections and
+ * figures in an existing RESULTS.md and results.json), {@code --migration-rounds N} (fewer rounds, same table size).
  */
 public final class BenchMain {
-    static final List<String> ALL = List.of("write", "applier", "lag", "migration", "read", "failover");
+    static final List<String> ALL = List.of("write", "applier", "lag", "migration", "read", "failover", "soak");
 
     private BenchMain() {
     }
@@ -94,6 +94,9 @@ public final class BenchMain {
             }
             if (only.contains("failover")) {
                 new FailoverBench(pg, p, body).run();
+            }
+            if (only.contains("soak")) {
+                new SoakBench(pg, p, body).run();
             }
             double minutes = (System.nanoTime() - t0) / 60e9;
             boolean partial = !only.containsAll(ALL);
@@ -286,6 +289,11 @@ public final class BenchMain {
         target(r, j, "read_path_ratio", "views/hand-written, worst join-view case", "≥ 0.9", v -> v >= 0.9);
         target(r, j, "failover_first_apply_ms_max", "leader killed → first row its standby applies, worst", "≤ 1000 ms",
                 v -> v <= 1000);
+        target(r, j, "journal_bytes_max/journal_bytes_retention_window", "largest journal seen in the soak / its"
+                + " size cap", "≤ 2", v -> v <= 2);
+        target(r, j, "soak_write_ratio_last_first", "soak writes/s, last tenth / first tenth", "≥ 0.9", v -> v >= 0.9);
+        target(r, j, "soak_applier_ratio_last_first", "soak applied rows/s, last tenth / first tenth", "≥ 0.9",
+                v -> v >= 0.9);
         r.line("");
     }
 

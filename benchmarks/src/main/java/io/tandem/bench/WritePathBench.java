@@ -105,8 +105,11 @@ final class WritePathBench {
     private void keyLock(DataSource ds) throws Exception {
         try (Connection c = ds.getConnection(); java.sql.Statement s = c.createStatement()) {
             for (String[] side : new String[][]{{"bench_journal_text", KEY_AS_TEXT}, {"bench_journal_values", KEY_VALUES}}) {
-                s.execute("CREATE TABLE " + side[0] + " (LIKE tandem.journal INCLUDING DEFAULTS INCLUDING IDENTITY"
-                        + " INCLUDING INDEXES)");
+                // Since the journal is partitioned (schema 13) its seq has no identity (the trigger draws from a
+                // sequence) and the primary key is each partition's: these copies are built like a partition.
+                s.execute("CREATE TABLE " + side[0] + " (LIKE tandem.journal INCLUDING DEFAULTS INCLUDING INDEXES)");
+                s.execute("ALTER TABLE " + side[0] + " ADD PRIMARY KEY (seq)");
+                s.execute("CREATE SEQUENCE " + side[0] + "_seq_seq");
                 s.execute("CREATE FUNCTION " + side[0] + "_before() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
                         + " PERFORM pg_catalog.pg_advisory_xact_lock(" + side[1] + ");"
                         + " NEW.seq := pg_catalog.nextval('" + side[0] + "_seq_seq'::pg_catalog.regclass);"

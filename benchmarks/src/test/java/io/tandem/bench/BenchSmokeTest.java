@@ -31,13 +31,14 @@ class BenchSmokeTest {
         for (String key : List.of("write_path_ratio", "applier_ratio", "lag_p99_ms", "migration_max_write_stall_ms",
                 "migration_reader_errors", "applier_peak_heap_mb", "read_path_ratio", "online_migration_max_write_stall_ms",
                 "online_migration_max_read_stall_ms", "online_migration_switch_ms", "online_build_rows_per_s",
-                "online_catch_up_rows", "online_release_revert_ms")) {
+                "online_catch_up_rows", "online_release_revert_ms", "journal_bytes_max/journal_bytes_retention_window",
+                "soak_write_ratio_last_first", "soak_applier_ratio_last_first")) {
             assertTrue(r.json.get(key) instanceof Number, key + " = " + r.json.get(key));
         }
         assertEquals(0L, ((Number) r.json.get("migration_reader_errors")).longValue(), "Tandem readers saw errors");
         String md = Files.readString(out.resolve("RESULTS.md"));
         assertTrue(md.contains("## Write path") && md.contains("## Read path") && md.contains("## Targets")
-                && md.contains("### Online release"), md);
+                && md.contains("### Online release") && md.contains("## Soak"), md);
         assertTrue(Files.readString(out.resolve("results.json")).contains("\"read_path_ratio\""));
         assertTrue(r.json.get("machine") instanceof Map);
     }
