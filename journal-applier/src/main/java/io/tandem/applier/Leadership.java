@@ -76,10 +76,15 @@ final class Leadership implements AutoCloseable {
         }
     }
 
-    /** Whether the lock's session is still alive (a cheap round trip). */
+    /**
+     * Whether the lock's session is still alive (a cheap round trip). An empty statement, not {@code SELECT 1}: a
+     * query in the lock's open transaction leaves a snapshot behind (the unnamed portal keeps it until the next one),
+     * and a leader holding a snapshot for its whole life would hold back vacuum and every
+     * {@code DETACH ... CONCURRENTLY} of journal maintenance.
+     */
     boolean stillHeld() {
         try (Statement s = connection.createStatement()) {
-            s.execute("SELECT 1");
+            s.execute("");
             return true;
         } catch (SQLException | RuntimeException e) {
             return false;

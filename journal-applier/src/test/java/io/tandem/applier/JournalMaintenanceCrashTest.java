@@ -81,7 +81,7 @@ class JournalMaintenanceCrashTest {
             assertTrue(count(db, "SELECT removed_partitions FROM tandem.journal_maintenance") > removed);
             assertEquals(0, count(db, """
                     SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                     WHERE n.nspname = 'tandem' AND c.relname LIKE 'journal\\_%' AND c.relkind = 'r'
+                     WHERE n.nspname = 'tandem' AND c.relname ~ '^journal_([0-9]+|overflow)$' AND c.relkind = 'r'
                        AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid)"""),
                     "a detached partition was left behind");
             assertEquals(ApplierState.RUNNING, applier.state());
