@@ -38,6 +38,8 @@ final class JournalMaintenance {
     private static final Logger log = LoggerFactory.getLogger(JournalMaintenance.class);
     /** A transaction that has had the journal open longer than this is not waited for, unless it must be. */
     static final int HOLDER_SECONDS = 5;
+    /** The longest any statement of a pass waits for a lock (the session's {@code lock_timeout}). */
+    static final Duration LOCK_TIMEOUT = Duration.ofSeconds(1);
     static final Duration HOLDER_PATIENCE = Duration.ofSeconds(HOLDER_SECONDS);
 
     private final DataSource dataSource;
@@ -61,9 +63,13 @@ final class JournalMaintenance {
             }
             try {
                 c.setAutoCommit(true);
+                // Never queue: a DETACH waiting for a lock makes the applier's next read of the journal queue behind
+                // it. A pass that cannot get a lock within the timeout fails, says so, and is tried again.
+                execute(c, "SET lock_timeout = '" + LOCK_TIMEOUT.toMillis() + "ms'");
                 pass(c);
                 return true;
             } finally {
+                execute(c, "RESET lock_timeout"); // the pool hands the session on
                 lock.rollback();
             }
         }
