@@ -67,7 +67,8 @@ class TandemCommandTest {
     void everyCommandThatTakesAUrlTakesAUserAndAPassword() {
         List<CommandLine> connecting = commands().filter(c -> c.getCommandSpec().findOption("--jdbc-url") != null)
                 .toList();
-        assertEquals(List.of("applier", "migrate", "release", "retire", "status", "check", "generate"),
+        assertEquals(List.of("applier", "migrate", "release", "retire", "status", "status", "retention", "resolve",
+                        "replay", "check", "generate"),
                 connecting.stream().map(CommandLine::getCommandName).toList());
         connecting.forEach(c -> assertTrue(c.getCommandSpec().findOption("--user") != null
                 && c.getCommandSpec().findOption("--password") != null, c.getCommandName()));
