@@ -5,6 +5,7 @@ import io.tandem.core.db.LockView;
 import io.tandem.core.storage.JournalPartition;
 import io.tandem.core.storage.JournalPartitions;
 import io.tandem.core.storage.JournalStorage;
+import com.zaxxer.hikari.HikariDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,14 +46,29 @@ final class JournalMaintenance {
     private final DataSource dataSource;
     private final String runner;
     private String lastHeldBack;
+    private boolean starvedLogged;
 
     JournalMaintenance(DataSource dataSource, String runner) {
         this.dataSource = dataSource;
         this.runner = runner;
     }
 
-    /** Runs one pass unless another process runs one now; returns whether it ran. */
+    /**
+     * Runs one pass unless another process runs one now, or the pool has no two spare connections (a pass must
+     * never take a connection the tracks are waiting for); returns whether it ran.
+     */
     boolean runOnce() throws SQLException, IOException {
+        if (dataSource instanceof HikariDataSource pool && pool.getHikariPoolMXBean() != null
+                && pool.getHikariPoolMXBean().getIdleConnections() + pool.getMaximumPoolSize()
+                - pool.getHikariPoolMXBean().getTotalConnections() < 2) {
+            if (!starvedLogged) {
+                log.warn("Journal maintenance needs 2 connections beyond what the applier's tracks hold and pool {}"
+                        + " has none spare: it skips its passes until it has (raise the pool's maximum size)",
+                        pool.getPoolName());
+                starvedLogged = true;
+            }
+            return false;
+        }
         String name = LockNames.journalMaintenance();
         try (Connection lock = dataSource.getConnection(); Connection c = dataSource.getConnection()) {
             lock.setAutoCommit(true);
