@@ -118,7 +118,7 @@ final class JournalMaintenance {
                 remove(c, p, policy);
             }
         }
-        long next = PartitionsAhead.nextXid(c);
+        long next = JournalPartitions.nextXid(c);
         PartitionsAhead.sized(policy, observeRate(c, next)).ensure(c, next, holder);
     }
 

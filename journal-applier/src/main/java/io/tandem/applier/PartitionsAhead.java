@@ -112,7 +112,7 @@ final class PartitionsAhead {
      * {@code margin} ids ahead, with new partitions and a new overflow after it, in one brief transaction.
      */
     private void bound(Connection c, JournalPartition overflow) throws SQLException {
-        long bound = nextXid(c) + margin(rowsUpTo(c, overflow, 10_000_000));
+        long bound = JournalPartitions.nextXid(c) + margin(JournalPartitions.rowsUpTo(c, overflow.name(), 10_000_000));
         String constraint = JournalPartitions.OVERFLOW + "_bound";
         BriefLock brief = new BriefLock(Duration.ofMillis(500), 60);
         log.warn("The journal's overflow partition is in use (txid >= {}): bounding it at txid {}; writers wait for a"
@@ -154,14 +154,6 @@ final class PartitionsAhead {
         return Math.max(Math.max(2 * width, 2 * safe), (long) (rate * seconds * 10));
     }
 
-    private static long rowsUpTo(Connection c, JournalPartition p, long limit) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT count(*) FROM (SELECT FROM tandem." + p.name() + " LIMIT " + limit + ") r")) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
     /** Attaches the overflow again after a pass that died between moving it and attaching it. */
     static void reattachOverflow(Connection c) throws SQLException {
         List<JournalPartition> partitions = JournalPartitions.attached(c);
@@ -181,20 +173,8 @@ final class PartitionsAhead {
         log.info("Attached the journal's overflow partition again at txid {}", end);
     }
 
-    static long nextXid(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT pg_catalog.pg_snapshot_xmax(pg_catalog.pg_current_snapshot())::text")) {
-            rs.next();
-            return Long.parseLong(rs.getString(1));
-        }
-    }
-
     private static boolean hasRows(Connection c, JournalPartition p) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT EXISTS (SELECT 1 FROM tandem." + p.name() + ")")) {
-            rs.next();
-            return rs.getBoolean(1);
-        }
+        return JournalPartitions.rowsUpTo(c, p.name(), 1) > 0;
     }
 
     private static void execute(Connection c, String sql) throws SQLException {

@@ -1,6 +1,7 @@
 package io.tandem.applier;
 
 import io.tandem.core.storage.JournalPartition;
+import io.tandem.core.storage.JournalPartitions;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -161,7 +162,7 @@ final class Retention {
                  WHERE backend_xid IS NOT NULL AND pg_catalog.age(backend_xid) >= 0
                  ORDER BY xact_start LIMIT 1""");
              ResultSet rs = s.executeQuery()) {
-            long next = PartitionsAhead.nextXid(c);
+            long next = JournalPartitions.nextXid(c);
             if (next < p.to() || !rs.next()) {
                 return null;
             }

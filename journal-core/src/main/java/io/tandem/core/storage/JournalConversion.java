@@ -88,8 +88,8 @@ public final class JournalConversion {
             return;
         }
         Long bound = null;
-        if (rowsAtLeast(c, VALIDATE_ABOVE_ROWS)) {
-            bound = nextXid(c) + BIG_MARGIN;
+        if (JournalPartitions.rowsUpTo(c, "journal", VALIDATE_ABOVE_ROWS) >= VALIDATE_ABOVE_ROWS) {
+            bound = JournalPartitions.nextXid(c) + BIG_MARGIN;
             log.info("Partitioning tandem.journal: validating the first partition's bound (txid < {}) while writers"
                     + " go on", bound);
             BriefLock lock = new BriefLock(Duration.ofSeconds(2), 30);
@@ -105,7 +105,7 @@ public final class JournalConversion {
 
     private static void swap(Connection c, Long validatedBound) throws SQLException {
         execute(c, "LOCK TABLE tandem.journal IN ACCESS EXCLUSIVE MODE");
-        long bound = validatedBound != null ? validatedBound : nextXid(c);
+        long bound = validatedBound != null ? validatedBound : JournalPartitions.nextXid(c);
         List<String> views = dependentViews(c);
         long[] sequence = sequencePosition(c);
         String sequenceGrants = sequenceGrants(c);
@@ -147,22 +147,6 @@ public final class JournalConversion {
                 "SELECT relkind = 'p' FROM pg_catalog.pg_class WHERE oid = 'tandem.journal'::pg_catalog.regclass")) {
             rs.next();
             return rs.getBoolean(1);
-        }
-    }
-
-    private static boolean rowsAtLeast(Connection c, int rows) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT count(*) FROM (SELECT FROM tandem.journal LIMIT " + rows + ") r")) {
-            rs.next();
-            return rs.getLong(1) >= rows;
-        }
-    }
-
-    private static long nextXid(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT pg_catalog.pg_snapshot_xmax(pg_catalog.pg_current_snapshot())::text")) {
-            rs.next();
-            return Long.parseLong(rs.getString(1));
         }
     }
 

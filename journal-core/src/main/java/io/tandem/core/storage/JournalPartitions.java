@@ -79,6 +79,24 @@ public final class JournalPartitions {
         return partition;
     }
 
+    /** The transaction id the next transaction to get one will have, at least ({@code xmax} of a fresh snapshot). */
+    public static long nextXid(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT pg_catalog.pg_snapshot_xmax(pg_catalog.pg_current_snapshot())::text")) {
+            rs.next();
+            return Long.parseLong(rs.getString(1));
+        }
+    }
+
+    /** The rows of {@code table} (in schema tandem), counted up to {@code limit} at most. */
+    public static long rowsUpTo(Connection c, String table, long limit) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT count(*) FROM (SELECT FROM tandem." + table + " LIMIT " + limit + ") r")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /** The name of a bounded partition that starts at {@code from}. */
     public static String nameFrom(long from) {
         return "journal_" + from;
