@@ -47,17 +47,18 @@ final class ApplyOrder {
 
     /** {@code rows} (each a journal row's statements, in journal order) regrouped, in the order to run them. */
     List<Group> arrange(List<List<Step>> rows) {
-        Map<List<Object>, Integer> levelOfRow = new HashMap<>();
+        Map<Object, Integer> levelOfRow = new HashMap<>();
         Map<String, Integer> levelOfTable = new HashMap<>();
         // level -> position within the row -> statement text -> group, in first-appearance order
         TreeMap<Integer, TreeMap<Integer, Map<String, Group>>> groups = new TreeMap<>();
         Set<String> inJournalOrder = tablesInJournalOrder(rows);
         for (List<Step> row : rows) {
-            List<List<Object>> identities = row.stream().map(ApplyOrder::rowIdentity).toList();
+            Object[] identities = new Object[row.size()];
             int level = 0;
             for (int k = 0; k < row.size(); k++) {
                 Step step = row.get(k);
-                level = Math.max(level, levelOfRow.getOrDefault(identities.get(k), -1) + 1);
+                identities[k] = rowIdentity(step);
+                level = Math.max(level, levelOfRow.getOrDefault(identities[k], -1) + 1);
                 if (inJournalOrder.contains(step.statement().table())) {
                     level = Math.max(level, levelOfTable.getOrDefault(step.statement().table(), -1) + 1);
                 }
@@ -67,7 +68,7 @@ final class ApplyOrder {
             }
             for (int k = 0; k < row.size(); k++) {
                 Step step = row.get(k);
-                levelOfRow.put(identities.get(k), level);
+                levelOfRow.put(identities[k], level);
                 levelOfTable.merge(step.statement().table(), level, Math::max);
                 groups.computeIfAbsent(level, l -> new TreeMap<>()).computeIfAbsent(k, i -> new LinkedHashMap<>())
                         .computeIfAbsent(step.statement().sql(), sql -> new Group(step.statement(), new ArrayList<>()))
@@ -97,14 +98,21 @@ final class ApplyOrder {
         return tables;
     }
 
+    /** The identity of a physical row keyed by one column (the common case), without a list per row. */
+    private record OneKeyRow(String table, List<String> keyColumns, Object value) {
+    }
+
     /**
      * The physical row a step writes: table, key columns, key values (compared loosely); or, when a key column takes
      * an expression, the table alone, so every row of that table keeps journal order.
      */
-    private static List<Object> rowIdentity(Step step) {
+    private static Object rowIdentity(Step step) {
         WriteStatement s = step.statement();
         if (s.keyColumns() == null) {
-            return List.of(s.table());
+            return s.table();
+        }
+        if (s.keyParams().size() == 1) {
+            return new OneKeyRow(s.table(), s.keyColumns(), loosely(step.entry().value(s.keyParams().get(0))));
         }
         List<Object> id = new ArrayList<>(s.keyParams().size() + 2);
         id.add(s.table());

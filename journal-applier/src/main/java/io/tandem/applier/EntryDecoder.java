@@ -10,6 +10,7 @@ import io.tandem.core.journal.JournalEntry;
 import io.tandem.core.journal.Op;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,13 +22,23 @@ import java.util.TreeMap;
  * with the reason, to be rejected under the applier's policy.
  */
 final class EntryDecoder implements RowDecoder {
+    /** What decoding a row of one entity of one version needs, looked up once per entity rather than per row. */
+    private record Shape(VersionDefinition version, EntityDefinition entity, Map<String, FieldType> types) {
+    }
+
     private final String app;
     private final Map<Integer, VersionDefinition> versions = new TreeMap<>();
+    private final Map<Integer, Map<String, Shape>> shapes = new HashMap<>();
     private final JournalCodec codec = new JournalCodec();
 
     EntryDecoder(String app, List<VersionDefinition> live) {
         this.app = app;
-        live.forEach(v -> versions.put(v.version(), v));
+        for (VersionDefinition v : live) {
+            versions.put(v.version(), v);
+            Map<String, Shape> entities = new HashMap<>();
+            v.entities().values().forEach(e -> entities.put(e.name(), new Shape(v, e, e.fieldTypes())));
+            shapes.put(v.version(), entities);
+        }
     }
 
     @Override
@@ -44,19 +55,26 @@ final class EntryDecoder implements RowDecoder {
 
     private JournalEntry entry(int version, String entityName, String opText, String keyJson, String dataJson,
                                String[] changed, String origin) {
-        VersionDefinition definition = versions.get(version);
-        if (definition == null) {
+        Shape shape = shape(version, entityName);
+        Op op = Op.fromSql(opText);
+        Map<String, Object> key = codec.decode(keyJson, shape.types());
+        Map<String, Object> data = dataJson == null ? null : codec.decode(dataJson, shape.types());
+        JournalEntry entry = new JournalEntry(app, version, entityName, op, key, data,
+                changed == null ? null : Arrays.asList(changed), origin);
+        EntryCheck.check(shape.version(), entry);
+        return entry;
+    }
+
+    private Shape shape(int version, String entityName) {
+        Map<String, Shape> entities = shapes.get(version);
+        if (entities == null) {
             throw new TandemException("app '" + app + "' has no live version " + version + " (live: "
                     + versions.keySet() + ")");
         }
-        EntityDefinition entity = EntryCheck.entity(definition, entityName);
-        Op op = Op.fromSql(opText);
-        Map<String, FieldType> types = entity.fieldTypes();
-        Map<String, Object> key = codec.decode(keyJson, types);
-        Map<String, Object> data = dataJson == null ? null : codec.decode(dataJson, types);
-        JournalEntry entry = new JournalEntry(app, version, entityName, op, key, data,
-                changed == null ? null : Arrays.asList(changed), origin);
-        EntryCheck.check(definition, entry);
-        return entry;
+        Shape shape = entities.get(entityName);
+        if (shape == null) {
+            EntryCheck.entity(versions.get(version), entityName); // throws, naming the version's entities
+        }
+        return shape;
     }
 }

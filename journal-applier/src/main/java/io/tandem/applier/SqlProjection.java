@@ -13,14 +13,16 @@ import java.util.Map;
 
 /** The {@link Projection} of an app's live versions: each entity of each version through its {@link EntityWrites}. */
 final class SqlProjection implements Projection {
-    private final Map<String, EntityWrites> entities = new HashMap<>();
+    /** Version → entity name → its writes: two lookups by values the row already holds, no key built per row. */
+    private final Map<Integer, Map<String, EntityWrites>> entities = new HashMap<>();
 
     private final ApplyOrder order;
 
     SqlProjection(List<VersionDefinition> versions, TableLinks links) {
         for (VersionDefinition version : versions) {
             for (EntityDefinition entity : version.entities().values()) {
-                entities.put(key(version.version(), entity.name()), new EntityWrites(entity));
+                entities.computeIfAbsent(version.version(), v -> new HashMap<>())
+                        .put(entity.name(), new EntityWrites(entity));
             }
         }
         this.order = new ApplyOrder(links);
@@ -64,7 +66,7 @@ final class SqlProjection implements Projection {
             for (JournalRow row : tx.rows()) {
                 JournalEntry entry = row.entry();
                 List<ApplyOrder.Step> steps = new ArrayList<>();
-                for (WriteStatement statement : entities.get(key(entry.version(), entry.entity())).statementsFor(entry)) {
+                for (WriteStatement statement : entities.get(entry.version()).get(entry.entity()).statementsFor(entry)) {
                     steps.add(new ApplyOrder.Step(statement, entry));
                 }
                 rows.add(steps);
@@ -83,9 +85,5 @@ final class SqlProjection implements Projection {
         }
         batcher.flush();
         GroupWriter.write(c, group, missed);
-    }
-
-    private static String key(int version, String entity) {
-        return version + "/" + entity;
     }
 }

@@ -16,7 +16,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -121,7 +120,7 @@ public final class JournalCodec {
         if (json == null) {
             throw new JournalCodecException(null, "journal JSON is null; key and data hold a JSON object");
         }
-        Map<String, Object> result = new LinkedHashMap<>();
+        LinkedHashMap<String, Object> result = new LinkedHashMap<>();
         try (JsonParser p = mapper.getFactory().createParser(json)) {
             JsonToken first = p.nextToken();
             if (first != JsonToken.START_OBJECT) {
@@ -144,7 +143,7 @@ public final class JournalCodec {
         } catch (IOException e) {
             throw new UncheckedIOException("reading JSON from a string failed", e);
         }
-        return Collections.unmodifiableMap(result);
+        return FrozenFields.adopt(result);
     }
 
     private static String fieldName(String field) {

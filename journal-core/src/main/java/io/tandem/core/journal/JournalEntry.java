@@ -2,8 +2,6 @@ package io.tandem.core.journal;
 
 import io.tandem.core.definitions.FieldType;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,8 +31,8 @@ public record JournalEntry(String app, int version, String entity, Op op, Map<St
         Objects.requireNonNull(entity, "entity");
         Objects.requireNonNull(op, "op");
         Objects.requireNonNull(key, "key");
-        key = frozen(key);
-        data = data == null ? null : frozen(data);
+        key = FrozenFields.of(key);
+        data = data == null ? null : FrozenFields.of(data);
         changed = changed == null ? null : List.copyOf(changed);
     }
 
@@ -76,8 +74,11 @@ public record JournalEntry(String app, int version, String entity, Op op, Map<St
 
     /** A field's value from {@code data}, else from {@code key} (the lookup docs/definitions.md gives {@code :field}). */
     public Object value(String field) {
-        if (data != null && data.containsKey(field)) {
-            return data.get(field);
+        if (data != null) {
+            Object value = data.get(field);
+            if (value != null || data.containsKey(field)) {
+                return value;
+            }
         }
         return key.get(field);
     }
@@ -85,10 +86,5 @@ public record JournalEntry(String app, int version, String entity, Op op, Map<St
     /** Whether {@link #value} finds the field in {@code data} or {@code key}. */
     public boolean hasValue(String field) {
         return data != null && data.containsKey(field) || key.containsKey(field);
-    }
-
-    private static Map<String, Object> frozen(Map<String, Object> map) {
-        // LinkedHashMap rather than Map.copyOf: keeps field order and allows null values.
-        return Collections.unmodifiableMap(new LinkedHashMap<>(map));
     }
 }

@@ -74,6 +74,13 @@ final class JsonValueReader {
         if (!v.isNumber()) {
             throw v.mismatch(sql, "not a JSON number");
         }
+        if (v.token() == JsonToken.VALUE_NUMBER_INT && v.text().length() <= LONG_DIGITS - 1) {
+            long whole = Long.parseLong(v.text()); // at most 18 characters: always a long, no BigDecimal needed
+            if (whole < min || whole > max) {
+                throw v.mismatch(sql, "out of range " + min + ".." + max);
+            }
+            return whole;
+        }
         BigDecimal d = new BigDecimal(v.text());
         if (d.signum() != 0 && d.precision() - d.scale() > LONG_DIGITS) {
             throw v.mismatch(sql, "out of range " + min + ".." + max);

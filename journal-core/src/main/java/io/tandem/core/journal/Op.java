@@ -6,9 +6,13 @@ import java.util.Locale;
 public enum Op {
     INSERT, UPDATE, DELETE;
 
+    private static final Op[] ALL = values();
+
+    private final String sql = name().toLowerCase(Locale.ROOT);
+
     /** The value stored in the journal's {@code op} column: {@code insert}, {@code update} or {@code delete}. */
     public String sql() {
-        return name().toLowerCase(Locale.ROOT);
+        return sql;
     }
 
     /**
@@ -17,9 +21,10 @@ public enum Op {
      * @throws IllegalArgumentException naming the value and the accepted ones
      */
     public static Op fromSql(String value) {
+        // every journal row the applier reads passes here: no values() copy, no lower-casing per call
         if (value != null) {
-            for (Op op : values()) {
-                if (op.sql().equals(value)) {
+            for (Op op : ALL) {
+                if (op.sql.equals(value)) {
                     return op;
                 }
             }
