@@ -64,7 +64,12 @@ final class BatchReader {
      */
     static final int WIDE_BYTES = 16 * 1024;
 
-    private static final String WIDE_DATA = "SELECT data::text FROM tandem.journal WHERE seq = ?";
+    /**
+     * By app and txid as well as seq: the partitioned journal has no index on seq alone (its partitions are by txid),
+     * so seq alone would scan every partition; (app, txid) is the index the batch itself reads by.
+     */
+    private static final String WIDE_DATA =
+            "SELECT data::text FROM tandem.journal WHERE app = ? AND txid = ?::text::xid8 AND seq = ?";
 
     private final String app;
     private final RowDecoder decoder;
@@ -133,7 +138,7 @@ final class BatchReader {
             groupMax = rs.getLong(11);
             long seq = rs.getLong(2);
             String key = rs.getString(7);
-            String data = rs.getBoolean(12) ? wideData(wide, seq) : rs.getString(8);
+            String data = rs.getBoolean(12) ? wideData(wide, txid, seq) : rs.getString(8);
             group.add(decoder.decode(seq, txid, rs.getInt(4), rs.getString(5), rs.getString(6),
                     key, data, strings(rs.getArray(9)), rs.getString(10)));
             rows++;
@@ -147,8 +152,10 @@ final class BatchReader {
     }
 
     /** The data of the wide row {@code seq}, read on its own (in the batch's transaction, so as of its snapshot). */
-    private static String wideData(PreparedStatement wide, long seq) throws SQLException {
-        wide.setLong(1, seq);
+    private String wideData(PreparedStatement wide, long txid, long seq) throws SQLException {
+        wide.setString(1, app);
+        wide.setString(2, Long.toString(txid));
+        wide.setLong(3, seq);
         try (ResultSet rs = wide.executeQuery()) {
             if (!rs.next()) {
                 throw new SQLException("journal row " + seq + " vanished while its batch was read");

@@ -11,12 +11,14 @@ import java.util.List;
 /**
  * What the journal occupies now and what retention last did: the figures {@code tandem status} and {@code /metrics}
  * show. Cheap to read at any time: sizes come from the catalog ({@code pg_total_relation_size}, the planner's row
- * estimate), the oldest row through the first partition's primary key.
+ * estimate), the oldest row by one probe of the partitions' {@code (app, txid)} index per app.
  *
  * @param partitions        attached partitions, the overflow included
  * @param rows              rows in the journal, as the planner estimates them (exact after an ANALYZE)
  * @param bytes             bytes on disk, indexes and TOAST included
- * @param oldestWrittenAt   when the oldest retained row was written; null when the journal is empty
+ * @param oldestWrittenAt   when the oldest retained row was written (the row of the lowest txid of each app in the
+ *                          oldest partition: as old as the oldest row, give or take how long its transaction ran);
+ *                          null when the journal is empty
  * @param overflowInUse     whether rows landed in the overflow partition (journal maintenance did not run in time)
  * @param checkedAt         when journal maintenance last ran; null if never
  * @param checkedBy         which applier ran it ("host/pid")
@@ -44,7 +46,7 @@ public record JournalStorage(int partitions, long rows, long bytes, Instant olde
                 oldest = oldestWrittenAt(c, p.name());
             }
             if (p.overflow()) {
-                overflowInUse = oldestWrittenAt(c, p.name()) != null;
+                overflowInUse = hasRows(c, p.name());
             }
         }
         try (PreparedStatement s = c.prepareStatement("""
@@ -68,12 +70,33 @@ public record JournalStorage(int partitions, long rows, long bytes, Instant olde
                 + " WHERE oid = pg_catalog.to_regclass(?)", name);
     }
 
-    /** Null for an empty partition, or one retention dropped since the list was read. */
+    /**
+     * Null for an empty partition, or one retention dropped since the list was read. Why not {@code ORDER BY seq} or
+     * {@code min(written_at)}: partitions have no index on either, and this runs at every maintenance pass and
+     * {@code /metrics} scrape; walking the apps on the {@code (app, txid)} index (a loose index scan) reads a few
+     * index pages per app however big the partition.
+     */
     private static Instant oldestWrittenAt(Connection c, String name) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(
-                "SELECT written_at FROM tandem." + name + " ORDER BY seq LIMIT 1");
+        Timestamp oldest = partitionQuery(c, name, """
+                WITH RECURSIVE apps(app) AS (
+                        (SELECT app FROM tandem.%1$s ORDER BY app LIMIT 1)
+                    UNION ALL
+                        SELECT (SELECT j.app FROM tandem.%1$s j WHERE j.app > apps.app ORDER BY j.app LIMIT 1)
+                          FROM apps WHERE apps.app IS NOT NULL)
+                SELECT min((SELECT j.written_at FROM tandem.%1$s j WHERE j.app = apps.app ORDER BY j.txid LIMIT 1))
+                  FROM apps WHERE apps.app IS NOT NULL""");
+        return oldest == null ? null : oldest.toInstant();
+    }
+
+    private static boolean hasRows(Connection c, String name) throws SQLException {
+        return partitionQuery(c, name, "SELECT pg_catalog.now() FROM tandem.%1$s LIMIT 1") != null;
+    }
+
+    /** The timestamp {@code sql} (a template on the partition's name) returns; null if none or the partition is gone. */
+    private static Timestamp partitionQuery(Connection c, String name, String sql) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql.formatted(name));
              ResultSet rs = s.executeQuery()) {
-            return rs.next() ? rs.getTimestamp(1).toInstant() : null;
+            return rs.next() ? rs.getTimestamp(1) : null;
         } catch (SQLException e) {
             if (UNDEFINED_TABLE.equals(e.getSQLState()) && c.getAutoCommit()) {
                 return null;
