@@ -8,11 +8,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads one batch: the journal rows of the app whose transaction is visible in the target snapshot and not in the
- * previous one (PgQ's batching), in one statement, streamed, grouped by source transaction and cut into slices.
+ * previous one (PgQ's batching), grouped by source transaction and cut into slices, in apply order.
  *
  * <p>Why snapshots and not a seq high-water mark: seq is allocated in one order and committed in another, so a
  * transaction with a small seq may commit after one with a larger seq has been applied. A transaction is in
@@ -20,8 +23,15 @@ import java.util.List;
  * snapshot's xmin and the target's xmax on the (app, txid) index, so a writer transaction that stays open for long
  * only keeps its own rows out of the batches, never anyone else's.
  *
- * <p>The target snapshot is the statement's own ({@code pg_current_snapshot()} returns the active snapshot), so
- * the rows read are exactly those of the transactions the snapshot sees committed.
+ * <p>The target snapshot is the first statement's own ({@code pg_current_snapshot()} returns the active snapshot),
+ * so the transactions read are exactly those the snapshot sees committed.
+ *
+ * <p>Why two statements: apply order is each transaction's largest seq ({@code group_max}), which is only known
+ * once all of a transaction's rows are seen. The first statement lists the batch's transactions in that order —
+ * txid, group_max and row count only, aggregated on the server — and streams it; each run of about
+ * {@code sliceRows} rows is then fetched whole by txid on the same index. Sorting the rows themselves by group_max
+ * instead (one statement) made the server sort every row of a batch, data included, before returning the first:
+ * a backlog of a million rows spilled some 170 MB to disk, and nothing was applied while it sorted.
  */
 final class BatchReader {
     /** Receives slices, each a run of whole transactions in apply order. */
@@ -29,23 +39,21 @@ final class BatchReader {
         void accept(Snapshot target, boolean completesBatch, List<SourceTransaction> transactions, long bytes);
     }
 
-    private static final String BATCH = """
+    /** The batch's transactions in apply order; one row of nulls but the snapshot when the batch is empty. */
+    private static final String TRANSACTIONS = """
             WITH s AS (SELECT coalesce(?::pg_snapshot, pg_current_snapshot()) AS target)
-            SELECT s.target::text, j.seq, j.txid::text, j.app_version, j.entity, j.op, j.key::text,
-                   CASE WHEN octet_length(j.data_text) <= %2$d THEN j.data_text END,
-                   j.changed, j.origin, j.group_max, octet_length(j.data_text) > %2$d
+            SELECT s.target::text, t.txid::text, t.group_max, t.rows
               FROM s LEFT JOIN LATERAL (
-                   SELECT * FROM (
-                       SELECT seq, txid, app_version, entity, op, key, data::text AS data_text, changed, origin,
-                              max(seq) OVER (PARTITION BY txid) AS group_max
-                         FROM tandem.journal
-                        WHERE app = ?
-                          AND txid >= ?::text::xid8
-                          AND txid < pg_snapshot_xmax(s.target)
-                          AND pg_visible_in_snapshot(txid, s.target)
-                          AND NOT pg_visible_in_snapshot(txid, ?::pg_snapshot)%1$s) g
-                    WHERE group_max > ?) j ON true
-             ORDER BY j.group_max, j.seq
+                   SELECT txid, max(seq) AS group_max, count(*) AS rows
+                     FROM tandem.journal
+                    WHERE app = ?
+                      AND txid >= ?::text::xid8
+                      AND txid < pg_snapshot_xmax(s.target)
+                      AND pg_visible_in_snapshot(txid, s.target)
+                      AND NOT pg_visible_in_snapshot(txid, ?::pg_snapshot)%1$s
+                    GROUP BY txid
+                   HAVING max(seq) > ?) t ON true
+             ORDER BY t.group_max
             """;
 
     /**
@@ -54,8 +62,27 @@ final class BatchReader {
      */
     private static final String NOT_REJECTED = """
 
-                          AND NOT EXISTS (SELECT 1 FROM tandem.rejects r
-                                           WHERE r.app = journal.app AND r.txid = journal.txid)""";
+                      AND NOT EXISTS (SELECT 1 FROM tandem.rejects r
+                                       WHERE r.app = journal.app AND r.txid = journal.txid)""";
+
+    /**
+     * The rows of some of the batch's transactions, each transaction's in seq order. The txid range repeats what the
+     * list says so that the statement's generic plan prunes to the partitions that range touches (it cannot prune on
+     * the list itself) instead of probing every partition's index, the empty ones ahead included.
+     */
+    private static final String ROWS = """
+            SELECT seq, txid::text, app_version, entity, op, key::text,
+                   CASE WHEN octet_length(data_text) <= %1$d THEN data_text END,
+                   changed, origin, octet_length(data_text) > %1$d
+              FROM (SELECT seq, txid, app_version, entity, op, key, data::text AS data_text, changed, origin
+                      FROM tandem.journal
+                     WHERE app = ? AND txid = ANY (?::text[]::xid8[])
+                       AND txid BETWEEN ?::text::xid8 AND ?::text::xid8) j
+             ORDER BY seq
+            """.formatted(BatchReader.WIDE_BYTES);
+
+    /** Transactions listed per fetch of the first statement: a few hundred kB of txids and counts. */
+    private static final int TRANSACTIONS_FETCH = 10_000;
 
     /**
      * A row's data of more than this many bytes (as text) is not in the batch's result but read on its own when its
@@ -75,14 +102,14 @@ final class BatchReader {
     private final RowDecoder decoder;
     private final int sliceRows;
     private final long sliceBytes;
-    private final String query;
+    private final String transactionsQuery;
 
     BatchReader(String app, RowDecoder decoder, int sliceRows, long sliceBytes, boolean skipRejected) {
         this.app = app;
         this.decoder = decoder;
         this.sliceRows = sliceRows;
         this.sliceBytes = sliceBytes;
-        this.query = BATCH.formatted(skipRejected ? NOT_REJECTED : "", WIDE_BYTES);
+        this.transactionsQuery = TRANSACTIONS.formatted(skipRejected ? NOT_REJECTED : "");
     }
 
     /**
@@ -93,62 +120,113 @@ final class BatchReader {
      */
     Snapshot read(Connection c, Snapshot previous, Snapshot target, long doneSeq, SliceSink sink) throws SQLException {
         c.setAutoCommit(false); // a cursor (fetch size) needs a transaction
-        try (PreparedStatement s = c.prepareStatement(query)) {
-            s.setFetchSize(sliceRows);
+        try (PreparedStatement s = c.prepareStatement(transactionsQuery);
+             PreparedStatement rows = c.prepareStatement(ROWS);
+             PreparedStatement wide = c.prepareStatement(WIDE_DATA)) {
+            s.setFetchSize(TRANSACTIONS_FETCH);
             s.setString(1, target == null ? null : target.toString());
             s.setString(2, app);
             s.setString(3, Long.toString(previous.xmin()));
             s.setString(4, previous.toString());
             s.setLong(5, target == null ? 0 : doneSeq);
-            try (ResultSet rs = s.executeQuery(); PreparedStatement wide = c.prepareStatement(WIDE_DATA)) {
-                return slice(rs, wide, sink);
+            rows.setFetchSize(sliceRows);
+            try (ResultSet rs = s.executeQuery()) {
+                return new Slicer(c, rows, wide, sink).read(rs);
             }
         } finally {
             c.commit();
         }
     }
 
-    private Snapshot slice(ResultSet rs, PreparedStatement wide, SliceSink sink) throws SQLException {
-        Snapshot target = null;
-        List<SourceTransaction> slice = new ArrayList<>();
-        List<JournalRow> group = new ArrayList<>();
-        long groupTxid = -1;
-        long groupMax = -1;
-        int rows = 0;
-        long bytes = 0;
-        while (rs.next()) {
-            if (target == null) {
-                target = Snapshot.parse(rs.getString(1));
-            }
-            if (rs.getObject(2) == null) {
-                break; // the batch is empty: the one row only carries the snapshot
-            }
-            long txid = Long.parseLong(rs.getString(3));
-            if (txid != groupTxid && !group.isEmpty()) {
-                slice.add(new SourceTransaction(groupTxid, groupMax, List.copyOf(group)));
-                group.clear();
-                if (rows >= sliceRows || bytes >= sliceBytes) {
-                    sink.accept(target, false, List.copyOf(slice), bytes);
-                    slice.clear();
-                    rows = 0;
-                    bytes = 0;
+    /** The rows of one transaction as fetched, and their size. */
+    private static final class Fetched {
+        final List<JournalRow> rows = new ArrayList<>();
+        long bytes;
+    }
+
+    /** One batch's reading: runs of listed transactions fetched, decoded and cut into slices. */
+    private final class Slicer {
+        private final Connection connection;
+        private final PreparedStatement rows;
+        private final PreparedStatement wide;
+        private final SliceSink sink;
+        private Snapshot target;
+        private final List<SourceTransaction> slice = new ArrayList<>();
+        private int sliceRowCount;
+        private long sliceByteCount;
+
+        Slicer(Connection connection, PreparedStatement rows, PreparedStatement wide, SliceSink sink) {
+            this.connection = connection;
+            this.rows = rows;
+            this.wide = wide;
+            this.sink = sink;
+        }
+
+        Snapshot read(ResultSet transactions) throws SQLException {
+            Map<Long, Long> run = new LinkedHashMap<>(); // txid -> group_max, in apply order
+            long runRows = 0;
+            while (transactions.next()) {
+                if (target == null) {
+                    target = Snapshot.parse(transactions.getString(1));
+                }
+                if (transactions.getString(2) == null) {
+                    break; // the batch is empty: the one row only carries the snapshot
+                }
+                run.put(Long.parseLong(transactions.getString(2)), transactions.getLong(3));
+                runRows += transactions.getLong(4);
+                if (runRows >= sliceRows) {
+                    fetch(run);
+                    run.clear();
+                    runRows = 0;
                 }
             }
-            groupTxid = txid;
-            groupMax = rs.getLong(11);
-            long seq = rs.getLong(2);
-            String key = rs.getString(7);
-            String data = rs.getBoolean(12) ? wideData(wide, txid, seq) : rs.getString(8);
-            group.add(decoder.decode(seq, txid, rs.getInt(4), rs.getString(5), rs.getString(6),
-                    key, data, strings(rs.getArray(9)), rs.getString(10)));
-            rows++;
-            bytes += 2L * (key.length() + (data == null ? 0 : data.length())); // UTF-16 at worst
+            if (!run.isEmpty()) {
+                fetch(run);
+            }
+            sink.accept(target, true, List.copyOf(slice), sliceByteCount);
+            return target;
         }
-        if (!group.isEmpty()) {
-            slice.add(new SourceTransaction(groupTxid, groupMax, List.copyOf(group)));
+
+        /** Reads the rows of {@code run}'s transactions and adds them, in apply order, to the slices. */
+        private void fetch(Map<Long, Long> run) throws SQLException {
+            Map<Long, Fetched> byTxid = new HashMap<>();
+            rows.setString(1, app);
+            rows.setArray(2, connection.createArrayOf("text", run.keySet().stream().map(String::valueOf).toArray()));
+            rows.setString(3, Long.toString(run.keySet().stream().mapToLong(Long::longValue).min().orElseThrow()));
+            rows.setString(4, Long.toString(run.keySet().stream().mapToLong(Long::longValue).max().orElseThrow()));
+            try (ResultSet rs = rows.executeQuery()) {
+                while (rs.next()) {
+                    long seq = rs.getLong(1);
+                    long txid = Long.parseLong(rs.getString(2));
+                    String key = rs.getString(6);
+                    String data = rs.getBoolean(10) ? wideData(wide, txid, seq) : rs.getString(7);
+                    Fetched tx = byTxid.computeIfAbsent(txid, t -> new Fetched());
+                    tx.rows.add(decoder.decode(seq, txid, rs.getInt(3), rs.getString(4), rs.getString(5), key, data,
+                            strings(rs.getArray(8)), rs.getString(9)));
+                    tx.bytes += 2L * (key.length() + (data == null ? 0 : data.length())); // UTF-16 at worst
+                }
+            }
+            for (Map.Entry<Long, Long> listed : run.entrySet()) {
+                Fetched tx = byTxid.get(listed.getKey());
+                if (tx == null) {
+                    throw new SQLException("the journal rows of transaction " + listed.getKey() + " vanished while"
+                            + " its batch was read");
+                }
+                add(new SourceTransaction(listed.getKey(), listed.getValue(), List.copyOf(tx.rows)), tx.bytes);
+            }
         }
-        sink.accept(target, true, List.copyOf(slice), bytes);
-        return target;
+
+        private void add(SourceTransaction tx, long bytes) {
+            if (!slice.isEmpty() && (sliceRowCount >= sliceRows || sliceByteCount >= sliceBytes)) {
+                sink.accept(target, false, List.copyOf(slice), sliceByteCount);
+                slice.clear();
+                sliceRowCount = 0;
+                sliceByteCount = 0;
+            }
+            slice.add(tx);
+            sliceRowCount += tx.rows().size();
+            sliceByteCount += bytes;
+        }
     }
 
     /** The data of the wide row {@code seq}, read on its own (in the batch's transaction, so as of its snapshot). */

@@ -53,14 +53,28 @@ class JournalMaintenanceCrashTest {
             try (Statement s = blocker.createStatement()) {
                 s.execute("SELECT count(*) FROM tandem.journal WHERE false"); // holds the journal open
             }
+            long[] blockerSince = {System.nanoTime()};
             Process child = ApplierProcess.launch(db, "acct", 1000, 50, log);
             try {
                 Await.until("the child's pass waits inside DETACH ... CONCURRENTLY (see " + log + ")", () -> {
                     if (!child.isAlive()) {
                         throw new AssertionError("the applier process died; see " + log);
                     }
-                    return count(db, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'ALTER TABLE tandem.journal"
-                            + " DETACH PARTITION %CONCURRENTLY' AND wait_event IS NOT NULL") > 0;
+                    if (count(db, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'ALTER TABLE tandem.journal"
+                            + " DETACH PARTITION %CONCURRENTLY' AND wait_event IS NOT NULL") > 0) {
+                        return true;
+                    }
+                    // A pass removes nothing while a transaction has held the journal for longer than its patience
+                    // (it would only wait for it): on a loaded machine the child can take that long to start, so
+                    // the blocker is renewed, never older than half the patience, until a DETACH waits for it.
+                    if (System.nanoTime() - blockerSince[0] > JournalMaintenance.HOLDER_PATIENCE.toNanos() / 2) {
+                        blocker.commit();
+                        try (Statement s = blocker.createStatement()) {
+                            s.execute("SELECT count(*) FROM tandem.journal WHERE false");
+                        }
+                        blockerSince[0] = System.nanoTime();
+                    }
+                    return false;
                 });
             } finally {
                 ApplierProcess.kill(child);

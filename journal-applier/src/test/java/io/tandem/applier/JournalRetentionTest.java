@@ -157,13 +157,15 @@ class JournalRetentionTest {
             burn(db, 300);
             Workload.awaitDrained(db.dataSource());
         }
-        long removed = storage(db).removedPartitions();
+        // Rows, not partitions: an empty partition no app keeps goes at once, and whether one was sealed in between
+        // depends on how many transaction ids the applier's start used.
+        long removed = storage(db).removedRows();
         maintenance.runOnce();
-        assertEquals(removed, storage(db).removedPartitions(), "removed inside the keep window");
+        assertEquals(removed, storage(db).removedRows(), "removed inside the keep window");
         assertNull(heldBack(db), "only the window holds them, which is no problem to report");
         execute(db, "UPDATE tandem.journal_partitions SET sealed_at = sealed_at - interval '2 hours'");
         maintenance.runOnce();
-        assertTrue(storage(db).removedPartitions() > removed, "nothing removed after the keep window");
+        assertTrue(storage(db).removedRows() > removed, "nothing removed after the keep window");
         assertNotNull(storage(db).removedAt());
     }
 
