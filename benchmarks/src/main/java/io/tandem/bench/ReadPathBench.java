@@ -117,6 +117,7 @@ final class ReadPathBench {
                     .line("|---|---|---|---|");
             Map<String, Object> json = new LinkedHashMap<>();
             double worstJoin = Double.MAX_VALUE;
+            double worstOverlay = Double.MAX_VALUE;
             for (Case k : cases) {
                 List<Double> view = new ArrayList<>();
                 List<Double> hand = new ArrayList<>();
@@ -141,6 +142,9 @@ final class ReadPathBench {
                 if (k.join() && k.headline()) {
                     worstJoin = Math.min(worstJoin, median);
                 }
+                if (!k.headline()) {
+                    worstOverlay = Math.min(worstOverlay, median);
+                }
                 r.line("| " + k.name() + " | " + Stats.spread(view, "%.0f") + " | " + Stats.spread(hand, "%.0f") + " | "
                         + Stats.spread(ratio, "%.3f") + " |");
                 r.progress(String.format("read %s: view/hand %.3f", k.name(), median));
@@ -153,6 +157,7 @@ final class ReadPathBench {
             r.line("");
             r.put("read_path", json);
             r.put("read_path_ratio", Stats.round(worstJoin));
+            r.put("overlay_read_ratio", Stats.round(worstOverlay));
         } finally {
             pg.closePools();
             pg.drop(DB);

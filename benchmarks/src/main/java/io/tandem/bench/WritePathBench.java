@@ -82,6 +82,9 @@ final class WritePathBench {
         @SuppressWarnings("unchecked")
         Map<String, Object> key = (Map<String, Object>) json.get("t8_e1");
         r.put("write_path_ratio", ((Map<?, ?>) key.get("journal/direct")).get("median"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> many = (Map<String, Object>) json.get("t8_e10");
+        r.put("write_path_ratio_e10", ((Map<?, ?>) many.get("journal/direct")).get("median"));
     }
 
     /** The same comparison without Hibernate, for the headline case only: what each side costs below the ORM. */

@@ -28,7 +28,7 @@ class BenchSmokeTest {
             withUser = System.getenv("TANDEM_TEST_PG_URL");
         }
         Results r = BenchMain.run(Params.tiny(Path.of("..")), withUser, out, BenchMain.ALL);
-        for (String key : List.of("write_path_ratio", "applier_ratio", "lag_p99_ms", "migration_max_write_stall_ms",
+        for (String key : List.of("write_path_ratio", "write_path_ratio_e10", "applier_ratio", "overlay_read_ratio", "lag_p99_ms", "migration_max_write_stall_ms",
                 "migration_reader_errors", "applier_peak_heap_mb", "read_path_ratio", "online_migration_max_write_stall_ms",
                 "online_migration_max_read_stall_ms", "online_migration_switch_ms", "online_build_rows_per_s",
                 "online_catch_up_rows", "online_release_revert_ms", "journal_bytes_max/journal_bytes_retention_window",
