@@ -86,6 +86,9 @@ final class ApplierEndpoint implements AutoCloseable {
         Gauge.builder("tandem.applier.leader", applier, a -> leaderGauge(a.state()))
                 .tag("app", app).description("1 while this process leads and applies (or is held by a release); 0 when"
                         + " standing by, halted or stopped").register(registry);
+        Gauge.builder("tandem.applier.halted", applier, a -> a.state() == ApplierState.HALTED ? 1 : 0)
+                .tag("app", app).description("1 when this process's applier halted before a transaction it could not"
+                        + " apply (see tandem status): it applies nothing until restarted").register(registry);
         Gauge.builder("tandem.applier.noop.writes", this, e -> e.status() == null ? Double.NaN : e.status().noopWrites())
                 .tag("app", app).description("Journal rows applied that wrote nothing: updates and deletes of rows"
                         + " that did not exist (already deleted or never inserted)").register(registry);

@@ -79,6 +79,11 @@ class ApplierCommandTest {
             assertTrue(metrics.contains("tandem_applier_applied_rows_total{app=\"shop\"} 30.0"), metrics);
             assertTrue(metrics.contains("tandem_applier_lag_rows{app=\"shop\"} 0.0"), metrics);
             assertTrue(metrics.contains("tandem_applier_unattended{app=\"shop\"} 0.0"), metrics);
+            assertTrue(metrics.contains("tandem_applier_halted{app=\"shop\"} 0.0"), metrics);
+            for (String name : DeployFiles.metricNames()) {
+                assertTrue(metrics.contains("\n" + name + "{") || metrics.contains("\n" + name + " "),
+                        "deploy/ uses " + name + ", which /metrics does not serve");
+            }
         } finally {
             applier.destroy(); // SIGTERM
         }
