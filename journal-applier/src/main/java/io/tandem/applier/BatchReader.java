@@ -8,7 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +29,8 @@ import java.util.Map;
  * <p>Why two statements: apply order is each transaction's largest seq ({@code group_max}), which is only known
  * once all of a transaction's rows are seen. The first statement lists the batch's transactions in that order —
  * txid, group_max and row count only, aggregated on the server — and streams it; each run of about
- * {@code sliceRows} rows is then fetched whole by txid on the same index. Sorting the rows themselves by group_max
+ * {@code sliceRows} rows is then fetched by txid on the same index, in apply order, and cut into slices as it
+ * streams (so wide rows are never all in the heap at once). Sorting the rows themselves by group_max
  * instead (one statement) made the server sort every row of a batch, data included, before returning the first:
  * a backlog of a million rows spilled some 170 MB to disk, and nothing was applied while it sorted.
  */
@@ -66,19 +67,21 @@ final class BatchReader {
                                        WHERE r.app = journal.app AND r.txid = journal.txid)""";
 
     /**
-     * The rows of some of the batch's transactions, each transaction's in seq order. The txid range repeats what the
-     * list says so that the statement's generic plan prunes to the partitions that range touches (it cannot prune on
-     * the list itself) instead of probing every partition's index, the empty ones ahead included.
+     * The rows of a run of the batch's transactions, in apply order: by their transaction's largest seq (bound beside
+     * each txid), then seq. The txid range repeats what the list says so that the statement's generic plan prunes to
+     * the partitions that range touches (it cannot prune on the list itself) instead of probing every partition's
+     * index, the empty ones ahead included. The sort is of one run's rows, about {@code sliceRows}.
      */
     private static final String ROWS = """
-            SELECT seq, txid::text, app_version, entity, op, key::text,
-                   CASE WHEN octet_length(data_text) <= %1$d THEN data_text END,
-                   changed, origin, octet_length(data_text) > %1$d
+            SELECT j.seq, j.txid::text, j.app_version, j.entity, j.op, j.key::text,
+                   CASE WHEN octet_length(j.data_text) <= %1$d THEN j.data_text END,
+                   j.changed, j.origin, octet_length(j.data_text) > %1$d, r.group_max
               FROM (SELECT seq, txid, app_version, entity, op, key, data::text AS data_text, changed, origin
                       FROM tandem.journal
                      WHERE app = ? AND txid = ANY (?::text[]::xid8[])
                        AND txid BETWEEN ?::text::xid8 AND ?::text::xid8) j
-             ORDER BY seq
+              JOIN unnest(?::text[]::xid8[], ?::bigint[]) AS r(txid, group_max) ON r.txid = j.txid
+             ORDER BY r.group_max, j.seq
             """.formatted(BatchReader.WIDE_BYTES);
 
     /** Transactions listed per fetch of the first statement: a few hundred kB of txids and counts. */
@@ -138,12 +141,6 @@ final class BatchReader {
         }
     }
 
-    /** The rows of one transaction as fetched, and their size. */
-    private static final class Fetched {
-        final List<JournalRow> rows = new ArrayList<>();
-        long bytes;
-    }
-
     /** One batch's reading: runs of listed transactions fetched, decoded and cut into slices. */
     private final class Slicer {
         private final Connection connection;
@@ -187,32 +184,50 @@ final class BatchReader {
             return target;
         }
 
-        /** Reads the rows of {@code run}'s transactions and adds them, in apply order, to the slices. */
+        /**
+         * Reads the rows of {@code run}'s transactions as they stream in apply order and adds each transaction to the
+         * slices as it completes: the heap holds the slices being filled, never a whole run of wide rows.
+         */
         private void fetch(Map<Long, Long> run) throws SQLException {
-            Map<Long, Fetched> byTxid = new HashMap<>();
+            long[] txids = run.keySet().stream().mapToLong(Long::longValue).toArray();
+            Object[] texts = run.keySet().stream().map(String::valueOf).toArray();
             rows.setString(1, app);
-            rows.setArray(2, connection.createArrayOf("text", run.keySet().stream().map(String::valueOf).toArray()));
-            rows.setString(3, Long.toString(run.keySet().stream().mapToLong(Long::longValue).min().orElseThrow()));
-            rows.setString(4, Long.toString(run.keySet().stream().mapToLong(Long::longValue).max().orElseThrow()));
+            rows.setArray(2, connection.createArrayOf("text", texts));
+            rows.setString(3, Long.toString(Arrays.stream(txids).min().orElseThrow()));
+            rows.setString(4, Long.toString(Arrays.stream(txids).max().orElseThrow()));
+            rows.setArray(5, connection.createArrayOf("text", texts));
+            rows.setArray(6, connection.createArrayOf("bigint", run.values().toArray()));
+            List<JournalRow> group = new ArrayList<>();
+            long groupTxid = -1;
+            long groupMax = -1;
+            long groupBytes = 0;
+            int transactions = 0;
             try (ResultSet rs = rows.executeQuery()) {
                 while (rs.next()) {
                     long seq = rs.getLong(1);
                     long txid = Long.parseLong(rs.getString(2));
+                    if (txid != groupTxid && !group.isEmpty()) {
+                        add(new SourceTransaction(groupTxid, groupMax, List.copyOf(group)), groupBytes);
+                        transactions++;
+                        group.clear();
+                        groupBytes = 0;
+                    }
+                    groupTxid = txid;
+                    groupMax = rs.getLong(11);
                     String key = rs.getString(6);
                     String data = rs.getBoolean(10) ? wideData(wide, txid, seq) : rs.getString(7);
-                    Fetched tx = byTxid.computeIfAbsent(txid, t -> new Fetched());
-                    tx.rows.add(decoder.decode(seq, txid, rs.getInt(3), rs.getString(4), rs.getString(5), key, data,
+                    group.add(decoder.decode(seq, txid, rs.getInt(3), rs.getString(4), rs.getString(5), key, data,
                             strings(rs.getArray(8)), rs.getString(9)));
-                    tx.bytes += 2L * (key.length() + (data == null ? 0 : data.length())); // UTF-16 at worst
+                    groupBytes += 2L * (key.length() + (data == null ? 0 : data.length())); // UTF-16 at worst
                 }
             }
-            for (Map.Entry<Long, Long> listed : run.entrySet()) {
-                Fetched tx = byTxid.get(listed.getKey());
-                if (tx == null) {
-                    throw new SQLException("the journal rows of transaction " + listed.getKey() + " vanished while"
-                            + " its batch was read");
-                }
-                add(new SourceTransaction(listed.getKey(), listed.getValue(), List.copyOf(tx.rows)), tx.bytes);
+            if (!group.isEmpty()) {
+                add(new SourceTransaction(groupTxid, groupMax, List.copyOf(group)), groupBytes);
+                transactions++;
+            }
+            if (transactions != run.size()) {
+                throw new SQLException("the journal rows of " + (run.size() - transactions) + " of the batch's "
+                        + run.size() + " listed transaction(s) vanished while the batch was read");
             }
         }
 

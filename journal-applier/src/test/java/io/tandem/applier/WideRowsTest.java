@@ -21,14 +21,15 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A backlog of wide rows — 24 transactions of one row with 4 MB of incompressible text each, 96 MB in all — drained
- * by an applier process with a 128 MB heap and its default slice of 1000 rows. The applier bounds what it holds in
+ * A backlog of wide rows — 48 transactions of one row with 4 MB of incompressible text each, 192 MB in all, more than
+ * the heap — drained by an applier process with a 128 MB heap and its default slice of 1000 rows (so all 48 fall
+ * in one run the reader fetches). The applier bounds what it holds in
  * bytes (wide rows read one at a time, slices cut by bytes, a read-ahead budget), so it applies them all instead of
  * running out of memory over and over with nothing applied.
  */
 @PostgresTest
 class WideRowsTest {
-    private static final int ROWS = 24;
+    private static final int ROWS = 48;
     private static final int WIDTH = 4 << 20;
 
     @Test
