@@ -1,7 +1,6 @@
 package io.tandem.applier;
 
 import io.tandem.core.TandemException;
-import io.tandem.core.definitions.EntityDefinition;
 import io.tandem.core.definitions.FieldType;
 import io.tandem.core.definitions.VersionDefinition;
 import io.tandem.core.journal.EntryCheck;
@@ -23,7 +22,7 @@ import java.util.TreeMap;
  */
 final class EntryDecoder implements RowDecoder {
     /** What decoding a row of one entity of one version needs, looked up once per entity rather than per row. */
-    private record Shape(VersionDefinition version, EntityDefinition entity, Map<String, FieldType> types) {
+    private record Shape(VersionDefinition version, Map<String, FieldType> types) {
     }
 
     private final String app;
@@ -36,7 +35,7 @@ final class EntryDecoder implements RowDecoder {
         for (VersionDefinition v : live) {
             versions.put(v.version(), v);
             Map<String, Shape> entities = new HashMap<>();
-            v.entities().values().forEach(e -> entities.put(e.name(), new Shape(v, e, e.fieldTypes())));
+            v.entities().values().forEach(e -> entities.put(e.name(), new Shape(v, e.fieldTypes())));
             shapes.put(v.version(), entities);
         }
     }
