@@ -22,6 +22,9 @@ import java.sql.SQLException;
  * <p>Guarantees: idempotent (installing an installed schema changes nothing); safe when several processes
  * install at once (they serialise on a session advisory lock and the later ones find the work done); isolated
  * from the application's own migrations (Flyway history in {@code tandem.tandem_schema_history}).
+ *
+ * <p>Needs Flyway on the class path, which journal-core declares optional: the applier and the view generator, which
+ * install the schema, bring it; an app that only writes through journal-orm does not carry it.
  */
 public final class TandemSchema {
     /** The PostgreSQL schema that holds Tandem's tables. */
