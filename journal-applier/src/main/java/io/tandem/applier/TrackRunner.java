@@ -89,14 +89,15 @@ final class TrackRunner {
                         continue;
                     }
                     Pipeline.End end = lead(leadership);
+                    boolean superseded = current != null && current.failure() instanceof SliceApplier.Superseded;
                     if (end == null) {
                         leadership.close(); // nothing to project: give the lead (and its connection) back
                         state = ApplierState.STANDBY;
                         LockSupport.parkNanos(config.standbyPoll().toNanos());
-                    } else if (end == Pipeline.End.FAILED) {
+                    } else if (end == Pipeline.End.FAILED && !superseded) {
                         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoff));
                         backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
-                    } else {
+                    } else { // stopped, or superseded (new definitions, a new leader): nothing to wait out
                         backoff = 100;
                     }
                 } catch (SQLException | RuntimeException e) {

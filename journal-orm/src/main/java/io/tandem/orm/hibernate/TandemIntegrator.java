@@ -72,10 +72,13 @@ public final class TandemIntegrator implements Integrator {
                 }
             }
         });
-        if (settings.fenced()) {
-            Fence fence = Fence.open(dataSource);
-            fences.put(sf, fence);
-            WriteTracker tracker = new WriteTracker(settings, fence);
+        TandemObserver observer = TandemObserver.from(sf.getProperties());
+        if (settings.fenced() || observer != null) {
+            Fence fence = settings.fenced() ? Fence.open(dataSource) : null;
+            if (fence != null) {
+                fences.put(sf, fence);
+            }
+            WriteTracker tracker = new WriteTracker(settings, fence, observer);
             // sf.getEventListenerRegistry() is 7.x only; the event engine's registry is there on 6.6 and 7.x
             EventListenerRegistry listeners = sf.getEventEngine().getListenerRegistry();
             listeners.appendListeners(EventType.POST_INSERT, tracker);

@@ -2,6 +2,7 @@ package io.tandem.orm.hibernate;
 
 import io.tandem.core.TandemException;
 import io.tandem.core.journal.Fence;
+import io.tandem.core.journal.RejectedTransactionException;
 import org.hibernate.HibernateException;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
 import org.hibernate.event.spi.PostCollectionRecreateEvent;
@@ -22,9 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -33,7 +35,8 @@ import java.util.WeakHashMap;
  * Fenced consistency: notices that a session's transaction wrote (Hibernate's post-insert/update/delete and
  * collection events, which fire after the view's INSTEAD OF trigger has journaled the row), captures the
  * transaction's id just before it completes, and after a successful commit waits for the applier through the
- * {@link Fence}. Transactions that wrote nothing through Hibernate cost nothing extra.
+ * {@link Fence}. With a {@link TandemObserver} it also counts the transaction's journal rows and reports the
+ * commit and the wait. Transactions that wrote nothing through Hibernate cost nothing extra.
  */
 final class WriteTracker implements PostInsertEventListener, PostUpdateEventListener, PostDeleteEventListener,
         PostCollectionRecreateEventListener, PostCollectionUpdateEventListener, PostCollectionRemoveEventListener {
@@ -41,12 +44,23 @@ final class WriteTracker implements PostInsertEventListener, PostUpdateEventList
 
     private final TandemSettings settings;
     private final Fence fence;
+    private final TandemObserver observer;
+    private static final String TXID = "SELECT pg_current_xact_id_if_assigned()::text";
+    /** The id and the number of journal rows of the current transaction (the index on app, txid). */
+    private static final String TXID_AND_ROWS = "SELECT pg_current_xact_id_if_assigned()::text,"
+            + " (SELECT count(*) FROM tandem.role_journal j WHERE j.app = ? AND j.txid = pg_current_xact_id_if_assigned())";
+
     private final Map<SharedSessionContractImplementor, Observer> observers =
             Collections.synchronizedMap(new WeakHashMap<>());
 
-    WriteTracker(TandemSettings settings, Fence fence) {
+    /**
+     * @param fence    null in {@code async} consistency
+     * @param observer null for none
+     */
+    WriteTracker(TandemSettings settings, Fence fence, TandemObserver observer) {
         this.settings = settings;
         this.fence = fence;
+        this.observer = observer;
     }
 
     private void wrote(SharedSessionContractImplementor session) {
@@ -65,6 +79,7 @@ final class WriteTracker implements PostInsertEventListener, PostUpdateEventList
         private final SharedSessionContractImplementor session;
         private boolean wrote;
         private Long txid;
+        private long rows;
 
         Observer(SharedSessionContractImplementor session) {
             this.session = session;
@@ -83,14 +98,19 @@ final class WriteTracker implements PostInsertEventListener, PostUpdateEventList
             }
             try {
                 Connection c = session.getJdbcCoordinator().getLogicalConnection().getPhysicalConnection();
-                try (Statement s = c.createStatement();
-                     ResultSet rs = s.executeQuery("SELECT pg_current_xact_id_if_assigned()::text")) {
-                    rs.next();
-                    String id = rs.getString(1);
-                    txid = id == null ? null : Long.parseLong(id);
+                try (PreparedStatement s = c.prepareStatement(observer == null ? TXID : TXID_AND_ROWS)) {
+                    if (observer != null) {
+                        s.setString(1, settings.app());
+                    }
+                    try (ResultSet rs = s.executeQuery()) {
+                        rs.next();
+                        String id = rs.getString(1);
+                        txid = id == null ? null : Long.parseLong(id);
+                        rows = observer == null ? 0 : rs.getLong(2);
+                    }
                 }
             } catch (SQLException e) {
-                throw new HibernateException("Tandem could not read the transaction id to fence on: " + e.getMessage(), e);
+                throw new HibernateException("Tandem could not read the id of the transaction that wrote: " + e.getMessage(), e);
             }
         }
 
@@ -102,9 +122,22 @@ final class WriteTracker implements PostInsertEventListener, PostUpdateEventList
             if (!successful || id == null) {
                 return;
             }
+            if (observer != null) {
+                observer.committed(settings.app(), settings.version(), rows);
+            }
+            if (fence != null) {
+                await(id);
+            }
+        }
+
+        private void await(long id) {
+            long started = System.nanoTime();
             Fence.Outcome outcome;
             try {
                 outcome = fence.await(settings.app(), id, settings.fenceTimeout());
+            } catch (RejectedTransactionException e) {
+                waited(started, TandemObserver.FenceEnd.REJECTED);
+                throw e;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new TandemException("Interrupted while waiting for the applier to apply transaction " + id
@@ -113,6 +146,8 @@ final class WriteTracker implements PostInsertEventListener, PostUpdateEventList
                 throw new TandemException("Could not wait for the applier to apply transaction " + id + " (it is"
                         + " committed and will be applied): " + e.getMessage(), e);
             }
+            waited(started, outcome == Fence.Outcome.APPLIED ? TandemObserver.FenceEnd.APPLIED
+                    : TandemObserver.FenceEnd.TIMED_OUT);
             if (outcome == Fence.Outcome.TIMED_OUT) {
                 String message = "Transaction " + id + " of " + settings.app() + " v" + settings.version()
                         + " is committed but the applier did not apply it within " + settings.fenceTimeout().toMillis()
@@ -123,6 +158,12 @@ final class WriteTracker implements PostInsertEventListener, PostUpdateEventList
                 }
                 log.warn(message);
             }
+        }
+    }
+
+    private void waited(long started, TandemObserver.FenceEnd end) {
+        if (observer != null) {
+            observer.fenced(settings.app(), settings.version(), Duration.ofNanos(System.nanoTime() - started), end);
         }
     }
 

@@ -1,0 +1,72 @@
+package io.tandem.examples.tasks;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tandem.orm.hibernate.FenceTimeoutException;
+import io.tandem.spring.TandemHealthIndicator;
+import io.tandem.spring.TandemMetrics;
+import io.tandem.testing.Await;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The app while its applier is gone: the starter's health goes DOWN as soon as no applier leads (a stopped or
+ * killed applier's leader lock goes with its session), a fenced commit is committed but times out — counted in the
+ * metrics — and once an applier is back, health is UP and the commit is applied.
+ */
+@SpringBootTest(properties = {"tandem.fence-timeout=500ms", "tandem.fence-timeout-action=throw"})
+class ApplierGoneTest {
+    static final TasksDatabase DATABASE = TasksDatabase.named("applier_gone", TasksDatabase.RELEASE_1);
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry properties) {
+        DATABASE.connectApp(properties);
+    }
+
+    @Autowired
+    Planner planner;
+    @Autowired
+    ProjectRepository projects;
+    @Autowired
+    TandemHealthIndicator health;
+    @Autowired
+    MeterRegistry meters;
+
+    @Test
+    void withoutAnApplierHealthIsDownAndFencedCommitsTimeOut() throws Exception {
+        DATABASE.stopApplier();
+        Await.until("health DOWN once no applier leads", () -> health.health().getStatus().equals(Status.DOWN));
+        Health down = health.health();
+        assertEquals(false, down.getDetails().get("leader"), down.getDetails().toString());
+
+        RuntimeException thrown = assertThrows(RuntimeException.class,
+                () -> planner.startProject("Attic", "Ada Lovelace", "ada@example.com"));
+        assertTrue(causedBy(thrown, FenceTimeoutException.class), () -> "a fence timeout: " + thrown);
+        assertEquals(1.0, meters.get(TandemMetrics.FENCE_TIMEOUTS).tag("app", "tasks").counter().count());
+        assertNull(DATABASE.physical("SELECT id FROM project WHERE name = 'Attic'"), "committed, not applied");
+
+        DATABASE.startApplier();
+        Await.until("health UP again", () -> health.health().getStatus().equals(Status.UP));
+        Await.until("the committed project applied",
+                () -> DATABASE.physical("SELECT id FROM project WHERE name = 'Attic'") != null);
+        assertEquals(1, projects.findByNameContainingOrderByName("Attic").size(), "the app reads it");
+    }
+
+    private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
