@@ -44,6 +44,10 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--copy-rate", paramLabel = "ROWS", defaultValue = "0", converter = OptionValues.Rate.class,
             description = "Online: copy at most ROWS rows per second (default 0: no limit)")
     long copyRate;
+    @Option(names = "--baseline", description = "Adopt a database that predates Tandem: record the first migration (the"
+            + " baseline of its existing tables, drafted by `tandem views scaffold`) as applied without running it;"
+            + " the tables and their rows are kept")
+    boolean baseline;
     @Option(names = "--max-lag-ms", defaultValue = "2000", converter = OptionValues.Millis.class,
             description = "Online: pause the copy while the live applier is more than this behind (default 2000)")
     long maxLagMillis;
@@ -67,6 +71,7 @@ final class MigrateCommand implements Callable<Integer> {
             Migrator migrator = new Migrator(pool).lockTimeout(Duration.ofMillis(lockTimeoutMillis))
                     .attempts(attempts).copyRowsPerSecond(copyRate).maxLag(Duration.ofMillis(maxLagMillis))
                     .mode(mode == null ? Migrator.Mode.AUTO : mode.online ? Migrator.Mode.ONLINE : Migrator.Mode.IN_PLACE)
+                    .baseline(baseline)
                     .progress(line -> {
                         err.println("migrate: " + line);
                         err.flush();
@@ -108,6 +113,7 @@ final class MigrateCommand implements Callable<Integer> {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("app", planned.plan().app());
             out.put("online", planned.online());
+            out.put("adopts", planned.adopts());
             out.put("pending", planned.plan().pending());
             out.put("statements", planned.plan().statements().stream().map(s -> Map.of("file", s.file(), "line",
                     s.line(), "effect", s.effect().name().toLowerCase(java.util.Locale.ROOT), "table",

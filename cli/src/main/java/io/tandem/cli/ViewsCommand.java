@@ -5,6 +5,7 @@ import io.tandem.core.definitions.Release;
 import io.tandem.core.definitions.VersionDefinition;
 import io.tandem.views.LintProblem;
 import io.tandem.views.ReleaseCheck;
+import io.tandem.views.Scaffold;
 import io.tandem.views.ViewGenerator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,14 +26,14 @@ import java.util.Map;
  * server of {@code --jdbc-url}).
  */
 @Command(name = "views", description = "Check definitions against the target schema, or write their views and grants.",
-        subcommands = {ViewsCommand.Check.class, ViewsCommand.Generate.class})
+        subcommands = {ViewsCommand.Check.class, ViewsCommand.Generate.class, ViewsCommand.ScaffoldFirst.class})
 final class ViewsCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: check or generate");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: check, generate or scaffold");
     }
 
     @Command(name = "check", description = "Lint every live version's definition; exit 1 on any problem.")
@@ -116,6 +117,73 @@ final class ViewsCommand implements Runnable {
             } else {
                 written.values().forEach(f -> spec.commandLine().getOut().println("wrote " + f));
                 spec.commandLine().getOut().flush();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "scaffold", description = "Draft the first release of an app whose tables predate Tandem from"
+            + " the live tables: migrations/V1__baseline.sql and versions/v1.yaml, for review.")
+    static final class ScaffoldFirst implements java.util.concurrent.Callable<Integer> {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit")
+        boolean help;
+        @Mixin
+        ConnectionOptions connection;
+        @Option(names = "--app", required = true, paramLabel = "APP", description = "The app's name")
+        String app;
+        @Option(names = "--schema", defaultValue = "public", paramLabel = "SCHEMA",
+                description = "The schema whose tables to draft from (default public)")
+        String schema;
+        @Option(names = "--out", required = true, paramLabel = "DIR",
+                description = "The app's release folder to create, e.g. schemas/<app>; its files must not exist yet")
+        Path out;
+        @Mixin
+        JsonOption json;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            Path baseline = out.resolve("migrations").resolve("V1__baseline.sql");
+            Path definition = out.resolve("versions").resolve("v1.yaml");
+            for (Path file : List.of(baseline, definition)) {
+                if (Files.exists(file)) {
+                    throw new TandemException(file + " already exists: scaffold drafts a first release into a new"
+                            + " folder and overwrites nothing. Move it away or give another --out. Nothing written.");
+                }
+            }
+            Scaffold draft;
+            try (com.zaxxer.hikari.HikariDataSource pool = connection.pool("scaffold", 1);
+                 java.sql.Connection c = pool.getConnection()) {
+                draft = Scaffold.of(c, app, schema);
+            } catch (IllegalArgumentException e) {
+                throw new TandemException("--app " + app + ": " + e.getMessage(), e);
+            }
+            try {
+                Files.createDirectories(baseline.getParent());
+                Files.createDirectories(definition.getParent());
+                Files.writeString(baseline, draft.baselineMigration());
+                Files.writeString(definition, draft.firstDefinition());
+            } catch (IOException e) {
+                throw new TandemException("Cannot write to " + out + ": " + e.getMessage(), e);
+            }
+            if (json.requested()) {
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("ok", true);
+                result.put("app", app);
+                result.put("files", List.of(baseline.toString(), definition.toString()));
+                result.put("entities", draft.entities());
+                result.put("problems", draft.problems());
+                json.print(result);
+            } else {
+                PrintWriter o = spec.commandLine().getOut();
+                o.println("wrote " + baseline);
+                o.println("wrote " + definition + " (" + draft.entities().size() + " entities: "
+                        + String.join(", ", draft.entities()) + ")");
+                draft.problems().forEach(p -> o.println("  needs a look: " + p));
+                o.println("Next: review both, `tandem views check --schemas " + out + "`, then `tandem migrate"
+                        + " --schemas " + out + " --baseline` on this database.");
+                o.flush();
             }
             return 0;
         }

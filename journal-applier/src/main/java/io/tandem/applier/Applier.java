@@ -70,11 +70,30 @@ public final class Applier implements AutoCloseable {
             TandemSchema.requireCurrent(config.dataSource());
         }
         Applier applier = new Applier(config);
+        applier.warnIfPoolTooSmall();
         applier.runners.forEach(TrackRunner::start);
         if (applier.maintenance != null) {
             applier.maintenance.start();
         }
         return applier;
+    }
+
+    /**
+     * Each track holds 3 connections while it projects (leader lock, reader, applier) and journal maintenance takes
+     * 2 for a pass; a pool smaller than that makes the tracks wait for each other's connections — during an online
+     * release the live track can stand still for the pool's connection timeout. Said once, at start.
+     */
+    private void warnIfPoolTooSmall() {
+        if (config.dataSource() instanceof com.zaxxer.hikari.HikariDataSource pool) {
+            int needed = 3 * runners.size() + (maintenance != null ? 2 : 0);
+            if (pool.getMaximumPoolSize() < needed) {
+                log.warn("The applier of app '{}' runs {} track(s), 3 connections each while projecting (leader lock,"
+                        + " reader, applier){}, but pool {} allows {}: its tracks will wait for each other's connections"
+                        + " (during an online release the live track can stall). Give the pool at least {}.",
+                        config.app(), runners.size(), maintenance != null ? ", and journal maintenance 2 more" : "",
+                        pool.getPoolName(), pool.getMaximumPoolSize(), needed);
+            }
+        }
     }
 
     /**

@@ -37,8 +37,10 @@ import java.util.Set;
  *       wrong database creates nothing there; {@code tandem applier} runs this way.</li>
  * </ul>
  *
- * <p>The data source should allow at least 3 connections per track (leader lock, reader, applier): 6 with both;
- * the release track holds none while no online release is in progress.
+ * <p>The data source should allow at least 3 connections per track (leader lock, reader, applier) and 2 for journal
+ * maintenance: 8 with both tracks (the release track holds none while no online release is in progress, so a smaller
+ * pool works until one is — then the tracks wait for each other's connections). {@link Applier#start} warns when a
+ * HikariCP pool is smaller.
  */
 public final class ApplierConfig {
     private final DataSource dataSource;

@@ -35,7 +35,7 @@ public final class TandemMetrics implements TandemObserver {
     @Override
     public void committed(String app, int version, long rows) {
         registry.ifAvailable(r -> Counter.builder(ROWS_WRITTEN).description("Journal rows written by committed transactions")
-                .baseUnit("rows").tags("app", app, "version", Integer.toString(version)).register(r).increment(rows));
+                .tags("app", app, "version", Integer.toString(version)).register(r).increment(rows));
     }
 
     @Override

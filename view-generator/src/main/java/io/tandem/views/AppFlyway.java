@@ -18,6 +18,11 @@ final class AppFlyway {
     }
 
     static Flyway of(DataSource dataSource, Release release, Callback... callbacks) {
+        return configure(dataSource, release, callbacks).load();
+    }
+
+    /** The configuration {@link #of} loads, for a caller that sets more (a baseline). */
+    static FluentConfiguration configure(DataSource dataSource, Release release, Callback... callbacks) {
         FluentConfiguration config = Flyway.configure(AppFlyway.class.getClassLoader())
                 .dataSource(dataSource)
                 .locations("filesystem:" + release.migrationsDir().toAbsolutePath())
@@ -25,6 +30,6 @@ final class AppFlyway {
                 .cleanDisabled(true)
                 .callbacks(callbacks);
         config.getConfigurationExtension(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
-        return config.load();
+        return config;
     }
 }

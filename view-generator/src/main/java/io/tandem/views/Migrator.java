@@ -56,6 +56,7 @@ public final class Migrator {
     private long copyRowsPerSecond;
     private Duration maxLag = Duration.ofSeconds(2);
     private long switchWithin = 2_000;
+    private boolean baseline;
     private MigrationProgress progress = MigrationProgress.SILENT;
     private ViewGenerator views = new ViewGenerator();
 
@@ -112,6 +113,17 @@ public final class Migrator {
         return this;
     }
 
+    /**
+     * Adopts a database that predates Tandem (default off): its app schema holds tables but no release history, and
+     * the release's first migration is the baseline that describes them ({@link Scaffold}). That migration is
+     * recorded as applied without running it, so the tables and their rows stay; the later ones run as usual.
+     * Without it, such a database is refused before anything changes.
+     */
+    public Migrator baseline(boolean adopt) {
+        this.baseline = adopt;
+        return this;
+    }
+
     public Migrator progress(MigrationProgress listener) {
         this.progress = Objects.requireNonNull(listener, "listener");
         return this;
@@ -130,11 +142,21 @@ public final class Migrator {
      */
     public MigrationReport migrate(Release release) {
         long start = System.nanoTime();
+        try (Connection c = dataSource.getConnection()) {
+            AppBaseline.check(AppBaseline.look(c), release, baseline); // before anything changes, Tandem's schema too
+        } catch (SQLException e) {
+            throw new TandemException("Could not read the app schema of '" + release.app() + "': " + e.getMessage(), e);
+        }
         progress.step("Tandem schema " + TandemSchema.install(dataSource) + " ready");
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
             ReleaseLock.take(c, release.app());
             try {
+                if (baseline) {
+                    AppBaseline.Found found = AppBaseline.look(c); // again, under the lock: another migrate may
+                    AppBaseline.check(found, release, true);        // have adopted it meanwhile
+                    AppBaseline.adopt(dataSource, release, found, progress);
+                }
                 ReleaseState existing = ReleaseState.find(c, release.app()).orElse(null);
                 if (existing != null && existing.phase() == ReleasePhase.SWITCHED
                         && existing.fingerprint().equals(ReleaseFingerprint.of(release))) {
@@ -197,21 +219,30 @@ public final class Migrator {
      */
     public PlannedRelease plan(Release release) {
         try (Connection c = dataSource.getConnection()) {
+            AppBaseline.check(AppBaseline.look(c), release, baseline);
             Flyway flyway = AppFlyway.of(dataSource, release);
             MigrationInfo[] pending = flyway.info().pending();
+            if (baseline) { // the first is recorded as applied, not run
+                pending = java.util.Arrays.copyOfRange(pending, 1, pending.length);
+            }
             ReleasePlan plan = ReleasePlan.of(c, release, pending, currentSchema(c));
-            boolean online = flyway.info().current() != null && pending.length > 0
+            boolean online = !baseline && flyway.info().current() != null && pending.length > 0
                     && (mode == Mode.ONLINE || mode == Mode.AUTO && plan.heavy());
-            return new PlannedRelease(plan, online);
+            return new PlannedRelease(plan, online, baseline);
         } catch (SQLException e) {
             throw new TandemException("Could not plan the release of app '" + release.app() + "': " + e.getMessage(), e);
         }
     }
 
     /** A plan and the path {@code migrate} would take. */
-    public record PlannedRelease(ReleasePlan plan, boolean online) {
+    public record PlannedRelease(ReleasePlan plan, boolean online, boolean adopts) {
         public List<String> describe() {
-            return plan.describe(online);
+            List<String> lines = new ArrayList<>();
+            if (adopts) {
+                lines.add("Adopt the existing tables: the first migration is recorded as applied without running it");
+            }
+            lines.addAll(plan.describe(online));
+            return lines;
         }
     }
 

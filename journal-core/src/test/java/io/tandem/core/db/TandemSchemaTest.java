@@ -61,4 +61,19 @@ class TandemSchemaTest {
             assertEquals(true, rs.getBoolean(1), "the application's own Flyway history is left alone");
         }
     }
+
+    @Test
+    void eachJournalRowTakesOneSeq(TestDatabase db) throws Exception {
+        TandemSchema.install(db.dataSource());
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            for (int i = 0; i < 3; i++) {
+                s.execute("SELECT tandem.append('app', 1, 'thing', 'insert', '{\"id\": " + i + "}', '{}')");
+            }
+            try (ResultSet rs = s.executeQuery("SELECT max(seq) - min(seq), count(*) FROM tandem.journal")) {
+                rs.next();
+                assertEquals(2, rs.getLong(1), "three rows, three consecutive seq numbers: one nextval per row");
+                assertEquals(3, rs.getLong(2));
+            }
+        }
+    }
 }

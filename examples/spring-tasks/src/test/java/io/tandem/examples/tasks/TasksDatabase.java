@@ -68,7 +68,7 @@ final class TasksDatabase {
 
     synchronized void startApplier() {
         if (applier == null) {
-            applier = Applier.start(new ApplierConfig(db.newPool(4), "tasks"));
+            applier = Applier.start(new ApplierConfig(db.newPool(8), "tasks"));
         }
     }
 
