@@ -1,0 +1,72 @@
+package io.tandem.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tandem.testing.PostgresTest;
+import io.tandem.testing.TestDatabase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Adopting an existing database from the command line: scaffold, check, migrate (refused), migrate --baseline. */
+@PostgresTest
+class AdoptCommandsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static CliRun run(TestDatabase db, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--jdbc-url", db.jdbcUrl(), "--user", db.user(), "--password", db.password()));
+        return CliRun.of(all.toArray(String[]::new));
+    }
+
+    @Test
+    void scaffoldThenMigrateWithBaselineKeepsTheRows(TestDatabase db, @TempDir Path dir) throws Exception {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE note (id serial PRIMARY KEY, body text NOT NULL, pinned boolean DEFAULT false,"
+                    + " tags text[]); INSERT INTO note (body) VALUES ('one'), ('two')");
+        }
+        Path app = dir.resolve("notes");
+
+        CliRun scaffold = run(db, "views", "scaffold", "--app", "notes", "--out", app.toString(), "--json");
+        assertEquals(0, scaffold.exitCode(), scaffold.err() + scaffold.out());
+        JsonNode drafted = JSON.readTree(scaffold.out());
+        assertEquals("[\"note\"]", drafted.get("entities").toString());
+        assertTrue(drafted.get("problems").get(0).asText().startsWith("table note, column tags is text[]"),
+                scaffold.out());
+        assertTrue(Files.readString(app.resolve("versions/v1.yaml")).contains("body: { type: text, read: t.body }"));
+
+        CliRun again = run(db, "views", "scaffold", "--app", "notes", "--out", app.toString());
+        assertEquals(1, again.exitCode(), "overwrites nothing: " + again.out());
+        assertTrue(again.err().contains("already exists"), again.err());
+
+        CliRun check = run(db, "views", "check", "--schemas", app.toString());
+        assertEquals(0, check.exitCode(), check.err() + check.out());
+
+        CliRun refused = run(db, "migrate", "--schemas", app.toString());
+        assertEquals(1, refused.exitCode(), refused.out());
+        assertTrue(refused.err().contains("predates Tandem") && refused.err().contains("--baseline"), refused.err());
+
+        CliRun plan = run(db, "migrate", "--schemas", app.toString(), "--baseline", "--plan", "--json");
+        assertEquals(0, plan.exitCode(), plan.err() + plan.out());
+        assertTrue(JSON.readTree(plan.out()).get("adopts").asBoolean(), plan.out());
+
+        CliRun adopted = run(db, "migrate", "--schemas", app.toString(), "--baseline", "--json");
+        assertEquals(0, adopted.exitCode(), adopted.err() + adopted.out());
+        assertTrue(adopted.err().contains("recorded as applied without running it"), adopted.err());
+        try (Connection c = db.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT string_agg(body, ',' ORDER BY id) FROM notes_v1.note")) {
+            rs.next();
+            assertEquals("one,two", rs.getString(1), "the existing rows, through version 1's view");
+        }
+    }
+}
