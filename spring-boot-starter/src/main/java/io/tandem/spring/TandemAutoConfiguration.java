@@ -3,7 +3,6 @@ package io.tandem.spring;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tandem.orm.hibernate.TandemIntegrator;
 import io.tandem.orm.hibernate.TandemObserver;
-import io.tandem.orm.hibernate.TandemSettings;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -12,13 +11,11 @@ import org.springframework.boot.hibernate.autoconfigure.HibernatePropertiesCusto
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import java.util.Locale;
-import java.util.Map;
-
 /**
  * Switches Tandem's Hibernate integration on from the {@link TandemProperties tandem.* properties}: they become the
- * integration's Hibernate properties, with Micrometer metrics as its {@link TandemObserver} when Micrometer is on the
- * class path. Nothing else in the app changes: its entities map the version's views as if they were tables.
+ * integration's Hibernate properties ({@link TandemHibernateSettings}), with Micrometer metrics as its
+ * {@link TandemObserver} when Micrometer is on the class path. Nothing else in the app changes: its entities map
+ * the version's views as if they were tables.
  *
  * <p>Why a properties customizer and not a listener of its own: the integration is a Hibernate integrator found
  * through {@code META-INF/services} (it works the same without Spring); all Spring adds is where its settings come
@@ -33,24 +30,7 @@ public class TandemAutoConfiguration {
     @Bean
     HibernatePropertiesCustomizer tandemHibernateProperties(TandemProperties tandem,
                                                             ObjectProvider<TandemObserver> observer) {
-        return properties -> {
-            if (tandem.getApp() == null && tandem.getVersion() == null) {
-                return;
-            }
-            put(properties, TandemSettings.APP, tandem.getApp());
-            put(properties, TandemSettings.VERSION, tandem.getVersion());
-            put(properties, TandemSettings.CONSISTENCY, tandem.getConsistency().name().toLowerCase(Locale.ROOT));
-            put(properties, TandemSettings.FENCE_TIMEOUT, tandem.getFenceTimeout().toMillis() + "ms");
-            put(properties, TandemSettings.FENCE_TIMEOUT_ACTION,
-                    tandem.getFenceTimeoutAction().name().toLowerCase(Locale.ROOT));
-            observer.ifAvailable(o -> properties.put(TandemObserver.PROPERTY, o));
-        };
-    }
-
-    private static void put(Map<String, Object> properties, String key, Object value) {
-        if (value != null) {
-            properties.put(key, value.toString());
-        }
+        return properties -> TandemHibernateSettings.into(properties, tandem, observer.getIfAvailable());
     }
 
     /** Fence waits, fence timeouts and journal rows written, as Micrometer meters. */

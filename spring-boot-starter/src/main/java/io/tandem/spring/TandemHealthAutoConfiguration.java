@@ -13,7 +13,8 @@ import javax.sql.DataSource;
 
 /**
  * The {@code tandem} Actuator health contributor ({@link TandemHealthIndicator}), when Spring Boot's health support
- * is on the class path and {@code tandem.app} is set; {@code management.health.tandem.enabled=false} turns it off.
+ * is on the class path and {@code tandem.app} and {@code tandem.version} are set;
+ * {@code management.health.tandem.enabled=false} turns it off. Its {@link TandemHealthCheck} is a bean too.
  */
 @AutoConfiguration(after = TandemAutoConfiguration.class,
         afterName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
@@ -24,7 +25,12 @@ import javax.sql.DataSource;
 @EnableConfigurationProperties(TandemProperties.class)
 public class TandemHealthAutoConfiguration {
     @Bean
-    TandemHealthIndicator tandemHealthIndicator(DataSource dataSource, TandemProperties properties) {
-        return new TandemHealthIndicator(dataSource, properties);
+    TandemHealthCheck tandemHealthCheck(DataSource dataSource, TandemProperties properties) {
+        return new TandemHealthCheck(dataSource, properties);
+    }
+
+    @Bean
+    TandemHealthIndicator tandemHealthIndicator(TandemHealthCheck check) {
+        return new TandemHealthIndicator(check);
     }
 }

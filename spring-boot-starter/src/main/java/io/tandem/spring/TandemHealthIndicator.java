@@ -1,118 +1,20 @@
 package io.tandem.spring;
 
-import io.tandem.core.db.LockNames;
-import io.tandem.core.db.LockView;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 
-import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Duration;
-
-/**
- * Actuator health of Tandem for this app instance, read as the app's own login (a member of its version's role),
- * through what that role may read: its version's definition ({@code tandem.role_versions}), the applier's state and
- * position ({@code tandem.role_applier_state}), its app's journal rows ({@code tandem.role_journal}) and whether a
- * session holds the applier's leader lock ({@code pg_locks}, readable by every role).
- * <ul>
- *   <li><b>DOWN</b>: the version is not live (or the login is not a member of its role), the applier halted, or no
- *       applier leads the app (none runs, or the leader was killed: its lock goes with its session, so this shows
- *       at the next check) — writes are journaled, but nothing is applied, and fenced commits time out;</li>
- *   <li><b>OUT_OF_SERVICE</b>: the oldest journal row not applied yet is older than {@code tandem.health.max-lag};</li>
- *   <li><b>UP</b> otherwise.</li>
- * </ul>
- * Details: {@code app}, {@code version}, {@code leader}, {@code state}, {@code behindRows} (at most
- * {@value #COUNT_LIMIT}: the count stops there), {@code lagMs}, and {@code reason} when not UP.
- */
+/** The {@code tandem} Actuator health contributor: {@link TandemHealthCheck}'s report, as Spring Boot 4 shows it. */
 public final class TandemHealthIndicator implements HealthIndicator {
-    static final int COUNT_LIMIT = 100_000;
+    private final TandemHealthCheck check;
 
-    private final DataSource dataSource;
-    private final TandemProperties properties;
-
-    public TandemHealthIndicator(DataSource dataSource, TandemProperties properties) {
-        this.dataSource = dataSource;
-        this.properties = properties;
+    public TandemHealthIndicator(TandemHealthCheck check) {
+        this.check = check;
     }
 
     @Override
     public Health health() {
-        String app = properties.getApp();
-        int version = properties.getVersion();
-        Health.Builder health = new Health.Builder().withDetail("app", app).withDetail("version", version);
-        try (Connection c = dataSource.getConnection()) {
-            if (!live(c, app, version)) {
-                return health.down().withDetail("reason", app + " version " + version + " is not live, or the login "
-                        + "is not a member of its role " + app + "_v" + version + "_app").build();
-            }
-            boolean leading = LockView.held(c, LockNames.applierLeader(app));
-            health.withDetail("leader", leading);
-            try (PreparedStatement s = c.prepareStatement("SELECT state, halted_reason, applied_snapshot::text"
-                    + " FROM tandem.role_applier_state WHERE app = ?")) {
-                s.setString(1, app);
-                try (ResultSet rs = s.executeQuery()) {
-                    if (!rs.next()) {
-                        return health.down().withDetail("reason", "no applier has ever run for app " + app
-                                + ": start one (tandem applier --app " + app + ")").build();
-                    }
-                    health.withDetail("state", rs.getString(1));
-                    if ("halted".equals(rs.getString(1))) {
-                        return health.down().withDetail("reason", "the applier halted: " + rs.getString(2)).build();
-                    }
-                    behind(c, app, rs.getString(3), health);
-                }
-            }
-            if (!leading) {
-                return health.down().withDetail("reason", "no applier leads app " + app + ": writes are journaled but"
-                        + " not applied, and fenced commits time out; start one (tandem applier --app " + app + ")")
-                        .build();
-            }
-            return health.build();
-        } catch (SQLException e) {
-            return health.down(e).build();
-        }
-    }
-
-    private static boolean live(Connection c, String app, int version) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(
-                "SELECT EXISTS (SELECT 1 FROM tandem.role_versions WHERE app = ? AND version = ?)")) {
-            s.setString(1, app);
-            s.setInt(2, version);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
-    }
-
-    /**
-     * Rows not applied yet and the age of the oldest: the applied snapshot is bound as a parameter so that the
-     * journal's {@code (app, txid)} index is reached through the security-barrier view, from the snapshot's xmin.
-     */
-    private void behind(Connection c, String app, String applied, Health.Builder health) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT count(*), min(written_at), now() FROM (SELECT"
-                + " j.written_at FROM tandem.role_journal j WHERE j.app = ? AND j.txid >= ?::text::xid8"
-                + " AND NOT pg_catalog.pg_visible_in_snapshot(j.txid, ?::pg_snapshot) LIMIT " + COUNT_LIMIT + ") j")) {
-            s.setString(1, app);
-            s.setString(2, applied.substring(0, applied.indexOf(':')));
-            s.setString(3, applied);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                Timestamp oldest = rs.getTimestamp(2);
-                long lagMs = oldest == null ? 0 : Math.max(0, rs.getTimestamp(3).getTime() - oldest.getTime());
-                health.withDetail("behindRows", rs.getLong(1)).withDetail("lagMs", lagMs);
-                Duration max = properties.getHealth().getMaxLag();
-                if (lagMs > max.toMillis()) {
-                    health.outOfService().withDetail("reason", "the oldest unapplied journal row is " + lagMs
-                            + " ms old, more than tandem.health.max-lag (" + max.toMillis() + " ms)");
-                } else {
-                    health.up();
-                }
-            }
-        }
+        TandemHealthCheck.Report report = check.check();
+        return Health.status(new Status(report.status())).withDetails(report.details()).build();
     }
 }

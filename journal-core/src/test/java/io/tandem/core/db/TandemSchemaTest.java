@@ -63,9 +63,10 @@ class TandemSchemaTest {
     }
 
     @Test
-    void eachJournalRowTakesOneSeq(TestDatabase db) throws Exception {
-        TandemSchema.install(db.dataSource());
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+    void eachJournalRowTakesOneSeq() throws Exception {
+        String name = "schema_seq_per_row";
+        try (TestDatabase db = io.tandem.testing.PostgresServer.get().createDatabase(name);
+             Connection c = install(db); Statement s = c.createStatement()) {
             for (int i = 0; i < 3; i++) {
                 s.execute("SELECT tandem.append('app', 1, 'thing', 'insert', '{\"id\": " + i + "}', '{}')");
             }
@@ -74,6 +75,14 @@ class TandemSchemaTest {
                 assertEquals(2, rs.getLong(1), "three rows, three consecutive seq numbers: one nextval per row");
                 assertEquals(3, rs.getLong(2));
             }
+        } finally {
+            io.tandem.testing.PostgresServer.get().dropDatabase(name);
         }
+    }
+
+    /** A database of its own: the other test needs one where nothing is installed yet. */
+    private static Connection install(TestDatabase db) throws java.sql.SQLException {
+        TandemSchema.install(db.dataSource());
+        return db.connect();
     }
 }

@@ -2,13 +2,11 @@ package io.tandem.examples.tasks;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tandem.orm.hibernate.FenceTimeoutException;
-import io.tandem.spring.TandemHealthIndicator;
+import io.tandem.spring.TandemHealthCheck;
 import io.tandem.spring.TandemMetrics;
 import io.tandem.testing.Await;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -37,16 +35,16 @@ class ApplierGoneTest {
     @Autowired
     ProjectRepository projects;
     @Autowired
-    TandemHealthIndicator health;
+    TandemHealthCheck health;
     @Autowired
     MeterRegistry meters;
 
     @Test
     void withoutAnApplierHealthIsDownAndFencedCommitsTimeOut() throws Exception {
         DATABASE.stopApplier();
-        Await.until("health DOWN once no applier leads", () -> health.health().getStatus().equals(Status.DOWN));
-        Health down = health.health();
-        assertEquals(false, down.getDetails().get("leader"), down.getDetails().toString());
+        Await.until("health DOWN once no applier leads", () -> health.check().status().equals("DOWN"));
+        TandemHealthCheck.Report down = health.check();
+        assertEquals(false, down.details().get("leader"), down.details().toString());
 
         RuntimeException thrown = assertThrows(RuntimeException.class,
                 () -> planner.startProject("Attic", "Ada Lovelace", "ada@example.com"));
@@ -55,7 +53,7 @@ class ApplierGoneTest {
         assertNull(DATABASE.physical("SELECT id FROM project WHERE name = 'Attic'"), "committed, not applied");
 
         DATABASE.startApplier();
-        Await.until("health UP again", () -> health.health().getStatus().equals(Status.UP));
+        Await.until("health UP again", () -> health.check().status().equals("UP"));
         Await.until("the committed project applied",
                 () -> DATABASE.physical("SELECT id FROM project WHERE name = 'Attic'") != null);
         assertEquals(1, projects.findByNameContainingOrderByName("Attic").size(), "the app reads it");

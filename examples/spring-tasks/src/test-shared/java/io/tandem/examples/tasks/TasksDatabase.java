@@ -22,8 +22,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * connected as a login that is only a member of {@code tasks_v1_app}. One per name for the test JVM.
  */
 final class TasksDatabase {
-    static final Path RELEASE_1 = Path.of("schemas/releases/1/tasks");
-    static final Path RELEASE_2 = Path.of("schemas/tasks");
+    /** The app's release folders: {@code schemas/} of the module, or {@code -Dtasks.schemas=DIR}. */
+    private static final Path SCHEMAS = Path.of(System.getProperty("tasks.schemas", "schemas"));
+    static final Path RELEASE_1 = SCHEMAS.resolve("releases/1/tasks");
+    static final Path RELEASE_2 = SCHEMAS.resolve("tasks");
 
     private static final Map<String, TasksDatabase> OPEN = new ConcurrentHashMap<>();
 

@@ -1,15 +1,13 @@
 package io.tandem.examples.tasks;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.tandem.spring.TandemHealthIndicator;
+import io.tandem.spring.TandemHealthCheck;
 import io.tandem.spring.TandemMetrics;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -40,7 +38,7 @@ class AppOnTandemTest {
     @Autowired
     ProjectRepository projects;
     @Autowired
-    TandemHealthIndicator health;
+    TandemHealthCheck health;
     @Autowired
     MeterRegistry meters;
 
@@ -62,10 +60,10 @@ class AppOnTandemTest {
     @Test
     @Order(2)
     void healthIsUpWhileAnApplierLeads() {
-        Health up = health.health();
-        assertEquals(Status.UP, up.getStatus(), up.getDetails().toString());
-        assertEquals(true, up.getDetails().get("leader"));
-        assertEquals(0L, up.getDetails().get("behindRows"));
+        TandemHealthCheck.Report up = health.check();
+        assertEquals("UP", up.status(), up.details().toString());
+        assertEquals(true, up.details().get("leader"));
+        assertEquals(0L, up.details().get("behindRows"));
     }
 
     @Test

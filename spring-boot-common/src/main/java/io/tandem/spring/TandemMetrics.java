@@ -28,7 +28,7 @@ public final class TandemMetrics implements TandemObserver {
 
     private final ObjectProvider<MeterRegistry> registry;
 
-    TandemMetrics(ObjectProvider<MeterRegistry> registry) {
+    public TandemMetrics(ObjectProvider<MeterRegistry> registry) {
         this.registry = registry;
     }
 

@@ -1,12 +1,11 @@
 package io.tandem.examples.tasks;
 
+import jakarta.persistence.EntityManager;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.data.jpa.test.autoconfigure.DataJpaTest;
-import org.springframework.boot.jdbc.test.autoconfigure.AutoConfigureTestDatabase;
-import org.springframework.boot.jpa.test.autoconfigure.TestEntityManager;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageRequest;
+import org.springframework.transaction.annotation.Transactional;
 
 import java.time.LocalDate;
 import java.util.List;
@@ -19,10 +18,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The app's repositories, tested the way Spring Data JPA apps test them ({@code @DataJpaTest}: each test one
  * transaction, rolled back at its end), on Tandem as the app's login. So everything a test reads it wrote in its
  * own transaction, which the applier never sees: the views overlay the transaction's own journal rows. Subclasses
- * choose the database, and so the physical schema underneath.
+ * choose the database, and so the physical schema underneath, and carry the test slice's annotations (their
+ * packages differ between Spring Boot 4 and 3; this class is the same on both). The test slice's transaction is
+ * declared here too: Spring looks for it on the class that declares each test method.
  */
-@DataJpaTest
-@AutoConfigureTestDatabase(replace = AutoConfigureTestDatabase.Replace.NONE)
+@Transactional
 abstract class RepositoriesTest {
     private static final LocalDate MONDAY = LocalDate.of(2026, 11, 30);
 
@@ -33,7 +33,7 @@ abstract class RepositoriesTest {
     @Autowired
     LabelRepository labels;
     @Autowired
-    TestEntityManager entities;
+    EntityManager entities;
 
     abstract TasksDatabase database();
 
