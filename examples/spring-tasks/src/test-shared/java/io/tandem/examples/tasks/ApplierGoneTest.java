@@ -6,10 +6,13 @@ import io.tandem.spring.TandemHealthCheck;
 import io.tandem.spring.TandemMetrics;
 import io.tandem.testing.Await;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+
+import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -17,9 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The app while its applier is gone: the starter's health goes DOWN as soon as no applier leads (a stopped or
- * killed applier's leader lock goes with its session), a fenced commit is committed but times out — counted in the
- * metrics — and once an applier is back, health is UP and the commit is applied.
+ * The app while its applier is gone: an applier in a JVM of its own is killed (SIGKILL), the starter's health goes
+ * DOWN as soon as no applier leads (the leader lock goes with the killed process's sessions), a fenced commit is
+ * committed but times out — counted in the metrics — and once an applier is back, health is UP and the commit is
+ * applied.
  */
 @SpringBootTest(properties = {"tandem.fence-timeout=500ms", "tandem.fence-timeout-action=throw"})
 class ApplierGoneTest {
@@ -29,6 +33,9 @@ class ApplierGoneTest {
     static void database(DynamicPropertyRegistry properties) {
         DATABASE.connectApp(properties);
     }
+
+    @TempDir
+    Path log;
 
     @Autowired
     Planner planner;
@@ -42,6 +49,13 @@ class ApplierGoneTest {
     @Test
     void withoutAnApplierHealthIsDownAndFencedCommitsTimeOut() throws Exception {
         DATABASE.stopApplier();
+        Process child = ChildApplier.launch(DATABASE, log.resolve("applier.log"));
+        try {
+            Await.until("the applier in its own JVM leads", () -> health.check().status().equals("UP"));
+        } finally {
+            child.destroyForcibly(); // SIGKILL: no clean stop, its sessions simply end
+            child.waitFor();
+        }
         Await.until("health DOWN once no applier leads", () -> health.check().status().equals("DOWN"));
         TandemHealthCheck.Report down = health.check();
         assertEquals(false, down.details().get("leader"), down.details().toString());
