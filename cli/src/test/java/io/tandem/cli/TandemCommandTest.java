@@ -68,7 +68,7 @@ class TandemCommandTest {
         List<CommandLine> connecting = commands().filter(c -> c.getCommandSpec().findOption("--jdbc-url") != null)
                 .toList();
         assertEquals(List.of("applier", "migrate", "release", "retire", "status", "status", "retention", "resolve",
-                        "replay", "check", "generate"),
+                        "replay", "check", "generate", "scaffold"),
                 connecting.stream().map(CommandLine::getCommandName).toList());
         connecting.forEach(c -> assertTrue(c.getCommandSpec().findOption("--user") != null
                 && c.getCommandSpec().findOption("--password") != null, c.getCommandName()));
