@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
 final class DeployFiles {
     static final Path ALERTS = Path.of("..", "deploy", "prometheus", "tandem-alerts.yaml");
     static final Path DASHBOARD = Path.of("..", "deploy", "grafana", "tandem-dashboard.json");
+    static final Path KUBERNETES = Path.of("..", "deploy", "kubernetes", "tandem-applier.yaml");
+    static final Path DOCKERFILE = Path.of("..", "deploy", "docker", "Dockerfile");
     private static final Pattern METRIC = Pattern.compile("\\btandem_[a-z_]+\\b");
 
     private DeployFiles() {
@@ -28,6 +30,19 @@ final class DeployFiles {
 
     static JsonNode alerts() throws IOException {
         return new ObjectMapper(new YAMLFactory()).readTree(ALERTS.toFile());
+    }
+
+    /** The Kubernetes manifest's documents, by kind. */
+    static java.util.Map<String, JsonNode> kubernetes() throws IOException {
+        java.util.Map<String, JsonNode> byKind = new java.util.LinkedHashMap<>();
+        try (var parser = new YAMLFactory().createParser(KUBERNETES.toFile())) {
+            ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+            for (var docs = yaml.readValues(parser, JsonNode.class); docs.hasNext(); ) {
+                JsonNode doc = docs.next();
+                byKind.put(doc.get("kind").asText(), doc);
+            }
+        }
+        return byKind;
     }
 
     static JsonNode dashboard() throws IOException {
