@@ -80,6 +80,10 @@ public final class TandemHealthCheck {
             }
             return new Report(status, details);
         } catch (SQLException e) {
+            if ("42703".equals(e.getSQLState())) { // undefined_column: role_journal.written_at is Tandem schema 14
+                return down(details, "Tandem's schema in this database is older than this starter reads (schema 14):"
+                        + " run tandem migrate with this release of Tandem (" + e.getMessage() + ")");
+            }
             return down(details, "could not read Tandem's state: " + e.getMessage());
         }
     }
@@ -102,14 +106,17 @@ public final class TandemHealthCheck {
     }
 
     /**
-     * Rows not applied yet and the age of the oldest, into {@code details}; returns UP or OUT_OF_SERVICE. The applied
-     * snapshot is bound as a parameter so that the journal's {@code (app, txid)} index is reached through the
-     * security-barrier view, from the snapshot's xmin.
+     * Rows not applied yet and the lag, into {@code details}; returns UP or OUT_OF_SERVICE. The lag is the age of the
+     * oldest unapplied transaction's last row — about when it committed: a transaction that took a minute to write is
+     * not a minute behind once it commits. The applied snapshot is bound as a parameter so that the journal's
+     * {@code (app, txid)} index is reached through the security-barrier view, from the snapshot's xmin, oldest first.
      */
     private String behind(Connection c, String app, String applied, Map<String, Object> details) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT count(*), min(written_at), now() FROM (SELECT"
-                + " j.written_at FROM tandem.role_journal j WHERE j.app = ? AND j.txid >= ?::text::xid8"
-                + " AND NOT pg_catalog.pg_visible_in_snapshot(j.txid, ?::pg_snapshot) LIMIT " + COUNT_LIMIT + ") j")) {
+        try (PreparedStatement s = c.prepareStatement("SELECT coalesce(sum(t.n), 0), min(t.last_written), now() FROM"
+                + " (SELECT count(*) AS n, max(j.written_at) AS last_written FROM (SELECT j.txid, j.written_at"
+                + " FROM tandem.role_journal j WHERE j.app = ? AND j.txid >= ?::text::xid8"
+                + " AND NOT pg_catalog.pg_visible_in_snapshot(j.txid, ?::pg_snapshot) ORDER BY j.txid LIMIT "
+                + COUNT_LIMIT + ") j GROUP BY j.txid) t")) {
             s.setString(1, app);
             s.setString(2, applied.substring(0, applied.indexOf(':')));
             s.setString(3, applied);

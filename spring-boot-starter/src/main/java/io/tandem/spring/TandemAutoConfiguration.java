@@ -6,6 +6,7 @@ import io.tandem.orm.hibernate.TandemObserver;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.hibernate.autoconfigure.HibernatePropertiesCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -33,11 +34,12 @@ public class TandemAutoConfiguration {
         return properties -> TandemHibernateSettings.into(properties, tandem, observer.getIfAvailable());
     }
 
-    /** Fence waits, fence timeouts and journal rows written, as Micrometer meters. */
+    /** Fence waits, fence timeouts and journal rows written, as Micrometer meters; an app's own observer wins. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(MeterRegistry.class)
     static class Metrics {
         @Bean
+        @ConditionalOnMissingBean(TandemObserver.class)
         TandemMetrics tandemMetrics(ObjectProvider<MeterRegistry> registry) {
             return new TandemMetrics(registry);
         }

@@ -31,18 +31,28 @@ final class AppBaseline {
                        pg_catalog.to_regclass(pg_catalog.quote_ident(current_schema()) || '.flyway_schema_history')
                            IS NOT NULL,
                        EXISTS (SELECT FROM pg_catalog.pg_class r JOIN pg_catalog.pg_namespace n ON n.oid = r.relnamespace
-                                WHERE n.nspname = current_schema() AND r.relkind IN ('r', 'p', 'v', 'm', 'f'))""")) {
+                                WHERE n.nspname = current_schema() AND r.relkind IN ('r', 'p', 'v', 'm', 'f')
+                                  AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend d   -- an extension's own objects
+                                                   WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+                                                     AND d.objid = r.oid AND d.deptype = 'e'))""")) {
             rs.next();
             return new Found(rs.getString(1), rs.getBoolean(2), rs.getBoolean(3));
         }
     }
 
     /**
-     * Refuses what cannot go on, changing nothing: a schema that predates Tandem without {@code adopt}, and
-     * {@code adopt} where there is nothing to adopt.
+     * Refuses what cannot go on, changing nothing: Tandem's own schema as the app's, a schema that predates Tandem
+     * without {@code adopt}, and {@code adopt} where there is nothing to adopt. Relations an extension owns (such as
+     * {@code pg_stat_statements}' views) are not the app's.
      */
     static void check(Found found, Release release, boolean adopt) {
         String schema = found.schema();
+        if ("tandem".equals(schema)) {
+            throw new TandemException("The app's schema resolves to tandem, Tandem's own schema (the login is named"
+                    + " tandem and its search_path starts with \"$user\"), which cannot hold the app's tables. Point the"
+                    + " JDBC URL's currentSchema (e.g. ?currentSchema=public) or the login's search_path at the app's"
+                    + " schema. The app's schema is unchanged.");
+        }
         if (!adopt) {
             if (found.tables() && !found.history()) {
                 throw new TandemException("Schema " + schema + " already holds tables but no release history"
@@ -60,8 +70,9 @@ final class AppBaseline {
         }
         if (!found.tables()) {
             throw new TandemException("--baseline records the first migration as applied without running it, but"
-                    + " schema " + schema + " holds no table for it to describe: run migrate without --baseline."
-                    + " Nothing changed.");
+                    + " schema " + schema + " holds no table for it to describe. If the app's tables are in another"
+                    + " schema, point the JDBC URL's currentSchema at it; only for a new, empty database run migrate"
+                    + " without --baseline. Nothing changed.");
         }
         if (release.migrations().isEmpty()) {
             throw new TandemException("--baseline needs a first migration describing the existing tables in "

@@ -18,15 +18,24 @@ import java.util.List;
 final class ExistingTables {
     /** A column; {@code quoted} is its name as SQL needs it ({@code quote_ident}). */
     record Column(String name, String quoted, String type, boolean notNull, String defaultSql, char identity,
-                  boolean generated, String ownedSequence) {
+                  char generated, String ownedSequence) {
+        /** A generated column ({@code STORED} or, PostgreSQL 18, {@code VIRTUAL}): read-only. */
+        boolean isGenerated() {
+            return generated != 0;
+        }
+
         /** A serial column: a nextval default on a sequence the column owns. */
         boolean serial() {
             return identity == 0 && ownedSequence != null && defaultSql != null && defaultSql.startsWith("nextval(");
         }
     }
 
-    /** A constraint as {@code pg_get_constraintdef} writes it; {@code type} as in {@code pg_constraint.contype}. */
-    record Constraint(String name, String quoted, char type, String definition, List<String> columns) {
+    /**
+     * A constraint as {@code pg_get_constraintdef} writes it; {@code type} as in {@code pg_constraint.contype};
+     * {@code references} the referenced table of a foreign key as {@code schema.table}, else null.
+     */
+    record Constraint(String name, String quoted, char type, String definition, List<String> columns,
+                      String references) {
     }
 
     /** A table; {@code shape} is null for an ordinary table, else why it is not one (partitioned, inherits, ...). */
@@ -58,6 +67,9 @@ final class ExistingTables {
                                      THEN 'in an inheritance tree' END
                       FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
                      WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND c.relname <> 'flyway_schema_history'
+                       AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend d   -- an extension's own tables
+                                        WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+                                          AND d.objid = c.oid AND d.deptype = 'e')
                      ORDER BY c.relname""")) {
                 p.setString(1, schema);
                 try (ResultSet rs = p.executeQuery()) {
@@ -79,7 +91,7 @@ final class ExistingTables {
         List<Column> columns = new ArrayList<>();
         try (PreparedStatement p = c.prepareStatement("""
                 SELECT a.attname, pg_catalog.quote_ident(a.attname), pg_catalog.format_type(a.atttypid, a.atttypmod),
-                       a.attnotnull, pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated <> '',
+                       a.attnotnull, pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated,
                        pg_catalog.pg_get_serial_sequence(a.attrelid::regclass::text, a.attname)
                   FROM pg_catalog.pg_attribute a
                   LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
@@ -88,14 +100,17 @@ final class ExistingTables {
             p.setLong(1, table);
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
-                    String identity = rs.getString(6);
                     columns.add(new Column(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
-                            rs.getString(5), identity == null || identity.isEmpty() ? 0 : identity.charAt(0),
-                            rs.getBoolean(7), rs.getString(8)));
+                            rs.getString(5), flag(rs.getString(6)), flag(rs.getString(7)), rs.getString(8)));
                 }
             }
         }
         return columns;
+    }
+
+    /** A one-letter catalog flag; 0 for none. */
+    private static char flag(String value) {
+        return value == null || value.isEmpty() ? 0 : value.charAt(0);
     }
 
     private static List<Constraint> constraints(Connection c, long table) throws SQLException {
@@ -104,7 +119,9 @@ final class ExistingTables {
                 SELECT k.conname, pg_catalog.quote_ident(k.conname), k.contype, pg_catalog.pg_get_constraintdef(k.oid),
                        (SELECT pg_catalog.array_agg(a.attname ORDER BY u.ord)
                           FROM pg_catalog.unnest(k.conkey) WITH ORDINALITY u(attnum, ord)
-                          JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.attnum)
+                          JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.attnum),
+                       (SELECT rn.nspname || '.' || r.relname FROM pg_catalog.pg_class r
+                          JOIN pg_catalog.pg_namespace rn ON rn.oid = r.relnamespace WHERE r.oid = k.confrelid)
                   FROM pg_catalog.pg_constraint k
                  WHERE k.conrelid = ? AND k.contype IN ('p', 'u', 'c', 'f', 'x')
                  ORDER BY k.contype = 'f', k.contype, k.conname""")) {
@@ -114,7 +131,8 @@ final class ExistingTables {
                     java.sql.Array columns = rs.getArray(5);
                     constraints.add(new Constraint(rs.getString(1), rs.getString(2), rs.getString(3).charAt(0),
                             rs.getString(4),
-                            columns == null ? List.of() : Arrays.asList((String[]) columns.getArray())));
+                            columns == null ? List.of() : Arrays.asList((String[]) columns.getArray()),
+                            rs.getString(6)));
                 }
             }
         }
@@ -136,7 +154,8 @@ final class ExistingTables {
                        LATERAL (SELECT pg_catalog.quote_ident(n.nspname) AS s) q
                  WHERE i.indrelid = ?
                    AND NOT EXISTS (SELECT FROM pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid
-                                                                            AND k.conrelid = i.indrelid)
+                                                                            AND k.conrelid = i.indrelid
+                                                                            AND k.contype IN ('p', 'u', 'x'))
                  ORDER BY i.indexrelid""")) {
             p.setLong(1, table);
             try (ResultSet rs = p.executeQuery()) {

@@ -152,9 +152,11 @@ public final class Migrator {
             c.setAutoCommit(true);
             ReleaseLock.take(c, release.app());
             try {
+                // again, under the lock and with Tandem's schema installed: another migrate may have adopted it
+                // meanwhile, and a login named tandem now finds its "$user" schema first
+                AppBaseline.Found found = AppBaseline.look(c);
+                AppBaseline.check(found, release, baseline);
                 if (baseline) {
-                    AppBaseline.Found found = AppBaseline.look(c); // again, under the lock: another migrate may
-                    AppBaseline.check(found, release, true);        // have adopted it meanwhile
                     AppBaseline.adopt(dataSource, release, found, progress);
                 }
                 ReleaseState existing = ReleaseState.find(c, release.app()).orElse(null);
@@ -177,8 +179,8 @@ public final class Migrator {
                 MigrationInfo[] pending = flyway.info().pending();
                 String liveSchema = currentSchema(c);
                 ReleasePlan plan = ReleasePlan.of(c, release, pending, liveSchema);
-                boolean online = existing != null || current != null && pending.length > 0
-                        && (mode == Mode.ONLINE || mode == Mode.AUTO && plan.heavy());
+                boolean online = existing != null || !baseline && current != null && pending.length > 0
+                        && (mode == Mode.ONLINE || mode == Mode.AUTO && plan.heavy()); // adopting: nothing live yet
                 if (!online) {
                     return inPlace(release, start);
                 }

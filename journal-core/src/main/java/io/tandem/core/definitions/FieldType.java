@@ -42,9 +42,11 @@ public record FieldType(Kind kind, String sql) {
     /** What {@link #parse} accepts, for error messages. */
     public static final String SUPPORTED = "smallint, integer (int), bigint, numeric[(p[,s])] (decimal), real, "
             + "double precision, text, varchar(n) (character varying), boolean, date, "
-            + "timestamp (without time zone), timestamptz (timestamp with time zone), uuid, bytea";
+            + "timestamp[(p)] (without time zone), timestamptz[(p)] (timestamp[(p)] with time zone), uuid, bytea";
 
     private static final Pattern NUMERIC = Pattern.compile("(?:numeric|decimal)(?:\\s*\\(\\s*(\\d+)\\s*(?:,\\s*(\\d+)\\s*)?\\))?");
+    private static final Pattern TIMESTAMP = Pattern.compile(
+            "(timestamptz|timestamp)\\s*\\(\\s*(\\d)\\s*\\)(?: (with|without) time zone)?");
     private static final Pattern VARCHAR = Pattern.compile("(?:varchar|character varying)(?:\\s*\\(\\s*(\\d+)\\s*\\))?");
 
     /**
@@ -74,6 +76,12 @@ public record FieldType(Kind kind, String sql) {
             String sql = m.group(1) == null ? "numeric"
                     : "numeric(" + m.group(1) + (m.group(2) == null ? "" : "," + m.group(2)) + ")";
             return new FieldType(Kind.NUMERIC, sql);
+        }
+        m = TIMESTAMP.matcher(t);
+        if (m.matches() && !(m.group(1).equals("timestamptz") && m.group(3) != null)) {
+            boolean zoned = m.group(1).equals("timestamptz") || "with".equals(m.group(3));
+            return zoned ? new FieldType(Kind.TIMESTAMPTZ, "timestamptz(" + m.group(2) + ")")
+                    : new FieldType(Kind.TIMESTAMP, "timestamp(" + m.group(2) + ")");
         }
         m = VARCHAR.matcher(t);
         if (m.matches()) {
