@@ -32,6 +32,12 @@ public final class TandemMetrics implements TandemObserver {
         this.registry = registry;
     }
 
+    /** Only while there is a registry to count them in. */
+    @Override
+    public boolean countsRows() {
+        return registry.getIfAvailable() != null;
+    }
+
     @Override
     public void committed(String app, int version, long rows) {
         registry.ifAvailable(r -> Counter.builder(ROWS_WRITTEN).description("Journal rows written by committed transactions")

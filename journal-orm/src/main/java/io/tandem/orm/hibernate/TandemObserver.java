@@ -29,7 +29,18 @@ public interface TandemObserver {
         REJECTED
     }
 
-    /** A transaction of {@code app} version {@code version} committed, having journaled {@code rows} rows. */
+    /**
+     * Whether {@link #committed} wants the number of rows now (default yes): counting them is the one lookup a
+     * writing transaction pays for an observer, so one with nowhere to record them may decline.
+     */
+    default boolean countsRows() {
+        return true;
+    }
+
+    /**
+     * A transaction of {@code app} version {@code version} committed, having journaled {@code rows} rows (0 when
+     * {@link #countsRows} declined).
+     */
     default void committed(String app, int version, long rows) {
     }
 

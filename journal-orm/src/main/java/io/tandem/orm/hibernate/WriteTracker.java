@@ -98,15 +98,16 @@ final class WriteTracker implements PostInsertEventListener, PostUpdateEventList
             }
             try {
                 Connection c = session.getJdbcCoordinator().getLogicalConnection().getPhysicalConnection();
-                try (PreparedStatement s = c.prepareStatement(observer == null ? TXID : TXID_AND_ROWS)) {
-                    if (observer != null) {
+                boolean count = observer != null && observer.countsRows();
+                try (PreparedStatement s = c.prepareStatement(count ? TXID_AND_ROWS : TXID)) {
+                    if (count) {
                         s.setString(1, settings.app());
                     }
                     try (ResultSet rs = s.executeQuery()) {
                         rs.next();
                         String id = rs.getString(1);
                         txid = id == null ? null : Long.parseLong(id);
-                        rows = observer == null ? 0 : rs.getLong(2);
+                        rows = count ? rs.getLong(2) : 0;
                     }
                 }
             } catch (SQLException e) {
