@@ -5,6 +5,7 @@ import io.tandem.orm.hibernate.TandemSettings;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.orm.jpa.HibernatePropertiesCustomizer;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import java.util.HashMap;
@@ -25,6 +26,44 @@ class TandemAutoConfigurationTest {
                     assertEquals("shop 2 async", TandemSettings.from(hibernate).app() + " "
                             + TandemSettings.from(hibernate).version() + " " + hibernate.get(TandemSettings.CONSISTENCY));
                     assertInstanceOf(TandemMetrics.class, TandemObserver.from(hibernate));
+                });
+    }
+
+    @Test
+    void anAppWithoutActuatorOrMicrometerStillGetsTheIntegration() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(TandemAutoConfiguration.class, TandemHealthAutoConfiguration.class))
+                .withClassLoader(new FilteredClassLoader(io.micrometer.core.instrument.MeterRegistry.class,
+                        org.springframework.boot.actuate.health.HealthIndicator.class))
+                .withBean(javax.sql.DataSource.class, TandemAutoConfigurationTest::dataSource)
+                .withPropertyValues("tandem.app=shop", "tandem.version=1")
+                .run(context -> {
+                    Map<String, Object> hibernate = new HashMap<>();
+                    context.getBean(HibernatePropertiesCustomizer.class).customize(hibernate);
+                    assertEquals("shop", TandemSettings.from(hibernate).app());
+                    assertEquals(null, TandemObserver.from(hibernate), "no meters without Micrometer");
+                    assertEquals(0, context.getBeanNamesForType(TandemHealthCheck.class).length, "no health without it");
+                });
+    }
+
+    @Test
+    void withActuatorTheHealthCheckIsABean() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(TandemAutoConfiguration.class, TandemHealthAutoConfiguration.class))
+                .withBean(javax.sql.DataSource.class, TandemAutoConfigurationTest::dataSource)
+                .withPropertyValues("tandem.app=shop", "tandem.version=1")
+                .run(context -> assertEquals(1, context.getBeanNamesForType(TandemHealthIndicator.class).length));
+    }
+
+    /** A data source that is never asked for a connection here. */
+    private static javax.sql.DataSource dataSource() {
+        return (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
+                TandemAutoConfigurationTest.class.getClassLoader(), new Class<?>[]{javax.sql.DataSource.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    case "toString" -> "a data source never connected to";
+                    default -> throw new UnsupportedOperationException(method.getName());
                 });
     }
 }
