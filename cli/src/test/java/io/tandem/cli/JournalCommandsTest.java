@@ -46,7 +46,7 @@ class JournalCommandsTest {
         assertEquals(0, set.exitCode(), set.err() + set.out());
         assertEquals(100, JSON.readTree(set.out()).get("partition_xids").asLong(), set.out());
 
-        try (Applier applier = Applier.start(new ApplierConfig(db.newPool(6), "shop").installSchema(false)
+        try (Applier applier = Applier.start(new ApplierConfig(db.newPool(8), "shop").installSchema(false)
                 .journalMaintenance(Duration.ofMillis(50)))) {
             writeShop(db, new Random(5));
             rejectOne(db);

@@ -52,7 +52,7 @@ public final class Applier implements AutoCloseable {
         }
         this.main = live != null ? live : release;
         this.maintenance = config.journalMaintenance().isZero() ? null : new MaintenanceRunner(config.dataSource(),
-                config.leaderName(), config.journalMaintenance(), "tandem-journal-" + config.app());
+                config.leaderName(), config.journalMaintenance(), "tandem-journal-" + config.app(), 3 * runners.size());
     }
 
     /**

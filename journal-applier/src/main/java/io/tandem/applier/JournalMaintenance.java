@@ -45,12 +45,23 @@ final class JournalMaintenance {
 
     private final DataSource dataSource;
     private final String runner;
+    private final int reserved;
     private String lastHeldBack;
     private boolean starvedLogged;
 
     JournalMaintenance(DataSource dataSource, String runner) {
+        this(dataSource, runner, 0);
+    }
+
+    /**
+     * @param reserved the connections of {@code dataSource} that the applier's tracks may hold at once (3 each): a
+     *                 HikariCP pool must allow 2 more, or passes never run — else a pass and a track taking their
+     *                 connections one by one could each hold some and wait for the rest until the pool times out
+     */
+    JournalMaintenance(DataSource dataSource, String runner, int reserved) {
         this.dataSource = dataSource;
         this.runner = runner;
+        this.reserved = reserved;
     }
 
     /**
@@ -58,6 +69,15 @@ final class JournalMaintenance {
      * never take a connection the tracks are waiting for); returns whether it ran.
      */
     boolean runOnce() throws SQLException, IOException {
+        if (dataSource instanceof HikariDataSource pool && pool.getMaximumPoolSize() < reserved + 2) {
+            if (!starvedLogged) {
+                log.warn("Journal maintenance needs 2 connections beyond the {} the applier's tracks may hold, and pool"
+                        + " {} allows {}: it does not run, and retention removes nothing, until the pool allows {}",
+                        reserved, pool.getPoolName(), pool.getMaximumPoolSize(), reserved + 2);
+                starvedLogged = true;
+            }
+            return false;
+        }
         if (dataSource instanceof HikariDataSource pool && pool.getHikariPoolMXBean() != null
                 && pool.getHikariPoolMXBean().getIdleConnections() + pool.getMaximumPoolSize()
                 - pool.getHikariPoolMXBean().getTotalConnections() < 2) {

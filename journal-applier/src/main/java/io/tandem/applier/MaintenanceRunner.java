@@ -25,8 +25,9 @@ final class MaintenanceRunner implements AutoCloseable {
     private final CountDownLatch stop = new CountDownLatch(1);
     private final Thread thread;
 
-    MaintenanceRunner(DataSource dataSource, String runner, Duration interval, String threadName) {
-        this.maintenance = new JournalMaintenance(dataSource, runner);
+    /** @param reserved the connections the applier's tracks may hold at once ({@link JournalMaintenance}) */
+    MaintenanceRunner(DataSource dataSource, String runner, Duration interval, String threadName, int reserved) {
+        this.maintenance = new JournalMaintenance(dataSource, runner, reserved);
         this.dataSource = dataSource;
         this.interval = interval;
         this.thread = new Thread(this::loop, threadName);

@@ -26,7 +26,7 @@ public final class ApplierProcess {
         pool.setJdbcUrl(args[0]);
         pool.setUsername(args[1]);
         pool.setPassword(args[2]);
-        pool.setMaximumPoolSize(4);
+        pool.setMaximumPoolSize(8); // its two tracks (3 each) and journal maintenance (2)
         pool.setPoolName("applier-process");
         ApplierConfig config = new ApplierConfig(new HikariDataSource(pool), args[3]);
         if (args.length > 4) {

@@ -51,7 +51,7 @@ class JournalRetentionTest {
     void partitionsRollAndGoUnderWritersAndTheApplierAndNothingIsLostOrDoubled(TestDatabase db) throws Exception {
         DataSource writers = db.newPool(10);
         Workload load = new Workload(writers, v1, Workload.Path.SQL_APPEND, 7L, "r", 1_000_000L, 20);
-        try (Applier applier = Applier.start(new ApplierConfig(db.newPool(6), "acct")
+        try (Applier applier = Applier.start(new ApplierConfig(db.newPool(8), "acct")
                 .journalMaintenance(Duration.ofMillis(50)))) {
             load.createKeys();
             long removedBefore = storage(db).removedPartitions();
