@@ -30,7 +30,8 @@ class TandemHibernateSettingsTest {
         tandem.setFenceTimeout(Duration.ofMillis(750));
         tandem.setFenceTimeoutAction(TandemProperties.FenceTimeoutAction.THROW);
         Map<String, Object> hibernate = hibernate(tandem, observer);
-        assertEquals(new TandemSettings("shop", 2, false, Duration.ofMillis(750), true), TandemSettings.from(hibernate));
+        TandemSettings expected = new TandemSettings("shop", 2, false, Duration.ofMillis(750), true);
+        assertEquals(expected, TandemSettings.from(hibernate));
         assertSame(observer, TandemObserver.from(hibernate));
     }
 
