@@ -81,8 +81,10 @@ final class TableShape {
             }
             try (PreparedStatement s = c.prepareStatement("SELECT pg_catalog.pg_get_indexdef(x.indexrelid)"
                     + " FROM pg_catalog.pg_index x WHERE x.indrelid = pg_catalog.to_regclass(?)"
+                    // an index a constraint of this table owns is made by that constraint above; a unique index
+                    // that a self-referencing foreign key points at is not owned by it, and must be copied
                     + " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con WHERE con.conindid = x.indexrelid"
-                    + " AND con.conrelid = x.indrelid) ORDER BY x.indexrelid")) {
+                    + " AND con.conrelid = x.indrelid AND con.contype IN ('p', 'u', 'x')) ORDER BY x.indexrelid")) {
                 s.setString(1, liveName);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
