@@ -52,7 +52,7 @@ public final class Applier implements AutoCloseable {
         }
         this.main = live != null ? live : release;
         this.maintenance = config.journalMaintenance().isZero() ? null : new MaintenanceRunner(config.dataSource(),
-                config.leaderName(), config.journalMaintenance(), "tandem-journal-" + config.app(), 3 * runners.size());
+                config.leaderName(), config.journalMaintenance(), "tandem-journal-" + config.app(), trackConnections());
     }
 
     /**
@@ -78,19 +78,26 @@ public final class Applier implements AutoCloseable {
         return applier;
     }
 
+    /** The connections the tracks may hold at once. */
+    private int trackConnections() {
+        return TrackRunner.CONNECTIONS * runners.size();
+    }
+
     /**
-     * Each track holds 3 connections while it projects (leader lock, reader, applier) and journal maintenance takes
-     * 2 for a pass; a pool smaller than that makes the tracks wait for each other's connections — during an online
-     * release the live track can stand still for the pool's connection timeout. Said once, at start.
+     * Each track holds {@link TrackRunner#CONNECTIONS} connections while it projects and journal maintenance takes
+     * {@link JournalMaintenance#CONNECTIONS} for a pass; a pool smaller than that makes the tracks wait for each
+     * other's connections — during an online release the live track can stand still for the pool's connection
+     * timeout. Said once, at start.
      */
     private void warnIfPoolTooSmall() {
         if (config.dataSource() instanceof com.zaxxer.hikari.HikariDataSource pool) {
-            int needed = 3 * runners.size() + (maintenance != null ? 2 : 0);
+            int needed = trackConnections() + (maintenance != null ? JournalMaintenance.CONNECTIONS : 0);
             if (pool.getMaximumPoolSize() < needed) {
-                log.warn("The applier of app '{}' runs {} track(s), 3 connections each while projecting (leader lock,"
+                log.warn("The applier of app '{}' runs {} track(s), {} connections each while projecting (leader lock,"
                         + " reader, applier){}, but pool {} allows {}: its tracks will wait for each other's connections"
                         + " (during an online release the live track can stall). Give the pool at least {}.",
-                        config.app(), runners.size(), maintenance != null ? ", and journal maintenance 2 more" : "",
+                        config.app(), runners.size(), TrackRunner.CONNECTIONS,
+                        maintenance != null ? ", and journal maintenance " + JournalMaintenance.CONNECTIONS + " more" : "",
                         pool.getPoolName(), pool.getMaximumPoolSize(), needed);
             }
         }

@@ -42,6 +42,8 @@ final class JournalMaintenance {
     /** The longest any statement of a pass waits for a lock (the session's {@code lock_timeout}). */
     static final Duration LOCK_TIMEOUT = Duration.ofSeconds(1);
     static final Duration HOLDER_PATIENCE = Duration.ofSeconds(HOLDER_SECONDS);
+    /** The connections a pass holds: the maintenance lock's and the one it works on. */
+    static final int CONNECTIONS = 2;
 
     private final DataSource dataSource;
     private final String runner;
@@ -54,8 +56,9 @@ final class JournalMaintenance {
     }
 
     /**
-     * @param reserved the connections of {@code dataSource} that the applier's tracks may hold at once (3 each): a
-     *                 HikariCP pool must allow 2 more, or passes never run — else a pass and a track taking their
+     * @param reserved the connections of {@code dataSource} that the applier's tracks may hold at once
+     *                 ({@link TrackRunner#CONNECTIONS} each): a HikariCP pool must allow {@link #CONNECTIONS} more, or
+     *                 passes never run — else a pass and a track taking their
      *                 connections one by one could each hold some and wait for the rest until the pool times out
      */
     JournalMaintenance(DataSource dataSource, String runner, int reserved) {
@@ -69,18 +72,18 @@ final class JournalMaintenance {
      * never take a connection the tracks are waiting for); returns whether it ran.
      */
     boolean runOnce() throws SQLException, IOException {
-        if (dataSource instanceof HikariDataSource pool && pool.getMaximumPoolSize() < reserved + 2) {
+        if (dataSource instanceof HikariDataSource pool && pool.getMaximumPoolSize() < reserved + CONNECTIONS) {
             if (!starvedLogged) {
-                log.warn("Journal maintenance needs 2 connections beyond the {} the applier's tracks may hold, and pool"
+                log.warn("Journal maintenance needs {} connections beyond the {} the applier's tracks may hold, and pool"
                         + " {} allows {}: it does not run, and retention removes nothing, until the pool allows {}",
-                        reserved, pool.getPoolName(), pool.getMaximumPoolSize(), reserved + 2);
+                        CONNECTIONS, reserved, pool.getPoolName(), pool.getMaximumPoolSize(), reserved + CONNECTIONS);
                 starvedLogged = true;
             }
             return false;
         }
         if (dataSource instanceof HikariDataSource pool && pool.getHikariPoolMXBean() != null
                 && pool.getHikariPoolMXBean().getIdleConnections() + pool.getMaximumPoolSize()
-                - pool.getHikariPoolMXBean().getTotalConnections() < 2) {
+                - pool.getHikariPoolMXBean().getTotalConnections() < CONNECTIONS) {
             if (!starvedLogged) {
                 log.warn("Journal maintenance needs 2 connections beyond what the applier's tracks hold and pool {}"
                         + " has none spare: it skips its passes until it has (raise the pool's maximum size)",

@@ -30,6 +30,8 @@ final class TrackRunner {
     private volatile boolean stopRequested;
     private volatile ApplierState state = ApplierState.STANDBY;
     private volatile String haltedReason;
+    /** The connections a track holds while it leads: its leader lock, its reader and its applier. */
+    static final int CONNECTIONS = 3;
     private volatile SliceApplier current;
 
     TrackRunner(ApplierConfig config, Track track, ApplierStats stats, String threadName) {
