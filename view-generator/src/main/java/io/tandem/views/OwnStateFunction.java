@@ -12,12 +12,14 @@ import java.util.Map;
  * The generated function {@code "<app>_v<N>"."<entity>_own"()} (docs/views.md, "Own writes"): the current
  * transaction's own state of every key of the entity it journaled, as {@code (key, state)} in the journal's JSON
  * encoding, a deleted key left out — the physical row as the view reads it, folded with the transaction's journal
- * rows in seq order ({@code tandem.own_fold}). {@link OverlayView} shows it over the physical rows.
+ * rows in seq order ({@code tandem.own_fold}). It reads those rows from the journal itself: a plpgsql function keeps
+ * its statements' plans for the session, where a SQL function that cannot be inlined is planned again on every call. {@link OverlayView} shows it over the physical rows.
  *
  * <p>Why a plpgsql function: it is never inlined, so the overlay view's plan holds a single copy of the physical
- * SELECT and a transaction that wrote nothing never runs it. Why {@code SECURITY DEFINER}: functions called by a
- * view run with the caller's rights, and the app roles have no privilege on the physical tables; it reads them as
- * its owner, exactly as the view does, and returns only keys the caller's own transaction journaled.
+ * SELECT and a transaction that has not journaled the entity never runs it. Why {@code SECURITY DEFINER}: functions
+ * called by a view run with the caller's rights, and the app roles have no privilege on the physical tables or the
+ * journal; it reads them as its owner, exactly as the view does, and returns only keys the caller's own transaction
+ * journaled.
  *
  * <p>Why {@code search_path = pg_catalog, pg_temp} and a SELECT with every other name qualified
  * ({@link CompiledSelect}): the function parses its SELECT again whenever it runs, with its owner's rights. Had it a
@@ -44,7 +46,10 @@ final class OwnStateFunction {
                                      FROM (${physicalSelect}) p
                                     WHERE ${keyMatches}),
                                   w.ops, w.datas) AS state
-                          FROM ${ownJournal} w) s
+                          FROM (SELECT j.key, pg_catalog.array_agg(j.op ORDER BY j.seq) AS ops,
+                                       pg_catalog.array_agg(j.data ORDER BY j.seq) AS datas
+                                  FROM ${ownRows}
+                                 GROUP BY j.key) w) s
                  WHERE s.state IS NOT NULL;
             END
             $tandem$""";
@@ -71,15 +76,18 @@ final class OwnStateFunction {
                         f -> "p." + SqlIdentifier.of(f).quoted()),
                 "physicalSelect", physicalSelect,
                 "keyMatches", String.join(" AND ", keyMatches),
-                "ownJournal", ownJournal(v, entity)));
+                "ownRows", ownRows(v, entity)));
     }
 
     /**
-     * {@code tandem.own_journal(app, version, entity)}: the current transaction's own journal rows of the entity,
-     * {@code (key, ops, datas)} per key.
+     * {@code tandem.journal j WHERE ...}: the current transaction's own journal rows of the entity in this version, as
+     * a FROM item (alias {@code j}) that the journal's {@code (app, txid)} index answers. Read with the rights of the
+     * view's or the function's owner: app roles may not read the journal, and these rows are their own.
      */
-    static String ownJournal(VersionDefinition v, EntityDefinition entity) {
-        return "tandem.own_journal(" + SqlLiteral.of(v.app()) + ", " + v.version() + ", "
-                + SqlLiteral.of(entity.name()) + ")";
+    static String ownRows(VersionDefinition v, EntityDefinition entity) {
+        return "tandem.journal j WHERE j.app OPERATOR(pg_catalog.=) " + SqlLiteral.of(v.app())
+                + " AND j.txid OPERATOR(pg_catalog.=) pg_catalog.pg_current_xact_id_if_assigned()"
+                + " AND j.app_version OPERATOR(pg_catalog.=) " + v.version()
+                + " AND j.entity OPERATOR(pg_catalog.=) " + SqlLiteral.of(entity.name());
     }
 }
