@@ -3,7 +3,6 @@ package io.tandem.views;
 import io.tandem.core.definitions.EntityDefinition;
 import io.tandem.core.definitions.FieldDefinition;
 import io.tandem.core.definitions.SqlIdentifier;
-import io.tandem.core.definitions.VersionDefinition;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,24 +17,29 @@ import java.util.Map;
  * types of the physical SELECT's columns ({@link CompiledSelect}), so a prepared statement re-planned after the write
  * trigger switched the search_path keeps its result type.
  *
- * <p>Why the gate on this entity's journal rows: a transaction reads the overlay views from its first write on, and
- * most of what it reads then are entities it has not written. Both arms test, once per query in an InitPlan, whether
- * the transaction journaled this entity of this version (an index probe on the journal's {@code (app, txid)}); until
- * it has, the first arm is the physical SELECT behind a constant filter and the second never runs. The journal is read
- * by the view itself, with its owner's rights, so the test and the keys to leave out are planned with the query
- * instead of in a function planned on every call (which cost ~0.3 ms a query).
+ * <p>Why this shape: a transaction reads the overlay views from its first write on, and most of what it reads then
+ * are entities it has not written. The own state is computed once per query, in a materialized CTE (one call of the
+ * function, none without a transaction id), and the physical arm tests once, in an InitPlan, whether it is empty:
+ * until the transaction journaled this entity, the physical SELECT runs behind a constant filter, with no per-row
+ * key test. The view itself never names the journal: a partitioned table in the view would be planned into every
+ * query through it, and with the custom plans PostgreSQL makes for most parameterised queries that planning is paid
+ * on every execution (it cost more than the function call it saved).
  */
 final class OverlayView {
     private static final String CREATE = """
             CREATE VIEW ${view} AS
+            WITH "tandem own" AS MATERIALIZED (
+                SELECT s.key, s.state
+                  FROM ${ownFunction}() s
+                 WHERE pg_catalog.pg_current_xact_id_if_assigned() IS NOT NULL)
             SELECT ${physicalColumns}
               FROM (${physicalSelect}) b
-             WHERE NOT (SELECT EXISTS (SELECT 1 FROM ${ownRows}))
-                OR NOT (${physicalKey} IN (SELECT j.key FROM ${ownRows}))
+             WHERE NOT (SELECT EXISTS (SELECT 1 FROM "tandem own"))
+                OR NOT (${physicalKey} IN (SELECT o.key FROM "tandem own" o))
             UNION ALL
             SELECT ${ownColumns}
-              FROM ${ownFunction}() s
-             WHERE (SELECT EXISTS (SELECT 1 FROM ${ownRows}))""";
+              FROM "tandem own" s
+             WHERE s.state IS NOT NULL""";
 
     private OverlayView() {
     }
@@ -46,7 +50,7 @@ final class OverlayView {
      * @param physicalSelect the entity's plain view query
      * @param columnTypes    the exact types of its columns, in field order
      */
-    static String create(EntityObjects objects, VersionDefinition v, EntityDefinition entity, String physicalSelect,
+    static String create(EntityObjects objects, EntityDefinition entity, String physicalSelect,
                          List<String> columnTypes) {
         List<String> columns = new ArrayList<>();
         List<String> ownColumns = new ArrayList<>();
@@ -62,7 +66,6 @@ final class OverlayView {
                 "physicalColumns", String.join(", ", columns),
                 "physicalSelect", physicalSelect,
                 "physicalKey", JournalJson.object(entity.key(), entity, k -> "b." + SqlIdentifier.of(k).quoted()),
-                "ownRows", OwnStateFunction.ownRows(v, entity),
                 "ownColumns", String.join(",\n", ownColumns),
                 "ownFunction", objects.ownFunction()));
     }

@@ -11,15 +11,14 @@ import java.util.Map;
 /**
  * The generated function {@code "<app>_v<N>"."<entity>_own"()} (docs/views.md, "Own writes"): the current
  * transaction's own state of every key of the entity it journaled, as {@code (key, state)} in the journal's JSON
- * encoding, a deleted key left out — the physical row as the view reads it, folded with the transaction's journal
- * rows in seq order ({@code tandem.own_fold}). It reads those rows from the journal itself: a plpgsql function keeps
- * its statements' plans for the session, where a SQL function that cannot be inlined is planned again on every call. {@link OverlayView} shows it over the physical rows.
+ * encoding, a deleted key with a null state: the physical row as the view reads it, folded with the transaction's
+ * journal rows in seq order ({@code tandem.own_fold}). {@link OverlayView} shows it over the physical rows.
  *
  * <p>Why a plpgsql function: it is never inlined, so the overlay view's plan holds a single copy of the physical
- * SELECT and a transaction that has not journaled the entity never runs it. Why {@code SECURITY DEFINER}: functions
- * called by a view run with the caller's rights, and the app roles have no privilege on the physical tables or the
- * journal; it reads them as its owner, exactly as the view does, and returns only keys the caller's own transaction
- * journaled.
+ * SELECT and no reference to the journal; and it keeps its statement's plan for the session, where a SQL function
+ * that cannot be inlined is planned again on every call. Why {@code SECURITY DEFINER}: functions called by a view run
+ * with the caller's rights, and the app roles have no privilege on the physical tables or the journal; it reads them
+ * as its owner, exactly as the view does, and returns only keys the caller's own transaction journaled.
  *
  * <p>Why {@code search_path = pg_catalog, pg_temp} and a SELECT with every other name qualified
  * ({@link CompiledSelect}): the function parses its SELECT again whenever it runs, with its owner's rights. Had it a
@@ -40,17 +39,15 @@ final class OwnStateFunction {
             -- The current transaction's own state of the keys it journaled (the view's second arm).
             BEGIN
                 RETURN QUERY
-                SELECT s.key, s.state
-                  FROM (SELECT w.key, tandem.own_fold(
+                SELECT w.key, tandem.own_fold(
                                   (SELECT ${physicalRow}
                                      FROM (${physicalSelect}) p
                                     WHERE ${keyMatches}),
-                                  w.ops, w.datas) AS state
-                          FROM (SELECT j.key, pg_catalog.array_agg(j.op ORDER BY j.seq) AS ops,
-                                       pg_catalog.array_agg(j.data ORDER BY j.seq) AS datas
-                                  FROM ${ownRows}
-                                 GROUP BY j.key) w) s
-                 WHERE s.state IS NOT NULL;
+                                  w.ops, w.datas)
+                  FROM (SELECT j.key, pg_catalog.array_agg(j.op ORDER BY j.seq) AS ops,
+                               pg_catalog.array_agg(j.data ORDER BY j.seq) AS datas
+                          FROM ${ownRows}
+                         GROUP BY j.key) w;
             END
             $tandem$""";
 

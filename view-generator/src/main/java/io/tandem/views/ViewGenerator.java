@@ -112,7 +112,7 @@ public final class ViewGenerator {
             sql.add("DROP VIEW IF EXISTS " + objects.plainView());
             CompiledSelect compiled = CompiledSelect.of(c, select);
             sql.add(OwnStateFunction.create(objects.ownFunction(), v, entity, compiled.qualified()));
-            sql.add(OverlayView.create(objects, v, entity, select, compiled.columnTypes()));
+            sql.add(OverlayView.create(objects, entity, select, compiled.columnTypes()));
             sql.add("CREATE VIEW " + objects.plainView() + " AS\n" + select);
             ownFunctions.add(objects.ownFunction());
             if (!entity.readOnly()) {

@@ -77,8 +77,8 @@ class ShopViewsTest {
                 + "shop_v1_viewtest)."), script);
         for (String expected : List.of(
                 "CREATE SCHEMA IF NOT EXISTS \"shop_v1\";",
-                "CREATE VIEW \"shop_v1\".\"customer\" AS\nSELECT b.\"id\", b.\"full_name\", b.\"email\"\n"
-                        + "  FROM (SELECT c.id AS \"id\",",
+                "CREATE VIEW \"shop_v1\".\"customer\" AS\nWITH \"tandem own\" AS MATERIALIZED (\n",
+                "\nSELECT b.\"id\", b.\"full_name\", b.\"email\"\n  FROM (SELECT c.id AS \"id\",",
                 "CREATE TRIGGER \"tandem_journal\" INSTEAD OF INSERT OR UPDATE OR DELETE ON \"shop_v1\".\"customer\""
                         + " FOR EACH ROW EXECUTE FUNCTION \"shop_v1\".\"customer_write\"();",
                 "GRANT INSERT, UPDATE, DELETE ON \"shop_v1\".\"orders\" TO \"shop_v1_viewtest\";",
