@@ -31,8 +31,9 @@ final class ReadPathBench {
 
     private static final String KEY = " WHERE id = ?";
     private static final String RANGE = " WHERE id BETWEEN ? AND ? ORDER BY id";
-    private static final String WRITE_CUSTOMER = "UPDATE customer SET phone = '+15550000' WHERE id = 1";
-    private static final String WRITE_ORDER = "UPDATE orders SET status = 'paid' WHERE id = 1";
+    /** The write an "after writing" case begins with; each reader thread updates its own row (id = thread + 1). */
+    private static final String WRITE_CUSTOMER = "UPDATE customer SET phone = '+15550000' WHERE id = ?";
+    private static final String WRITE_ORDER = "UPDATE orders SET status = 'paid' WHERE id = ?";
 
     /**
      * One query, through the views (unqualified, on {@code viewPath}) and by hand (on {@code public}). App cases
@@ -118,8 +119,8 @@ final class ReadPathBench {
                             + " (unqualified names on the search_path the Hibernate integration sets, plain views first:"
                             + " `shop_v2_plain, shop_v2, public`) vs the same query written by hand on the physical tables;"
                             + " the rows \"after writing\" read the views a transaction reads after its first write (the"
-                            + " overlay of its own journal rows), in a transaction that first updated one row of the entity"
-                            + " named (`" + WRITE_CUSTOMER + "`, `" + WRITE_ORDER + "`: through the view, and on the physical"
+                            + " overlay of its own journal rows), in a transaction that first updated a row of the entity"
+                            + " named, one row per thread (`" + WRITE_CUSTOMER + "`, `" + WRITE_ORDER + "`: through the view, and on the physical"
                             + " table for the hand-written side; rolled back after each measurement), not part of"
                             + " `read_path_ratio`;"
                             + " " + p.readRounds() + " rounds of " + p.readSeconds() + " s per side, alternating. Median (min–max).")
@@ -187,9 +188,12 @@ final class ReadPathBench {
                 try (Connection c = ds.getConnection()) {
                     try (Statement set = c.createStatement()) {
                         set.execute("SET search_path TO " + searchPath);
-                        if (k.write() != null) {
-                            c.setAutoCommit(false);
-                            set.executeUpdate(k.write());
+                    }
+                    if (k.write() != null) {
+                        c.setAutoCommit(false);
+                        try (PreparedStatement write = c.prepareStatement(k.write())) {
+                            write.setLong(1, slot + 1);
+                            write.executeUpdate();
                         }
                     }
                     try {

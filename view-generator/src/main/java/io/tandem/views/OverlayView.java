@@ -18,8 +18,9 @@ import java.util.Map;
  * trigger switched the search_path keeps its result type.
  *
  * <p>Why this shape: a transaction reads the overlay views from its first write on, and most of what it reads then
- * are entities it has not written. The own state is computed once per query, in a materialized CTE (one call of the
- * function, none without a transaction id), and the physical arm tests once, in an InitPlan, whether it is empty:
+ * are entities it has not written. The own state is computed once per use of the view, in a materialized CTE (one
+ * call of the function, none without a transaction id), and the physical arm tests once, in an InitPlan, whether it
+ * is empty:
  * until the transaction journaled this entity, the physical SELECT runs behind a constant filter, with no per-row
  * key test. The view itself never names the journal: a partitioned table in the view would be planned into every
  * query through it, and with the custom plans PostgreSQL makes for most parameterised queries that planning is paid

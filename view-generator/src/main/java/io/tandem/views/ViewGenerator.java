@@ -90,10 +90,12 @@ public final class ViewGenerator {
      *
      * @param c used only to look up the sequences the entities' key columns draw their defaults from
      * @throws IllegalArgumentException if a generated name (schema, role) would not be a valid name
-     * @throws MigrationRefusedException if a function or operator the generating role does not trust is on its
-     *                                   search_path ({@link ShadowCheck})
+     * @throws MigrationRefusedException if the generating role lacks the rights of {@code tandem.journal}'s owner
+     *                                   ({@link JournalOwnerCheck}), or a function or operator it does not trust is on
+     *                                   its search_path ({@link ShadowCheck})
      */
     public List<String> statements(Connection c, VersionDefinition v) throws SQLException {
+        JournalOwnerCheck.verify(c, v);
         ShadowCheck.verify(c, v);
         SqlIdentifier schema = SqlIdentifier.of(v.viewSchema());
         SqlIdentifier plain = SqlIdentifier.of(v.plainViewSchema());

@@ -209,6 +209,42 @@ class OwnWritesViewTest {
     }
 
     @Test
+    void eachKeysJournalRowsFoldOntoItsPhysicalRowAsTheApplierWouldApplyThem(TestDatabase db) throws Exception {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("INSERT INTO label (id, text) VALUES (501, 'a'), (502, 'b'), (506, 'f')");
+            s.executeUpdate("UPDATE kinds_v1.label SET text = 'a2' WHERE id = 501");
+            s.executeUpdate("DELETE FROM kinds_v1.label WHERE id = 501");          // updated, then deleted
+            s.executeUpdate("DELETE FROM kinds_v1.label WHERE id = 502");
+            s.executeUpdate("INSERT INTO kinds_v1.label (id, text) VALUES (502, 'b2')"); // deleted, then inserted
+            s.executeUpdate("INSERT INTO kinds_v1.label (id, text) VALUES (503, 'c')");
+            s.executeUpdate("DELETE FROM kinds_v1.label WHERE id = 503");          // inserted, then deleted
+            s.execute("SELECT tandem.append('kinds', 1, 'label', 'update', '{\"id\": 504}', '{\"text\": \"d\"}')");
+            s.execute("SAVEPOINT s");
+            s.executeUpdate("INSERT INTO kinds_v1.label (id, text) VALUES (505, 'e')");
+            s.executeUpdate("DELETE FROM kinds_v1.label WHERE id = 506");
+            s.execute("ROLLBACK TO SAVEPOINT s");                                   // neither happened
+            assertEquals("502:b2,506:f", one(c, "SELECT string_agg(id || ':' || text, ',' ORDER BY id)"
+                    + " FROM kinds_v1.label WHERE id BETWEEN 500 AND 510"), "an update of a key with no row stays gone");
+            assertEquals("501:a,502:b,506:f", one(c, "SELECT string_agg(id || ':' || text, ',' ORDER BY id)"
+                    + " FROM kinds_v1_plain.label WHERE id BETWEEN 500 AND 510"), "the plain view: the tables alone");
+            c.rollback();
+        }
+    }
+
+    @Test
+    void aRoleWithoutTheJournalOwnersRightsMayNotGenerateTheViews(TestDatabase db) throws Exception {
+        TestDatabase.Login stranger = db.createLogin("stranger");
+        try (Connection c = db.connect(stranger)) {
+            MigrationRefusedException refused = assertThrows(MigrationRefusedException.class,
+                    () -> new ViewGenerator(RoleNaming.pattern("%s_v%d_owntest")).statements(c, KINDS));
+            assertTrue(refused.getMessage().contains("role " + stranger.user() + " generates the views of kinds version 1"
+                    + " but does not have the rights of ") && refused.getMessage().contains("GRANT "),
+                    refused.getMessage());
+        }
+    }
+
+    @Test
     void theAppRoleSeesItsOwnWritesThroughTheOwnFunctionWhichATemporaryTableCannotHijack(TestDatabase db)
             throws Exception {
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
