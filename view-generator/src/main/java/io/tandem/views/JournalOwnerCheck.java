@@ -29,11 +29,14 @@ final class JournalOwnerCheck {
     private JournalOwnerCheck() {
     }
 
-    /** @throws MigrationRefusedException naming the journal's owner, the generating role and what to do */
+    /**
+     * Passes where Tandem's schema is not installed yet ({@code tandem views generate} writing a script to run later).
+     *
+     * @throws MigrationRefusedException naming the journal's owner, the generating role and what to do
+     */
     static void verify(Connection c, VersionDefinition v) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(RIGHTS); ResultSet rs = s.executeQuery()) {
-            rs.next();
-            if (!rs.getBoolean("allowed")) {
+            if (rs.next() && !rs.getBoolean("allowed")) { // no journal yet: a script for later, run as its owner
                 throw new MigrationRefusedException(v.app(), List.of("role " + rs.getString("generator")
                         + " generates the views of " + v.app() + " version " + v.version() + " but does not have the"
                         + " rights of " + rs.getString("owner") + ", the owner of tandem.journal: the views' own-state"
