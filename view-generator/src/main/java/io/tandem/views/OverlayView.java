@@ -5,6 +5,7 @@ import io.tandem.core.definitions.FieldDefinition;
 import io.tandem.core.definitions.SqlIdentifier;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,7 +23,8 @@ import java.util.Map;
  * call of the function, none without a transaction id), and the physical arm tests once, in an InitPlan, whether it
  * is empty:
  * until the transaction journaled this entity, the physical SELECT runs behind a constant filter, with no per-row
- * key test. The view itself never names the journal: a partitioned table in the view would be planned into every
+ * key test. After, the test compares typed key values (decoded once per own key, a hash probe per physical row), not
+ * each physical row's key built as journal JSON; a key of the physical SELECT that is null is never one of them. The view itself never names the journal: a partitioned table in the view would be planned into every
  * query through it, and with the custom plans PostgreSQL makes for most parameterised queries that planning is paid
  * on every execution (it cost more than the function call it saved).
  */
@@ -36,7 +38,7 @@ final class OverlayView {
             SELECT ${physicalColumns}
               FROM (${physicalSelect}) b
              WHERE NOT (SELECT EXISTS (SELECT 1 FROM "tandem own"))
-                OR NOT (${physicalKey} IN (SELECT o.key FROM "tandem own" o))
+                OR NOT COALESCE((${physicalKey}) IN (SELECT ${ownKey} FROM "tandem own" o), false)
             UNION ALL
             SELECT ${ownColumns}
               FROM "tandem own" s
@@ -55,18 +57,27 @@ final class OverlayView {
                          List<String> columnTypes) {
         List<String> columns = new ArrayList<>();
         List<String> ownColumns = new ArrayList<>();
+        Map<String, String> types = new HashMap<>();
         int i = 0;
         for (FieldDefinition f : entity.fields().values()) {
             String q = SqlIdentifier.of(f.name()).quoted();
+            types.put(f.name(), columnTypes.get(i++));
             columns.add("b." + q);
             String source = entity.key().contains(f.name()) ? "s.key" : "s.state";
-            ownColumns.add(JournalJson.decode(f, source, columnTypes.get(i++)) + " AS " + q);
+            ownColumns.add(JournalJson.decode(f, source, types.get(f.name())) + " AS " + q);
+        }
+        List<String> physicalKey = new ArrayList<>();
+        List<String> ownKey = new ArrayList<>();
+        for (String k : entity.key()) {
+            physicalKey.add("b." + SqlIdentifier.of(k).quoted());
+            ownKey.add(JournalJson.decode(entity.fields().get(k), "o.key", types.get(k)));
         }
         return SqlTemplate.fill(CREATE, Map.of(
                 "view", objects.view(),
                 "physicalColumns", String.join(", ", columns),
                 "physicalSelect", physicalSelect,
-                "physicalKey", JournalJson.object(entity.key(), entity, k -> "b." + SqlIdentifier.of(k).quoted()),
+                "physicalKey", String.join(", ", physicalKey),
+                "ownKey", String.join(", ", ownKey),
                 "ownColumns", String.join(",\n", ownColumns),
                 "ownFunction", objects.ownFunction()));
     }
