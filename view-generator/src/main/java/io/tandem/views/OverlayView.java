@@ -21,12 +21,13 @@ import java.util.Map;
  * <p>Why this shape: a transaction reads the overlay views from its first write on, and most of what it reads then
  * are entities it has not written. The own state is computed once per use of the view, in a materialized CTE (one
  * call of the function, none without a transaction id), and the physical arm tests once, in an InitPlan, whether it
- * is empty:
- * until the transaction journaled this entity, the physical SELECT runs behind a constant filter, with no per-row
- * key test. After, the test compares typed key values (decoded once per own key, a hash probe per physical row), not
- * each physical row's key built as journal JSON; a key of the physical SELECT that is null is never one of them. The view itself never names the journal: a partitioned table in the view would be planned into every
- * query through it, and with the custom plans PostgreSQL makes for most parameterised queries that planning is paid
- * on every execution (it cost more than the function call it saved).
+ * is empty: until the transaction journaled this entity, the physical SELECT runs behind a constant filter, with no
+ * per-row key test. After, the test compares typed key values (decoded once per own key, a hash probe per physical
+ * row), not each physical row's key built as journal JSON; a null key of the physical SELECT matches none.
+ *
+ * <p>The view itself never names the journal: a partitioned table in the view would be planned into every query
+ * through it, and with the custom plans PostgreSQL makes for most parameterised queries that planning is paid on
+ * every execution (it cost more than the function call it saved).
  */
 final class OverlayView {
     private static final String CREATE = """
