@@ -120,8 +120,9 @@ final class ReadPathBench {
                             + " `shop_v2_plain, shop_v2, public`) vs the same query written by hand on the physical tables;"
                             + " the rows \"after writing\" read the views a transaction reads after its first write (the"
                             + " overlay of its own journal rows), in a transaction that first updated a row of the entity"
-                            + " named, one row per thread (`" + WRITE_CUSTOMER + "`, `" + WRITE_ORDER + "`: through the view, and on the physical"
-                            + " table for the hand-written side; rolled back after each measurement), not part of"
+                            + " named, one row per thread (`" + WRITE_CUSTOMER + "`, `" + WRITE_ORDER + "`: through the"
+                            + " view, and on the physical table for the hand-written side; rolled back after each"
+                            + " measurement), not part of"
                             + " `read_path_ratio`;"
                             + " " + p.readRounds() + " rounds of " + p.readSeconds() + " s per side, alternating. Median (min–max).")
                     .line("")

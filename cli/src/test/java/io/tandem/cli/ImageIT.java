@@ -54,6 +54,11 @@ class ImageIT {
         for (JsonNode layer : manifest.get("Layers")) {
             untar(new GzipCompressorInputStream(Files.newInputStream(tarball.resolve(layer.asText()))), root);
         }
+        // the image's class path names files under /app: the same files, unpacked under root
+        Files.writeString(unpacked.resolve("classpath"), Files.readAllLines(root.resolve("app/jib-classpath-file"))
+                .stream().flatMap(line -> List.of(line.split(":")).stream())
+                .map(entry -> root.resolve(entry.substring(1)).toString())
+                .collect(Collectors.joining(":")));
         assertEquals(List.of(DeployFiles.kubernetes().get("Deployment")
                         .at("/spec/template/spec/containers/0/image").asText()),
                 JSON.convertValue(manifest.get("RepoTags"), List.class), "the manifest runs this image");
@@ -86,15 +91,10 @@ class ImageIT {
     /** The image's entry point with the given arguments, on the unpacked layers: {@code /app} is {@link #root}'s. */
     private static Run run(String... args) throws Exception {
         List<String> entrypoint = strings(config.get("Entrypoint"));
-        Path classpath = unpacked.resolve("classpath");
-        Files.writeString(classpath, Files.readAllLines(root.resolve("app/jib-classpath-file")).stream()
-                .flatMap(line -> List.of(line.split(":")).stream())
-                .map(entry -> root.resolve(entry.substring(1)).toString())
-                .collect(Collectors.joining(":")));
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String part : entrypoint.subList(1, entrypoint.size())) {
-            command.add(part.equals("@/app/jib-classpath-file") ? "@" + classpath : part);
+            command.add(part.equals("@/app/jib-classpath-file") ? "@" + unpacked.resolve("classpath") : part);
         }
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).directory(unpacked.toFile()).redirectErrorStream(true).start();
