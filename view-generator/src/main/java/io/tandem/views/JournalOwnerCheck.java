@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Refuses to generate views unless the generating role has the rights of {@code tandem.journal}'s owner (it is the
@@ -26,17 +27,37 @@ final class JournalOwnerCheck {
               JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
              WHERE n.nspname = 'tandem' AND c.relname = 'journal'""";
 
+    /** The same check in a generated script, run by whoever runs the script ({@link #statement}). */
+    private static final String IN_SCRIPT = """
+            DO $tandem$
+            DECLARE
+                owner pg_catalog.oid := (SELECT c.relowner FROM pg_catalog.pg_class c
+                                           JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                                          WHERE n.nspname = 'tandem' AND c.relname = 'journal');
+            BEGIN
+                IF owner IS NOT NULL AND NOT (pg_catalog.pg_has_role(current_user, owner, 'USAGE')
+                        OR (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user)) THEN
+                    RAISE EXCEPTION 'role % runs the views script of ${appName} version ${version} but does not have the rights of %, the owner of tandem.journal: run it as %', current_user, pg_catalog.pg_get_userbyid(owner), pg_catalog.pg_get_userbyid(owner) USING ERRCODE = 'insufficient_privilege';
+                END IF;
+            END
+            $tandem$""";
+
     private JournalOwnerCheck() {
     }
 
+    /** The check as a statement that opens a views script: it raises an error for a role without the rights. */
+    static String statement(VersionDefinition v) {
+        return SqlTemplate.fill(IN_SCRIPT, Map.of("appName", v.app(), "version", Integer.toString(v.version())));
+    }
+
     /**
-     * Passes where Tandem's schema is not installed yet ({@code tandem views generate} writing a script to run later).
+     * Passes where Tandem's schema is not installed yet.
      *
      * @throws MigrationRefusedException naming the journal's owner, the generating role and what to do
      */
     static void verify(Connection c, VersionDefinition v) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(RIGHTS); ResultSet rs = s.executeQuery()) {
-            if (rs.next() && !rs.getBoolean("allowed")) { // no journal yet: a script for later, run as its owner
+            if (rs.next() && !rs.getBoolean("allowed")) {
                 throw new MigrationRefusedException(v.app(), List.of("role " + rs.getString("generator")
                         + " generates the views of " + v.app() + " version " + v.version() + " but does not have the"
                         + " rights of " + rs.getString("owner") + ", the owner of tandem.journal: the views' own-state"

@@ -238,14 +238,25 @@ class OwnWritesViewTest {
     }
 
     @Test
-    void aRoleWithoutTheJournalOwnersRightsMayNotGenerateTheViews(TestDatabase db) throws Exception {
+    void aRoleWithoutTheJournalOwnersRightsMayNotGenerateTheViewsNorRunTheirScript(TestDatabase db) throws Exception {
         TestDatabase.Login stranger = db.createLogin("stranger");
+        ViewGenerator views = new ViewGenerator(RoleNaming.pattern("%s_v%d_owntest"));
         try (Connection c = db.connect(stranger)) {
             MigrationRefusedException refused = assertThrows(MigrationRefusedException.class,
-                    () -> new ViewGenerator(RoleNaming.pattern("%s_v%d_owntest")).statements(c, KINDS));
+                    () -> views.statements(c, KINDS));
             assertTrue(refused.getMessage().contains("role " + stranger.user() + " generates the views of kinds version 1"
                     + " but does not have the rights of ") && refused.getMessage().contains("GRANT "),
                     refused.getMessage());
+        }
+        String script;
+        try (Connection c = db.connect()) {
+            script = views.script(c, KINDS);
+        }
+        try (Connection c = db.connect(stranger); Statement s = c.createStatement()) {
+            SQLException refused = assertThrows(SQLException.class, () -> s.execute(script));
+            assertEquals("42501", refused.getSQLState(), refused.getMessage());
+            assertTrue(refused.getMessage().contains("role " + stranger.user() + " runs the views script of kinds"
+                    + " version 1 but does not have the rights of "), refused.getMessage());
         }
     }
 
