@@ -9,6 +9,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,10 +31,16 @@ import java.util.Map;
  * <p>Why two statements: apply order is each transaction's largest seq ({@code group_max}), which is only known
  * once all of a transaction's rows are seen. The first statement lists the batch's transactions in that order —
  * txid, group_max and row count only, aggregated on the server — and streams it; each run of about
- * {@code sliceRows} rows is then fetched by txid on the same index, in apply order, and cut into slices as it
- * streams (so wide rows are never all in the heap at once). Sorting the rows themselves by group_max
- * instead (one statement) made the server sort every row of a batch, data included, before returning the first:
- * a backlog of a million rows spilled some 170 MB to disk, and nothing was applied while it sorted.
+ * {@code sliceRows} rows is then fetched by txid on the same index and cut into slices. Sorting the rows themselves
+ * by group_max instead (one statement) made the server sort every row of a batch, data included, before returning
+ * the first: a backlog of a million rows spilled some 170 MB to disk, and nothing was applied while it sorted.
+ *
+ * <p>Why a run is put in apply order here and not by the server: ordering a run's rows on the server meant joining
+ * them to the run's list (txid, group_max), a nested loop over the list for every row, then a sort — the applier's
+ * largest server cost, more than its inserts and updates together (benchmarks/RESULTS.md). The rows now come in
+ * the index's order, each is put with its transaction's as text, and the run's transactions are decoded and handed
+ * on in the list's order. So the heap holds one run's rows as text (about {@code sliceRows} rows, and never a wide
+ * row's data, {@link #WIDE_BYTES}: that is read when its transaction's turn comes) besides the slices being filled.
  */
 final class BatchReader {
     /** Receives slices, each a run of whole transactions in apply order. */
@@ -67,21 +75,19 @@ final class BatchReader {
                                        WHERE r.app = journal.app AND r.txid = journal.txid)""";
 
     /**
-     * The rows of a run of the batch's transactions, in apply order: by their transaction's largest seq (bound beside
-     * each txid), then seq. The txid range repeats what the list says so that the statement's generic plan prunes to
-     * the partitions that range touches (it cannot prune on the list itself) instead of probing every partition's
-     * index, the empty ones ahead included. The sort is of one run's rows, about {@code sliceRows}.
+     * The rows of a run of the batch's transactions, in no particular order ({@link Slicer#fetch} puts them in apply
+     * order). The txid range repeats what the list says so that the statement's generic plan prunes to the partitions
+     * that range touches (it cannot prune on the list itself) instead of probing every partition's index, the empty
+     * ones ahead included.
      */
     private static final String ROWS = """
-            SELECT j.seq, j.txid::text, j.app_version, j.entity, j.op, j.key::text,
-                   CASE WHEN octet_length(j.data_text) <= %1$d THEN j.data_text END,
-                   j.changed, j.origin, octet_length(j.data_text) > %1$d, r.group_max
+            SELECT seq, txid::text, app_version, entity, op, key::text,
+                   CASE WHEN octet_length(data_text) <= %1$d THEN data_text END,
+                   changed, origin, octet_length(data_text) > %1$d
               FROM (SELECT seq, txid, app_version, entity, op, key, data::text AS data_text, changed, origin
                       FROM tandem.journal
                      WHERE app = ? AND txid = ANY (?::text[]::xid8[])
                        AND txid BETWEEN ?::text::xid8 AND ?::text::xid8) j
-              JOIN unnest(?::text[]::xid8[], ?::bigint[]) AS r(txid, group_max) ON r.txid = j.txid
-             ORDER BY r.group_max, j.seq
             """.formatted(BatchReader.WIDE_BYTES);
 
     /** Transactions listed per fetch of the first statement: a few hundred kB of txids and counts. */
@@ -185,8 +191,9 @@ final class BatchReader {
         }
 
         /**
-         * Reads the rows of {@code run}'s transactions as they stream in apply order and adds each transaction to the
-         * slices as it completes: the heap holds the slices being filled, never a whole run of wide rows.
+         * Reads the rows of {@code run}'s transactions as they come, each with its transaction's, then decodes and
+         * adds the transactions to the slices in the run's order (apply order), each transaction's rows in seq order.
+         * A wide row's data is read only then, when its transaction's turn comes.
          */
         private void fetch(Map<Long, Long> run) throws SQLException {
             long[] txids = run.keySet().stream().mapToLong(Long::longValue).toArray();
@@ -195,40 +202,36 @@ final class BatchReader {
             rows.setArray(2, connection.createArrayOf("text", texts));
             rows.setString(3, Long.toString(Arrays.stream(txids).min().orElseThrow()));
             rows.setString(4, Long.toString(Arrays.stream(txids).max().orElseThrow()));
-            rows.setArray(5, connection.createArrayOf("text", texts));
-            rows.setArray(6, connection.createArrayOf("bigint", run.values().toArray()));
-            List<JournalRow> group = new ArrayList<>();
-            long groupTxid = -1;
-            long groupMax = -1;
-            long groupBytes = 0;
-            int transactions = 0;
+            Map<Long, List<FetchedRow>> read = new HashMap<>(run.size() * 2);
             try (ResultSet rs = rows.executeQuery()) {
                 while (rs.next()) {
-                    long seq = rs.getLong(1);
-                    long txid = Long.parseLong(rs.getString(2));
-                    if (txid != groupTxid && !group.isEmpty()) {
-                        add(new SourceTransaction(groupTxid, groupMax, List.copyOf(group)), groupBytes);
-                        transactions++;
-                        group.clear();
-                        groupBytes = 0;
-                    }
-                    groupTxid = txid;
-                    groupMax = rs.getLong(11);
-                    String key = rs.getString(6);
-                    String data = rs.getBoolean(10) ? wideData(wide, txid, seq) : rs.getString(7);
-                    group.add(decoder.decode(seq, txid, rs.getInt(3), rs.getString(4), rs.getString(5), key, data,
-                            strings(rs.getArray(8)), rs.getString(9)));
-                    groupBytes += 2L * (key.length() + (data == null ? 0 : data.length())); // UTF-16 at worst
+                    FetchedRow row = new FetchedRow(rs.getLong(1), Long.parseLong(rs.getString(2)), rs.getInt(3),
+                            rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getBoolean(10),
+                            strings(rs.getArray(8)), rs.getString(9));
+                    read.computeIfAbsent(row.txid(), t -> new ArrayList<>()).add(row);
                 }
             }
-            if (!group.isEmpty()) {
-                add(new SourceTransaction(groupTxid, groupMax, List.copyOf(group)), groupBytes);
-                transactions++;
-            }
-            if (transactions != run.size()) {
-                throw new SQLException("the journal rows of " + (run.size() - transactions) + " of the batch's "
+            if (read.size() != run.size()) {
+                throw new SQLException("the journal rows of " + (run.size() - read.size()) + " of the batch's "
                         + run.size() + " listed transaction(s) vanished while the batch was read");
             }
+            for (Map.Entry<Long, Long> tx : run.entrySet()) {
+                handOn(tx.getKey(), tx.getValue(), read.remove(tx.getKey()));
+            }
+        }
+
+        /** Decodes one transaction's rows in seq order (the index returns them so nearly always) into the slices. */
+        private void handOn(long txid, long groupMax, List<FetchedRow> fetched) throws SQLException {
+            fetched.sort(Comparator.comparingLong(FetchedRow::seq));
+            List<JournalRow> decoded = new ArrayList<>(fetched.size());
+            long bytes = 0;
+            for (FetchedRow row : fetched) {
+                String data = row.wide() ? wideData(wide, txid, row.seq()) : row.data();
+                decoded.add(decoder.decode(row.seq(), txid, row.version(), row.entity(), row.op(), row.key(), data,
+                        row.changed(), row.origin()));
+                bytes += 2L * (row.key().length() + (data == null ? 0 : data.length())); // UTF-16 at worst
+            }
+            add(new SourceTransaction(txid, groupMax, List.copyOf(decoded)), bytes);
         }
 
         private void add(SourceTransaction tx, long bytes) {
@@ -242,6 +245,11 @@ final class BatchReader {
             sliceRowCount += tx.rows().size();
             sliceByteCount += bytes;
         }
+    }
+
+    /** A journal row as the run's statement returned it, not yet decoded; a wide row without its data. */
+    private record FetchedRow(long seq, long txid, int version, String entity, String op, String key, String data,
+                              boolean wide, String[] changed, String origin) {
     }
 
     /** The data of the wide row {@code seq}, read on its own (in the batch's transaction, so as of its snapshot). */

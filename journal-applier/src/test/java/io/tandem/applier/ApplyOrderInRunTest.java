@@ -1,0 +1,73 @@
+package io.tandem.applier;
+
+import io.tandem.core.journal.Fence;
+import io.tandem.core.journal.JournalEntry;
+import io.tandem.core.journal.JournalWriter;
+import io.tandem.testing.Await;
+import io.tandem.testing.PostgresTest;
+import io.tandem.testing.TestDatabase;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The reader fetches a run of transactions in the index's order (by txid) and must hand them on in apply order (by
+ * each transaction's largest seq). Here every pair of transactions that updates one key is in one run with the
+ * order of their txids opposite to the order of their commits: the transaction that began first (smaller txid)
+ * updates the key last. A reader that applied the run in txid order would leave the earlier commit's value.
+ */
+@PostgresTest
+class ApplyOrderInRunTest {
+    private static final int PAIRS = 40;
+
+    @Test
+    void aRunIsAppliedInCommitOrderNotTxidOrder(TestDatabase db) throws Exception {
+        JournalWriter writer = new JournalWriter(List.of(AcctFixture.install(db)));
+        List<JournalEntry> items = new ArrayList<>();
+        for (long k = 1; k <= PAIRS; k++) {
+            items.add(AcctEntries.insertItem(k, "t"));
+        }
+        commit(db, writer, items);
+        long last = 0;
+        for (long k = 1; k <= PAIRS; k++) {
+            try (Connection early = db.connect(); Connection late = db.connect()) {
+                early.setAutoCommit(false);
+                writer.append(early, AcctEntries.insertItem(1000 + k, "early")); // takes the smaller txid
+                long earlyTx = Fence.currentTxid(early);
+                long lateTx = commit(db, writer, List.of(AcctEntries.updateItem(k, 1)));
+                assertEquals(true, lateTx > earlyTx, "the second transaction began later");
+                writer.append(early, AcctEntries.updateItem(k, 2)); // after the later one committed
+                early.commit();
+                last = earlyTx;
+            }
+        }
+        try (Applier applier = Applier.start(new ApplierConfig(db.newPool(4), "acct"));
+             Fence fence = Fence.open(db.newPool(2))) {
+            assertEquals(Fence.Outcome.APPLIED, fence.await("acct", last, Await.SAFETY_NET));
+        }
+        try (Connection c = db.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FILTER (WHERE val = 2), count(*) FROM item WHERE id <= "
+                     + PAIRS)) {
+            rs.next();
+            assertEquals(PAIRS, rs.getInt(2));
+            assertEquals(PAIRS, rs.getInt(1), "every key holds the value of the transaction that committed last");
+        }
+    }
+
+    private static long commit(TestDatabase db, JournalWriter writer, List<JournalEntry> entries) throws SQLException {
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            writer.append(c, entries);
+            long txid = Fence.currentTxid(c);
+            c.commit();
+            return txid;
+        }
+    }
+}
