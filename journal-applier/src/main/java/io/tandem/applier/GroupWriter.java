@@ -23,6 +23,10 @@ import java.util.List;
  * the declared type; the text of each value is what PostgreSQL's input function reads back to the same value.
  * Groups smaller than {@link #MIN_ROWS} go through the JDBC batch instead: for a few rows, planning the unnest
  * costs more than it saves.
+ *
+ * <p>The text arrays are made by {@link #plan} on the planner thread, not by {@link #write} on the apply thread:
+ * the apply thread is the pipeline's bottleneck, and looking up and spelling every value was a quarter of its own
+ * CPU time (JFR, applier benchmark).
  */
 final class GroupWriter {
     static final int MIN_ROWS = 8;
@@ -31,33 +35,46 @@ final class GroupWriter {
     }
 
     /**
-     * Whether every value of the group reads back exactly from its text: dates outside years 1–9999 (which
-     * java.time spells with a sign) go through the JDBC batch instead.
+     * The group's values as one text array per field of its many-rows statement, or {@code null} when the group goes
+     * through the JDBC batch instead: fewer than {@link #MIN_ROWS} rows, or a value that would not read back exactly
+     * from its text (a date outside years 1–9999, which java.time spells with a sign). Pure computation: the pipeline
+     * runs it on the planner thread, so the apply thread only binds the arrays.
      */
-    static boolean canWrite(ApplyOrder.Group group) {
-        for (JournalEntry entry : group.entries()) {
-            for (String field : group.statement().manyParams()) {
-                if (entry.value(field) instanceof TemporalAccessor t && t.isSupported(ChronoField.YEAR)) {
-                    int year = t.get(ChronoField.YEAR);
-                    if (year < 1 || year > 9999) {
-                        return false;
-                    }
+    static PlannedGroup plan(ApplyOrder.Group group) {
+        List<JournalEntry> entries = group.entries();
+        if (entries.size() < MIN_ROWS) {
+            return new PlannedGroup(group, null);
+        }
+        List<String> fields = group.statement().manyParams();
+        String[][] columns = new String[fields.size()][entries.size()];
+        for (int i = 0; i < fields.size(); i++) {
+            for (int r = 0; r < entries.size(); r++) {
+                Object value = entries.get(r).value(fields.get(i));
+                if (!readsBackFromText(value)) {
+                    return new PlannedGroup(group, null);
                 }
+                columns[i][r] = text(value);
             }
+        }
+        return new PlannedGroup(group, columns);
+    }
+
+    private static boolean readsBackFromText(Object value) {
+        if (value instanceof TemporalAccessor t && t.isSupported(ChronoField.YEAR)) {
+            int year = t.get(ChronoField.YEAR);
+            return year >= 1 && year <= 9999;
         }
         return true;
     }
 
-    static void write(Connection c, ApplyOrder.Group group, MissedWrites missed) throws SQLException {
+    /** Writes a group {@link #plan} gave text arrays, with its statement's many-rows form. */
+    static void write(Connection c, PlannedGroup planned, MissedWrites missed) throws SQLException {
+        ApplyOrder.Group group = planned.group();
         WriteStatement statement = group.statement();
         try (PreparedStatement s = c.prepareStatement(statement.manySql())) {
-            List<String> fields = statement.manyParams();
-            for (int i = 0; i < fields.size(); i++) {
-                String[] values = new String[group.entries().size()];
-                for (int r = 0; r < values.length; r++) {
-                    values[r] = text(group.entries().get(r), fields.get(i));
-                }
-                s.setArray(i + 1, c.createArrayOf("text", values));
+            String[][] columns = planned.columns();
+            for (int i = 0; i < columns.length; i++) {
+                s.setArray(i + 1, c.createArrayOf("text", columns[i]));
             }
             int changed = s.executeUpdate();
             int rows = group.entries().size();
@@ -67,9 +84,8 @@ final class GroupWriter {
         }
     }
 
-    /** A field's value as the text PostgreSQL's input function of the declared type reads back, or null. */
-    private static String text(JournalEntry entry, String field) {
-        Object value = entry.value(field);
+    /** A value as the text PostgreSQL's input function of the declared type reads back, or null. */
+    private static String text(Object value) {
         if (value == null) {
             return null;
         }

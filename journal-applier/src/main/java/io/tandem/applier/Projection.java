@@ -11,10 +11,11 @@ import java.util.List;
 interface Projection {
     /**
      * The rows of {@code transactions} regrouped ({@link ApplyOrder}): groups of rows that compile to the same
-     * statement, in the order to run them; per physical row and across foreign keys still in journal order. Pure
-     * computation, no database: the pipeline runs it on its own thread ({@link SlicePlanner}).
+     * statement, in the order to run them; per physical row and across foreign keys still in journal order; each
+     * with its values ready to bind ({@link GroupWriter#plan}). Pure computation, no database: the pipeline runs it
+     * on its own thread ({@link SlicePlanner}).
      */
-    List<ApplyOrder.Group> regroup(List<SourceTransaction> transactions);
+    List<PlannedGroup> regroup(List<SourceTransaction> transactions);
 
     /**
      * Applies {@code groups} (from {@link #regroup}), each as one set-based statement or one JDBC batch. A
@@ -23,7 +24,7 @@ interface Projection {
      * @return how many journal rows wrote nothing (an update or delete of a missing row, {@link MissedWrites})
      * @throws SQLException whatever the database refused; the caller rolls back
      */
-    int apply(Connection c, List<ApplyOrder.Group> groups) throws SQLException;
+    int apply(Connection c, List<PlannedGroup> groups) throws SQLException;
 
     /**
      * Applies every row of {@code transactions} in journal order, as JDBC batches of consecutive identical

@@ -21,7 +21,7 @@ final class Slice {
     /** The journal text the slice's rows were decoded from, in bytes: what it holds of the heap, about. */
     long bytes;
     /** The transactions' rows regrouped for applying ({@link SlicePlanner}), or null if not planned. */
-    List<ApplyOrder.Group> groups;
+    List<PlannedGroup> groups;
 
     void fill(Snapshot target, boolean completesBatch, List<SourceTransaction> txs, long bytes) {
         this.target = target;

@@ -9,9 +9,9 @@ import org.slf4j.LoggerFactory;
  * The pipeline's middle stage: regroups each clean slice's rows ({@link Projection#regroup}) on its own thread,
  * before the slice reaches the {@link SliceApplier}.
  *
- * <p>Why a stage of its own: compiling and regrouping a slice is CPU work of a few microseconds per row, and the
- * apply thread is the pipeline's bottleneck (it waits on the database for each statement and commit); here it
- * overlaps with applying the previous slice. A slice with an undecodable row is left unplanned: it is applied one
+ * <p>Why a stage of its own: compiling and regrouping a slice, and spelling its values as text, is CPU work of a few
+ * microseconds per row, and the apply thread is the pipeline's bottleneck (it waits on the database for each
+ * statement and commit); here it overlaps with applying the previous slice. A slice with an undecodable row is left unplanned: it is applied one
  * source transaction at a time anyway.
  *
  * <p>It is its own exception handler: a failure here leaves the slice unplanned and the apply thread regroups it

@@ -29,15 +29,19 @@ final class SqlProjection implements Projection {
     }
 
     @Override
-    public List<ApplyOrder.Group> regroup(List<SourceTransaction> transactions) {
-        return order.arrange(rows(transactions));
+    public List<PlannedGroup> regroup(List<SourceTransaction> transactions) {
+        List<PlannedGroup> planned = new ArrayList<>();
+        for (ApplyOrder.Group group : order.arrange(rows(transactions))) {
+            planned.add(GroupWriter.plan(group));
+        }
+        return planned;
     }
 
     @Override
-    public int apply(Connection c, List<ApplyOrder.Group> groups) throws SQLException {
+    public int apply(Connection c, List<PlannedGroup> groups) throws SQLException {
         MissedWrites missed = new MissedWrites();
         try (StatementBatcher batcher = new StatementBatcher(c, missed)) {
-            for (ApplyOrder.Group group : groups) {
+            for (PlannedGroup group : groups) {
                 write(c, batcher, group, missed);
             }
             batcher.flush();
@@ -75,15 +79,16 @@ final class SqlProjection implements Projection {
         return rows;
     }
 
-    private static void write(Connection c, StatementBatcher batcher, ApplyOrder.Group group, MissedWrites missed)
+    private static void write(Connection c, StatementBatcher batcher, PlannedGroup planned, MissedWrites missed)
             throws SQLException {
-        if (group.entries().size() < GroupWriter.MIN_ROWS || !GroupWriter.canWrite(group)) {
+        if (planned.columns() == null) {
+            ApplyOrder.Group group = planned.group();
             for (JournalEntry entry : group.entries()) {
                 batcher.add(group.statement(), entry);
             }
             return;
         }
         batcher.flush();
-        GroupWriter.write(c, group, missed);
+        GroupWriter.write(c, planned, missed);
     }
 }
