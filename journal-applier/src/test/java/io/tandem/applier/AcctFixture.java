@@ -4,6 +4,9 @@ import io.tandem.core.db.TandemSchema;
 import io.tandem.core.db.VersionRegistry;
 import io.tandem.core.definitions.DefinitionReader;
 import io.tandem.core.definitions.VersionDefinition;
+import io.tandem.core.journal.Fence;
+import io.tandem.core.journal.JournalEntry;
+import io.tandem.core.journal.JournalWriter;
 import io.tandem.testing.TestDatabase;
 
 import java.io.IOException;
@@ -12,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 
 /** The test app "acct": Tandem installed, physical tables created, version 1 registered. */
 final class AcctFixture {
@@ -30,6 +34,17 @@ final class AcctFixture {
             VersionRegistry.save(c, v1);
         }
         return v1;
+    }
+
+    /** Appends {@code entries} with {@code writer} in one committed transaction; returns its txid. */
+    static long commit(TestDatabase db, JournalWriter writer, List<JournalEntry> entries) throws SQLException {
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            writer.append(c, entries);
+            long txid = Fence.currentTxid(c);
+            c.commit();
+            return txid;
+        }
     }
 
     static String resource(String name) {

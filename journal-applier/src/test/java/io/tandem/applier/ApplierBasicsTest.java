@@ -118,13 +118,7 @@ class ApplierBasicsTest {
     }
 
     private static long write(TestDatabase db, List<JournalEntry> entries) throws SQLException {
-        try (Connection c = db.connect()) {
-            c.setAutoCommit(false);
-            writer.append(c, entries);
-            long txid = Fence.currentTxid(c);
-            c.commit();
-            return txid;
-        }
+        return AcctFixture.commit(db, writer, entries);
     }
 
     static String item(TestDatabase db, long id) throws SQLException {

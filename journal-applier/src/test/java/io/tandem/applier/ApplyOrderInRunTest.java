@@ -10,12 +10,12 @@ import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The reader fetches a run of transactions in the index's order (by txid) and must hand them on in apply order (by
@@ -34,15 +34,15 @@ class ApplyOrderInRunTest {
         for (long k = 1; k <= PAIRS; k++) {
             items.add(AcctEntries.insertItem(k, "t"));
         }
-        commit(db, writer, items);
+        AcctFixture.commit(db, writer, items);
         long last = 0;
         for (long k = 1; k <= PAIRS; k++) {
-            try (Connection early = db.connect(); Connection late = db.connect()) {
+            try (Connection early = db.connect()) {
                 early.setAutoCommit(false);
                 writer.append(early, AcctEntries.insertItem(1000 + k, "early")); // takes the smaller txid
                 long earlyTx = Fence.currentTxid(early);
-                long lateTx = commit(db, writer, List.of(AcctEntries.updateItem(k, 1)));
-                assertEquals(true, lateTx > earlyTx, "the second transaction began later");
+                long lateTx = AcctFixture.commit(db, writer, List.of(AcctEntries.updateItem(k, 1)));
+                assertTrue(lateTx > earlyTx, "the second transaction began later");
                 writer.append(early, AcctEntries.updateItem(k, 2)); // after the later one committed
                 early.commit();
                 last = earlyTx;
@@ -58,16 +58,6 @@ class ApplyOrderInRunTest {
             rs.next();
             assertEquals(PAIRS, rs.getInt(2));
             assertEquals(PAIRS, rs.getInt(1), "every key holds the value of the transaction that committed last");
-        }
-    }
-
-    private static long commit(TestDatabase db, JournalWriter writer, List<JournalEntry> entries) throws SQLException {
-        try (Connection c = db.connect()) {
-            c.setAutoCommit(false);
-            writer.append(c, entries);
-            long txid = Fence.currentTxid(c);
-            c.commit();
-            return txid;
         }
     }
 }
