@@ -17,10 +17,12 @@ import java.util.Set;
  *       transaction when a batch is large — ends at whichever it reaches first; a source transaction is never
  *       split, so one larger than this is applied whole.</li>
  *   <li>{@code ringSize} (8, a power of two): slices read ahead of the one being applied.</li>
- *   <li>{@code readAheadBytes} (32 MiB): the journal text read ahead of the apply side, at most (one slice
- *       always goes, however large). With rows of more than 16 KiB fetched one at a time, the applier's heap holds
- *       about this, plus the read buffer of {@code sliceRows} rows of at most 16 KiB, plus one slice: bounded in bytes,
- *       so no backlog of wide rows can exhaust it.</li>
+ *   <li>{@code readAheadBytes} (32 MiB): what the slices read ahead of the apply side may hold of the heap, at most
+ *       (one slice always goes, however large): their rows decoded and, once planned, their values spelled as text
+ *       arrays, counted as twice their journal text (UTF-16 at worst). With rows of more than 16 KiB fetched one at
+ *       a time, the applier's heap holds about this, plus what the reader holds — the driver's buffer and the run
+ *       being put in apply order, each about {@code sliceRows} rows of at most 16 KiB, more when one transaction has
+ *       more rows — plus one slice: bounded in bytes, so no backlog of wide rows can exhaust it.</li>
  *   <li>{@code maxPollInterval} (10 ms): the longest pause between two looks at the journal when idle. The pause
  *       starts at 1 ms after a batch and doubles while batches come back empty: near-zero CPU when idle,
  *       commit-to-applied latency near one round trip when busy. No trigger or NOTIFY on the write path.</li>

@@ -43,9 +43,20 @@ import java.util.Map;
  * row's data, {@link #WIDE_BYTES}: that is read when its transaction's turn comes) besides the slices being filled.
  */
 final class BatchReader {
-    /** Receives slices, each a run of whole transactions in apply order. */
+    /**
+     * Receives slices, each a run of whole transactions in apply order, with the heap the slice will hold until it is
+     * applied ({@link #heldBytes}).
+     */
     interface SliceSink {
         void accept(Snapshot target, boolean completesBatch, List<SourceTransaction> transactions, long bytes);
+    }
+
+    /**
+     * The heap a slice of {@code textBytes} (its journal text, UTF-16 at worst) holds in flight: its decoded rows, and
+     * as much again once the planner has spelled their values as text arrays ({@link GroupWriter#plan}).
+     */
+    static long heldBytes(long textBytes) {
+        return 2 * textBytes;
     }
 
     /** The batch's transactions in apply order; one row of nulls but the snapshot when the batch is empty. */
@@ -186,7 +197,7 @@ final class BatchReader {
             if (!run.isEmpty()) {
                 fetch(run);
             }
-            sink.accept(target, true, List.copyOf(slice), sliceByteCount);
+            sink.accept(target, true, List.copyOf(slice), heldBytes(sliceByteCount));
             return target;
         }
 
@@ -236,7 +247,7 @@ final class BatchReader {
 
         private void add(SourceTransaction tx, long bytes) {
             if (!slice.isEmpty() && (sliceRowCount >= sliceRows || sliceByteCount >= sliceBytes)) {
-                sink.accept(target, false, List.copyOf(slice), sliceByteCount);
+                sink.accept(target, false, List.copyOf(slice), heldBytes(sliceByteCount));
                 slice.clear();
                 sliceRowCount = 0;
                 sliceByteCount = 0;
@@ -252,7 +263,10 @@ final class BatchReader {
                               boolean wide, String[] changed, String origin) {
     }
 
-    /** The data of the wide row {@code seq}, read on its own (in the batch's transaction, so as of its snapshot). */
+    /**
+     * The data of the wide row {@code seq}, read on its own in the batch's transaction (its row cannot have changed:
+     * the transaction that wrote it is committed and listed in the batch).
+     */
     private String wideData(PreparedStatement wide, long txid, long seq) throws SQLException {
         wide.setString(1, app);
         wide.setString(2, Long.toString(txid));

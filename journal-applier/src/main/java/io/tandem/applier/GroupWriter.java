@@ -25,8 +25,8 @@ import java.util.List;
  * costs more than it saves.
  *
  * <p>The text arrays are made by {@link #plan} on the planner thread, not by {@link #write} on the apply thread:
- * the apply thread is the pipeline's bottleneck, and looking up and spelling every value was a quarter of its own
- * CPU time (JFR, applier benchmark).
+ * the apply thread is the pipeline's bottleneck, and checking, looking up and spelling every value was a quarter of
+ * the planner and apply threads' CPU samples (JFR, applier benchmark).
  */
 final class GroupWriter {
     static final int MIN_ROWS = 8;

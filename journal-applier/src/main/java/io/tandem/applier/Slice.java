@@ -18,7 +18,10 @@ final class Slice {
     long lastMaxSeq;
     final List<SourceTransaction> transactions = new ArrayList<>();
     int rows;
-    /** The journal text the slice's rows were decoded from, in bytes: what it holds of the heap, about. */
+    /**
+     * What the slice holds of the heap until it is applied, about: its rows decoded and their values spelled as text
+     * arrays, counted from the journal text they came from ({@link BatchReader#heldBytes}).
+     */
     long bytes;
     /** The transactions' rows regrouped for applying ({@link SlicePlanner}), or null if not planned. */
     List<PlannedGroup> groups;
