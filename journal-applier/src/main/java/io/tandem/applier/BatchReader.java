@@ -216,10 +216,10 @@ final class BatchReader {
             Map<Long, List<FetchedRow>> read = new HashMap<>(run.size() * 2);
             try (ResultSet rs = rows.executeQuery()) {
                 while (rs.next()) {
-                    FetchedRow row = new FetchedRow(rs.getLong(1), Long.parseLong(rs.getString(2)), rs.getInt(3),
-                            rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getBoolean(10),
-                            strings(rs.getArray(8)), rs.getString(9));
-                    read.computeIfAbsent(row.txid(), t -> new ArrayList<>()).add(row);
+                    read.computeIfAbsent(Long.parseLong(rs.getString(2)), t -> new ArrayList<>())
+                            .add(new FetchedRow(rs.getLong(1), rs.getInt(3), rs.getString(4), rs.getString(5),
+                                    rs.getString(6), rs.getString(7), rs.getBoolean(10), strings(rs.getArray(8)),
+                                    rs.getString(9)));
                 }
             }
             if (read.size() != run.size()) {
@@ -258,9 +258,9 @@ final class BatchReader {
         }
     }
 
-    /** A journal row as the run's statement returned it, not yet decoded; a wide row without its data. */
-    private record FetchedRow(long seq, long txid, int version, String entity, String op, String key, String data,
-                              boolean wide, String[] changed, String origin) {
+    /** A journal row of a run as the statement returned it, not yet decoded; a wide row without its data. */
+    private record FetchedRow(long seq, int version, String entity, String op, String key, String data, boolean wide,
+                              String[] changed, String origin) {
     }
 
     /**

@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why a stage of its own: compiling and regrouping a slice, and spelling its values as text, is CPU work of a few
  * microseconds per row, and the apply thread is the pipeline's bottleneck (it waits on the database for each
- * statement and commit); here it overlaps with applying the previous slice. A slice with an undecodable row is left unplanned: it is applied one
- * source transaction at a time anyway.
+ * statement and commit); here it overlaps with applying the previous slice. A slice with an undecodable row is left
+ * unplanned: it is applied one source transaction at a time anyway.
  *
  * <p>It is its own exception handler: a failure here leaves the slice unplanned and the apply thread regroups it
  * itself, where a failure is handled on the thread that owns the apply connection. (The pipeline's default handler,
