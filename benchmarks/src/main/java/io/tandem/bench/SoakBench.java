@@ -71,7 +71,7 @@ final class SoakBench {
             new Migrator(owner).migrate(release);
             long partitionXids = Math.max(100, p.soakRows() / PER_CAP / PER_CAP / SoakWriters.ROWS_PER_TX);
             try (Connection c = owner.getConnection()) {
-                RetentionPolicy.setDatabase(c, null, null, null, partitionXids, Set.of());
+                RetentionPolicy.setDatabase(c, null, null, null, null, partitionXids, Set.of());
             }
             try (AppLogin login = AppLogin.create(pg, DB, new ViewGenerator().roleName("shop", 1));
                  HikariDataSource writersPool = login.pool(WRITERS)) {
@@ -138,7 +138,7 @@ final class SoakBench {
     private long capFromSize(Connection c, long rowsSoFar) throws SQLException {
         long bytes = journalBytes(c);
         long cap = (long) ((double) bytes / rowsSoFar * p.soakRows() / PER_CAP);
-        RetentionPolicy.setDatabase(c, null, cap, null, null, Set.of());
+        RetentionPolicy.setDatabase(c, null, cap, null, null, null, Set.of());
         r.progress(String.format("soak: %.0f journal bytes per row after %d rows; cap set to %.1f MB",
                 (double) bytes / rowsSoFar, rowsSoFar, cap / 1e6));
         return cap;

@@ -106,7 +106,7 @@ final class JournalCommand implements Runnable {
     }
 
     @Command(name = "retention", description = "Show or set the retention policy: how long applied rows are kept"
-            + " (per app or for the database), a size cap, an archive directory.")
+            + " (per app or for the database), a size cap, an archive (a directory or a database).")
     static final class Retention implements Callable<Integer> {
         @Mixin
         ConnectionOptions connection;
@@ -124,11 +124,15 @@ final class JournalCommand implements Runnable {
         @Option(names = "--archive-dir", paramLabel = "DIR", description = "Before removing a partition, write it here"
                 + " (gzip CSV + manifest.json), on the machine of the applier that runs maintenance")
         Path archiveDir;
+        @Option(names = "--archive-url", paramLabel = "URL", description = "Before removing a partition, write it to"
+                + " this PostgreSQL database (schema tandem_archive), e.g. jdbc:postgresql://host/archive?user=archiver;"
+                + " no password in the URL: each applier's machine has it in ~/.pgpass or PGPASSFILE")
+        String archiveUrl;
         @Option(names = "--partition-xids", paramLabel = "N", description = "Transaction ids per new partition"
                 + " (default: sized from the rate, about an eighth of the shortest --keep)")
         Long partitionXids;
         @Option(names = "--clear", split = ",", paramLabel = "SETTING",
-                description = "Reset settings: max-size, archive-dir, partition-xids")
+                description = "Reset settings: max-size, archive-dir, archive-url, partition-xids")
         Set<String> clear = Set.of();
         @Mixin
         JsonOption json;
@@ -138,15 +142,16 @@ final class JournalCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             for (String setting : clear) {
-                if (!Set.of("max-size", "archive-dir", "partition-xids").contains(setting)) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "--clear takes max-size, archive-dir"
-                            + " or partition-xids, not " + setting);
+                if (!Set.of("max-size", "archive-dir", "archive-url", "partition-xids").contains(setting)) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--clear takes max-size, archive-dir,"
+                            + " archive-url or partition-xids, not " + setting);
                 }
             }
             try (HikariDataSource pool = connection.pool("journal", 1); Connection c = pool.getConnection()) {
                 try {
                     if (app != null) {
-                        if (maxBytes != null || archiveDir != null || partitionXids != null || !clear.isEmpty()) {
+                        if (maxBytes != null || archiveDir != null || archiveUrl != null || partitionXids != null
+                                || !clear.isEmpty()) {
                             throw new CommandLine.ParameterException(spec.commandLine(), "--app sets --keep only: the"
                                     + " size cap, archive and partition width are the database's");
                         }
@@ -154,7 +159,7 @@ final class JournalCommand implements Runnable {
                             RetentionPolicy.setApp(c, app, backToDefault ? null : keep);
                         }
                     } else {
-                        RetentionPolicy.setDatabase(c, keep, maxBytes, archiveDir, partitionXids, clear);
+                        RetentionPolicy.setDatabase(c, keep, maxBytes, archiveDir, archiveUrl, partitionXids, clear);
                     }
                 } catch (IllegalArgumentException e) {
                     throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -212,8 +217,9 @@ final class JournalCommand implements Runnable {
     static final class Replay implements Callable<Integer> {
         @Mixin
         ConnectionOptions connection;
-        @Option(names = "--archive", required = true, paramLabel = "DIR", description = "The archive directory")
-        Path archive;
+        @Option(names = "--archive", required = true, paramLabel = "DIR|URL", description = "The archive: the"
+                + " directory, or the jdbc:postgresql: URL of the database, retention archived into")
+        String archive;
         @Mixin
         JsonOption json;
         @CommandLine.Spec
@@ -228,12 +234,12 @@ final class JournalCommand implements Runnable {
                     err.flush();
                 });
                 if (json.requested()) {
-                    json.print(Map.of("ok", true, "files", report.files(), "transactions", report.transactions(),
-                            "rows", report.rows()));
+                    json.print(Map.of("ok", true, "partitions", report.partitions(), "transactions",
+                            report.transactions(), "rows", report.rows()));
                 } else {
-                    spec.commandLine().getOut().printf("Appended %,d transaction(s), %,d row(s) from %d file(s);"
-                                    + " the applier projects them (tandem status --app APP)%n",
-                            report.transactions(), report.rows(), report.files());
+                    spec.commandLine().getOut().printf("Appended %,d transaction(s), %,d row(s) from %d archived"
+                                    + " partition(s); the applier projects them (tandem status --app APP)%n",
+                            report.transactions(), report.rows(), report.partitions());
                     spec.commandLine().getOut().flush();
                 }
                 return 0;
@@ -248,6 +254,7 @@ final class JournalCommand implements Runnable {
         out.put("keep_for", keep);
         out.put("max_bytes", p.maxBytes());
         out.put("archive_dir", p.archiveDir() == null ? null : p.archiveDir().toString());
+        out.put("archive_url", p.archiveUrl());
         out.put("partition_xids", p.partitionXids());
         return out;
     }
@@ -257,7 +264,7 @@ final class JournalCommand implements Runnable {
         p.keepFor().entrySet().stream().filter(e -> !e.getKey().isEmpty()).sorted(Map.Entry.comparingByKey())
                 .forEach(e -> line.append(", ").append(e.getKey()).append(' ').append(human(e.getValue())));
         line.append(p.maxBytes() == null ? "; no size cap" : "; at most " + mib(p.maxBytes()));
-        line.append(p.archiveDir() == null ? "; no archive" : "; archived to " + p.archiveDir());
+        line.append(p.archiveLocation() == null ? "; no archive" : "; archived to " + p.archiveLocation());
         line.append(p.partitionXids() == null ? "; partitions sized from the rate"
                 : "; " + p.partitionXids() + " transaction ids per partition");
         return line.toString();

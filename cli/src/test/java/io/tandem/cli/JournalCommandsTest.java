@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tandem.applier.Applier;
 import io.tandem.applier.ApplierConfig;
 import io.tandem.testing.Await;
+import io.tandem.testing.PasswordFile;
 import io.tandem.testing.PostgresServer;
 import io.tandem.testing.PostgresTest;
 import io.tandem.testing.TestDatabase;
@@ -40,12 +41,44 @@ class JournalCommandsTest {
     @Test
     void archivedHistoryReplaysIntoAnEmptyDatabaseAsTheSameTables(TestDatabase db, @TempDir Path archive)
             throws Exception {
+        archiveReplayAndCompare(db, "--archive-dir", archive.toString());
+        assertTrue(Files.exists(archive.resolve("manifest.json")));
+    }
+
+    @Test
+    void historyArchivedIntoADatabaseReplaysAsTheSameTables(@TempDir Path home) throws Exception {
+        TestDatabase source = PostgresServer.get().createDatabase("journal_archived_source");
+        TestDatabase archive = PostgresServer.get().createDatabase("journal_archive");
+        try (PasswordFile passwords = new PasswordFile(archive, home)) {
+            String url = PasswordFile.urlWithLogin(archive);
+            assertEquals(0, run(source, "migrate", "--schemas", RELEASE_1).exitCode());
+            CliRun withPassword = run(source, "journal", "retention", "--archive-url", url + "&password=x");
+            assertEquals(2, withPassword.exitCode(), withPassword.out());
+            assertTrue(withPassword.err().contains("must not carry a password"), withPassword.err());
+
+            archiveReplayAndCompare(source, "--archive-url", url);
+            assertEquals(scalar(archive, "SELECT count(*) FROM tandem_archive.partitions"),
+                    scalar(source, "SELECT count(*) FROM tandem.journal_partitions WHERE archive_file = '" + url + "'"));
+            CliRun both = run(source, "journal", "retention", "--archive-dir", home.toString());
+            assertEquals(2, both.exitCode(), both.out());
+            assertTrue(both.err().contains("Add --clear archive-url"), both.err());
+        } finally {
+            PostgresServer.get().dropDatabase(source.name());
+            PostgresServer.get().dropDatabase(archive.name());
+        }
+    }
+
+    /**
+     * Sets a policy that archives to {@code location} and removes everything applied, writes the shop's history
+     * with one reject (which holds retention back until resolved), then replays the archive into an empty database
+     * and compares the tables.
+     */
+    private static void archiveReplayAndCompare(TestDatabase db, String option, String location) throws Exception {
         assertEquals(0, run(db, "migrate", "--schemas", RELEASE_1).exitCode());
         CliRun set = run(db, "journal", "retention", "--max-size", "1", "--partition-xids", "100",
-                "--archive-dir", archive.toString(), "--json");
+                option, location, "--json");
         assertEquals(0, set.exitCode(), set.err() + set.out());
         assertEquals(100, JSON.readTree(set.out()).get("partition_xids").asLong(), set.out());
-
         try (Applier applier = Applier.start(new ApplierConfig(db.newPool(8), "shop").installSchema(false)
                 .journalMaintenance(Duration.ofMillis(50)))) {
             writeShop(db, new Random(5));
@@ -65,14 +98,13 @@ class JournalCommandsTest {
         JsonNode journal = JSON.readTree(run(db, "status", "--app", "shop", "--json").out()).get("journal");
         assertTrue(journal.get("removed_rows").asLong() > 0, journal.toString());
         CliRun text = run(db, "journal", "status");
-        assertTrue(text.out().contains("retention removed") && text.out().contains("archived to " + archive),
+        assertTrue(text.out().contains("retention removed") && text.out().contains("archived to " + location),
                 text.out());
-        assertTrue(Files.exists(archive.resolve("manifest.json")));
 
         TestDatabase target = PostgresServer.get().createDatabase("journal_replay_target");
         try {
             assertEquals(0, run(target, "migrate", "--schemas", RELEASE_1).exitCode());
-            CliRun replay = run(target, "journal", "replay", "--archive", archive.toString());
+            CliRun replay = run(target, "journal", "replay", "--archive", location);
             assertEquals(0, replay.exitCode(), replay.err() + replay.out());
             assertTrue(replay.out().contains("Appended"), replay.out());
             try (Applier applier = Applier.start(new ApplierConfig(target.newPool(6), "shop").installSchema(false)
@@ -140,6 +172,13 @@ class JournalCommandsTest {
             }
         }
         return rows;
+    }
+
+    private static String scalar(TestDatabase db, String sql) throws SQLException {
+        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     private static long shopRowsInJournal(TestDatabase db) throws SQLException {

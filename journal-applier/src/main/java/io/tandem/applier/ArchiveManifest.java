@@ -15,7 +15,7 @@ import java.util.List;
  * archived. Written whole to a temporary file and moved into place, so a reader never sees half of it and a crash
  * leaves the previous manifest.
  *
- * @param format     the archive's format version (1: gzip CSV with a header, columns as {@link PartitionArchive#COLUMNS})
+ * @param format     the archive's format version (1: gzip CSV with a header, columns as {@link JournalArchive#COLUMNS})
  * @param partitions the archived partitions
  */
 record ArchiveManifest(int format, List<Entry> partitions) {

@@ -21,7 +21,7 @@ import java.util.List;
 
 /**
  * One pass of journal maintenance: finishes what a killed pass left half done, removes the oldest partitions the
- * retention policy lets go ({@link Retention}, archiving each first when the policy names a directory; why it holds
+ * retention policy lets go ({@link Retention}, archiving each first when the policy names an archive; why it holds
  * the others back is recorded first, in {@code tandem.journal_maintenance}) and keeps partitions ready ahead of the
  * transaction ids ({@link PartitionsAhead}).
  *
@@ -148,9 +148,10 @@ final class JournalMaintenance {
     private void remove(Connection c, JournalPartition p, RetentionPolicy policy) throws SQLException, IOException {
         long rows = count(c, p.name());
         long bytes = JournalStorage.bytes(c, p.name());
-        if (policy.archiveDir() != null) {
-            String file = new PartitionArchive(policy.archiveDir()).write(c, p);
-            update(c, "UPDATE tandem.journal_partitions SET archive_file = ? WHERE name = ?", file, p.name());
+        JournalArchive archive = policy.archive();
+        if (archive != null) {
+            String where = archive.store(c, p);
+            update(c, "UPDATE tandem.journal_partitions SET archive_file = ? WHERE name = ?", where, p.name());
         }
         execute(c, "ALTER TABLE tandem.journal DETACH PARTITION tandem." + p.name() + " CONCURRENTLY");
         drop(c, p.name(), rows, bytes);

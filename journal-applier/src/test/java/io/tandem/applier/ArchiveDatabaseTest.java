@@ -1,0 +1,150 @@
+package io.tandem.applier;
+
+import io.tandem.core.TandemException;
+import io.tandem.core.storage.JournalPartition;
+import io.tandem.core.storage.JournalPartitions;
+import io.tandem.testing.PasswordFile;
+import io.tandem.testing.PostgresServer;
+import io.tandem.testing.PostgresTest;
+import io.tandem.testing.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * An archive database keeps {@link JournalArchive}'s contract: a partition stored twice is there once, whole, in
+ * apply order; the history of another database is not mixed in; rows missing since are found before a replay loads
+ * anything; and the URL never carries a password.
+ */
+@PostgresTest
+class ArchiveDatabaseTest {
+    @TempDir
+    static Path passwords;
+    private static TestDatabase archiveDb;
+    private static PasswordFile passwordFile;
+    private static ArchiveDatabase archive;
+    private static JournalPartition partition;
+
+    @BeforeAll
+    static void journalWithThreeTransactions(TestDatabase db) throws Exception {
+        AcctFixture.install(db);
+        try (Connection c = db.connect()) {
+            JournalRetentionTest.append(c, 1, "a");
+            c.setAutoCommit(false);
+            JournalRetentionTest.append(c, 2, "b");
+            JournalRetentionTest.append(c, 3, "c");
+            c.commit();
+            c.setAutoCommit(true);
+            JournalRetentionTest.append(c, 4, "d");
+            String table = scalar(c, "SELECT DISTINCT tableoid::regclass::text FROM tandem.journal");
+            partition = JournalPartitions.attached(c).stream().filter(p -> table.equals("tandem." + p.name()))
+                    .findFirst().orElseThrow();
+        }
+        archiveDb = PostgresServer.get().createDatabase("journal_archive_db");
+        passwordFile = new PasswordFile(archiveDb, passwords);
+        archive = new ArchiveDatabase(PasswordFile.urlWithLogin(archiveDb));
+    }
+
+    @AfterAll
+    static void dropTheArchive() throws SQLException {
+        passwordFile.close();
+        PostgresServer.get().dropDatabase(archiveDb.name());
+    }
+
+    @Test
+    void aPartitionStoredTwiceIsThereOnceWholeInApplyOrder(TestDatabase db) throws Exception {
+        try (Connection c = db.connect()) {
+            archive.store(c, partition);
+            archive.store(c, partition); // a pass killed after the archive committed, before the drop
+        }
+        try (Connection a = archiveDb.connect()) {
+            assertEquals("1", scalar(a, "SELECT count(*) FROM tandem_archive.partitions"));
+            assertEquals("4", scalar(a, "SELECT rows FROM tandem_archive.partitions"));
+            assertEquals("a b c d", scalar(a, "SELECT string_agg(data->>'token', ' ' ORDER BY group_max, seq)"
+                    + " FROM tandem_archive.journal"));
+            assertEquals("3", scalar(a, "SELECT count(DISTINCT group_max) FROM tandem_archive.journal"));
+            assertEquals("t", scalar(a, "SELECT bool_and(group_max = m) FROM (SELECT group_max, max(seq)"
+                    + " OVER (PARTITION BY txid) AS m FROM tandem_archive.journal) g"));
+        }
+        try (Connection c = db.connect()) {
+            execute(c, "CREATE TEMP TABLE loaded (" + JournalArchive.COLUMN_TYPES + ")");
+            assertEquals(1, archive.loadInto(c, "loaded", line -> { }));
+            assertEquals("4", scalar(c, "SELECT count(*) FROM loaded"));
+        }
+    }
+
+    @Test
+    void theArchiveOfAnotherDatabaseIsNotMixedIn(TestDatabase db) throws Exception {
+        try (Connection c = db.connect()) {
+            archive.store(c, partition);
+        }
+        try (Connection a = archiveDb.connect()) {
+            execute(a, "UPDATE tandem_archive.partitions SET source = 'elsewhere'");
+            try (Connection c = db.connect()) {
+                TandemException refused = assertThrows(TandemException.class, () -> archive.store(c, partition));
+                assertTrue(refused.getMessage().contains("holds the archive of database elsewhere, not of "
+                        + db.name()), refused.getMessage());
+            } finally {
+                execute(a, "UPDATE tandem_archive.partitions SET source = '" + db.name() + "'"); // as it was
+            }
+        }
+    }
+
+    @Test
+    void rowsRemovedFromTheArchiveAreFoundBeforeAnythingIsLoaded(TestDatabase db) throws Exception {
+        try (Connection c = db.connect()) {
+            archive.store(c, partition);
+        }
+        try (Connection a = archiveDb.connect()) {
+            execute(a, "CREATE TABLE kept AS SELECT * FROM tandem_archive.journal");
+            execute(a, "DELETE FROM tandem_archive.journal WHERE data->>'token' = 'c'");
+            try (Connection c = db.connect()) {
+                execute(c, "CREATE TEMP TABLE loaded (" + JournalArchive.COLUMN_TYPES + ")");
+                c.setAutoCommit(false);
+                TandemException refused = assertThrows(TandemException.class,
+                        () -> archive.loadInto(c, "loaded", line -> { }));
+                c.rollback();
+                assertTrue(refused.getMessage().contains("holds 3 rows where its 1 partitions list 4"),
+                        refused.getMessage());
+            } finally {
+                execute(a, "TRUNCATE tandem_archive.journal");
+                execute(a, "INSERT INTO tandem_archive.journal SELECT * FROM kept");
+                execute(a, "DROP TABLE kept");
+            }
+        }
+    }
+
+    @Test
+    void aUrlWithAPasswordIsRefusedWithoutBeingRepeated() {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> new ArchiveDatabase("jdbc:postgresql://archive.example/history?user=tandem&password=s3cret"));
+        assertFalse(refused.getMessage().contains("s3cret"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("~/.pgpass"), refused.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new ArchiveDatabase("jdbc:mysql://archive.example/history"));
+    }
+
+    private static String scalar(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+}
