@@ -229,10 +229,15 @@ final class JournalCommand implements Runnable {
         public Integer call() throws Exception {
             PrintWriter err = spec.commandLine().getErr();
             try (HikariDataSource pool = connection.pool("journal", 1)) {
-                ArchiveReplay.Report report = ArchiveReplay.replay(pool, archive, line -> {
-                    err.println("replay: " + line);
-                    err.flush();
-                });
+                ArchiveReplay.Report report;
+                try {
+                    report = ArchiveReplay.replay(pool, archive, line -> {
+                        err.println("replay: " + line);
+                        err.flush();
+                    });
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--archive: " + e.getMessage());
+                }
                 if (json.requested()) {
                     json.print(Map.of("ok", true, "partitions", report.partitions(), "transactions",
                             report.transactions(), "rows", report.rows()));

@@ -47,6 +47,8 @@ class JournalCommandsTest {
 
     @Test
     void historyArchivedIntoADatabaseReplaysAsTheSameTables(@TempDir Path home) throws Exception {
+        PostgresServer.get().dropDatabase("journal_archived_source"); // left by a run that was killed
+        PostgresServer.get().dropDatabase("journal_archive");
         TestDatabase source = PostgresServer.get().createDatabase("journal_archived_source");
         TestDatabase archive = PostgresServer.get().createDatabase("journal_archive");
         try (PasswordFile passwords = new PasswordFile(archive, home)) {

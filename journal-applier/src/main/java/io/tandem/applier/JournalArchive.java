@@ -21,7 +21,8 @@ import java.util.function.Consumer;
  *   <li>The rows stored are the partition's, in apply order (a transaction's rows together, transactions by their
  *       largest seq), each with that largest seq as {@code group_max}, rows of rejected transactions left out: what
  *       the tables were built from, in an order any number of partitions can be merged back into.</li>
- *   <li>{@link #loadInto} gives back every stored row, and refuses before loading anything it cannot vouch for.</li>
+ *   <li>{@link #loadInto} gives back every stored row, and refuses an archive it cannot vouch for (a file changed
+ *       since, rows added or removed) before its caller appends anything to a journal.</li>
  * </ul>
  */
 interface JournalArchive {
@@ -30,8 +31,8 @@ interface JournalArchive {
     /** {@link #COLUMNS} with their types, for a table that holds archived rows. */
     String COLUMN_TYPES = """
             seq bigint NOT NULL, txid xid8 NOT NULL, app text NOT NULL, app_version int NOT NULL, entity text NOT NULL,
-             op text NOT NULL, key jsonb NOT NULL, data jsonb, changed text[], origin text,
-             written_at timestamptz NOT NULL, group_max bigint NOT NULL""";
+            op text NOT NULL, key jsonb NOT NULL, data jsonb, changed text[], origin text,
+            written_at timestamptz NOT NULL, group_max bigint NOT NULL""";
 
     /**
      * Stores partition {@code p}, read through {@code journal} (a connection of the journal's owner), and returns
@@ -47,10 +48,14 @@ interface JournalArchive {
      */
     int loadInto(Connection target, String table, Consumer<String> progress) throws SQLException;
 
-    /** The archive at {@code location}: a {@code jdbc:postgresql:} URL or a directory. */
+    /**
+     * The archive at {@code location}: a {@code jdbc:postgresql:} URL or a directory.
+     *
+     * @throws IllegalArgumentException for a URL that is not a PostgreSQL JDBC URL without a password
+     */
     static JournalArchive at(String location) {
-        return location.startsWith("jdbc:") ? new ArchiveDatabase(location)
-                : new ArchiveDirectory(Path.of(location));
+        boolean url = location.startsWith("jdbc:") || location.matches("[A-Za-z][A-Za-z0-9+.-]*://.*");
+        return url ? new ArchiveDatabase(location) : new ArchiveDirectory(Path.of(location));
     }
 
     /** The rows of partition {@code p} as the archive holds them (see the contract above). */

@@ -62,7 +62,7 @@ public record RetentionPolicy(Map<String, Duration> keepFor, Long maxBytes, Path
     /**
      * Sets the database's policy; a null argument leaves that setting as it is, {@code clear} names the settings to
      * reset (to no cap, no archive, adaptive width). An archive URL is tried before it is set: this connects to the
-     * archive database and creates its tables.
+     * archive database, creates its tables if missing and checks they hold no other database's history.
      *
      * @throws IllegalArgumentException for a keep shorter than five minutes, a cap or width below its minimum, an
      *                                  archive URL that is not a PostgreSQL one or carries a password, or two archives
@@ -79,7 +79,7 @@ public record RetentionPolicy(Map<String, Duration> keepFor, Long maxBytes, Path
         }
         requireOneArchive(read(c), archiveDir, archiveUrl, clear);
         if (archiveUrl != null) {
-            new ArchiveDatabase(archiveUrl).check();
+            new ArchiveDatabase(archiveUrl).check(c);
         }
         try (PreparedStatement s = c.prepareStatement("""
                 UPDATE tandem.journal_retention

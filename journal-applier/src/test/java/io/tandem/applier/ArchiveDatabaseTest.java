@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -26,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * An archive database keeps {@link JournalArchive}'s contract: a partition stored twice is there once, whole, in
  * apply order; the history of another database is not mixed in; rows missing since are found before a replay loads
- * anything; and the URL never carries a password.
+ * anything; a copy the archive refuses leaves the journal's connection as it was; and the URL never carries a
+ * password.
  */
 @PostgresTest
 class ArchiveDatabaseTest {
@@ -52,6 +54,7 @@ class ArchiveDatabaseTest {
             partition = JournalPartitions.attached(c).stream().filter(p -> table.equals("tandem." + p.name()))
                     .findFirst().orElseThrow();
         }
+        PostgresServer.get().dropDatabase("journal_archive_db"); // left by a run that was killed
         archiveDb = PostgresServer.get().createDatabase("journal_archive_db");
         passwordFile = new PasswordFile(archiveDb, passwords);
         archive = new ArchiveDatabase(PasswordFile.urlWithLogin(archiveDb));
@@ -59,8 +62,10 @@ class ArchiveDatabaseTest {
 
     @AfterAll
     static void dropTheArchive() throws SQLException {
-        passwordFile.close();
-        PostgresServer.get().dropDatabase(archiveDb.name());
+        if (passwordFile != null) {
+            passwordFile.close();
+        }
+        PostgresServer.get().dropDatabase("journal_archive_db");
     }
 
     @Test
@@ -91,13 +96,14 @@ class ArchiveDatabaseTest {
             archive.store(c, partition);
         }
         try (Connection a = archiveDb.connect()) {
+            String source = scalar(a, "SELECT source FROM tandem_archive.partitions");
             execute(a, "UPDATE tandem_archive.partitions SET source = 'elsewhere'");
             try (Connection c = db.connect()) {
                 TandemException refused = assertThrows(TandemException.class, () -> archive.store(c, partition));
-                assertTrue(refused.getMessage().contains("holds the archive of database elsewhere, not of "
-                        + db.name()), refused.getMessage());
+                assertTrue(refused.getMessage().contains("holds the archive of elsewhere, not of database "
+                        + db.name() + " ("), refused.getMessage());
             } finally {
-                execute(a, "UPDATE tandem_archive.partitions SET source = '" + db.name() + "'"); // as it was
+                execute(a, "UPDATE tandem_archive.partitions SET source = '" + source.replace("'", "''") + "'");
             }
         }
     }
@@ -112,12 +118,11 @@ class ArchiveDatabaseTest {
             execute(a, "DELETE FROM tandem_archive.journal WHERE data->>'token' = 'c'");
             try (Connection c = db.connect()) {
                 execute(c, "CREATE TEMP TABLE loaded (" + JournalArchive.COLUMN_TYPES + ")");
-                c.setAutoCommit(false);
                 TandemException refused = assertThrows(TandemException.class,
                         () -> archive.loadInto(c, "loaded", line -> { }));
-                c.rollback();
-                assertTrue(refused.getMessage().contains("holds 3 rows where its 1 partitions list 4"),
+                assertTrue(refused.getMessage().contains("lists 4 rows and tandem_archive.journal holds 3 of it"),
                         refused.getMessage());
+                assertEquals("0", scalar(c, "SELECT count(*) FROM loaded"));
             } finally {
                 execute(a, "TRUNCATE tandem_archive.journal");
                 execute(a, "INSERT INTO tandem_archive.journal SELECT * FROM kept");
@@ -127,12 +132,71 @@ class ArchiveDatabaseTest {
     }
 
     @Test
+    void aListedPartitionWithOtherRowsIsNotTakenForThisOne(TestDatabase db) throws Exception {
+        try (Connection c = db.connect()) {
+            archive.store(c, partition);
+        }
+        try (Connection a = archiveDb.connect()) {
+            execute(a, "UPDATE tandem_archive.partitions SET rows = rows + 1");
+            try (Connection c = db.connect()) {
+                TandemException refused = assertThrows(TandemException.class, () -> archive.store(c, partition));
+                assertTrue(refused.getMessage().contains("with 5 rows, and " + partition.name() + " has 4 to archive"),
+                        refused.getMessage());
+            } finally {
+                execute(a, "UPDATE tandem_archive.partitions SET rows = rows - 1");
+            }
+        }
+    }
+
+    @Test
+    void aCopyTheArchiveRefusesLeavesTheJournalConnectionAsItWas(TestDatabase db) throws Exception {
+        try (Connection c = db.connect()) {
+            archive.store(c, partition); // the archive's tables made
+        }
+        try (Connection a = archiveDb.connect()) {
+            execute(a, "TRUNCATE tandem_archive.partitions, tandem_archive.journal");
+            execute(a, "ALTER TABLE tandem_archive.journal ADD CONSTRAINT no_c CHECK (data->>'token' <> 'c')");
+            try (Connection c = db.connect()) {
+                assertThrows(SQLException.class, () -> archive.store(c, partition));
+                assertEquals("42", scalar(c, "SELECT 42")); // its own answer, not the end of the copy
+                assertEquals("4", scalar(c, "SELECT count(*) FROM tandem." + partition.name()));
+                assertEquals("0", scalar(a, "SELECT count(*) FROM tandem_archive.journal"));
+                assertEquals("0", scalar(a, "SELECT count(*) FROM tandem_archive.partitions"));
+            } finally {
+                execute(a, "ALTER TABLE tandem_archive.journal DROP CONSTRAINT no_c");
+            }
+            try (Connection c = db.connect()) { // a copy that cannot start on the archive's side
+                execute(a, "ALTER TABLE tandem_archive.journal RENAME COLUMN group_max TO group_max_gone");
+                assertThrows(SQLException.class, () -> archive.store(c, partition));
+                assertEquals("42", scalar(c, "SELECT 42"));
+            } finally {
+                execute(a, "ALTER TABLE tandem_archive.journal RENAME COLUMN group_max_gone TO group_max");
+            }
+        }
+        try (Connection c = db.connect()) {
+            archive.store(c, partition);
+        }
+    }
+
+    @Test
+    void theTablesDocsRetentionPrintsAreTheOnesTheArchiveMakes() throws Exception {
+        String doc = Files.readString(Path.of("../docs/retention.md"));
+        String printed = doc.substring(doc.indexOf("CREATE SCHEMA IF NOT EXISTS tandem_archive;"));
+        printed = printed.substring(0, printed.indexOf("```"));
+        assertEquals(ArchiveDatabase.CREATE.replaceAll("\\s+", ""), printed.replaceAll("\\s+", ""));
+    }
+
+    @Test
     void aUrlWithAPasswordIsRefusedWithoutBeingRepeated() {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
                 () -> new ArchiveDatabase("jdbc:postgresql://archive.example/history?user=tandem&password=s3cret"));
         assertFalse(refused.getMessage().contains("s3cret"), refused.getMessage());
         assertTrue(refused.getMessage().contains("~/.pgpass"), refused.getMessage());
+        IllegalArgumentException ssl = assertThrows(IllegalArgumentException.class,
+                () -> new ArchiveDatabase("jdbc:postgresql://archive.example/history?sslpassword=k3y&user=tandem"));
+        assertFalse(ssl.getMessage().contains("k3y"), ssl.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new ArchiveDatabase("jdbc:mysql://archive.example/history"));
+        assertThrows(IllegalArgumentException.class, () -> JournalArchive.at("postgresql://archive.example/history"));
     }
 
     private static String scalar(Connection c, String sql) throws SQLException {
