@@ -17,12 +17,13 @@ import java.util.function.Consumer;
  * into another database's journal, where that database's applier projects it through its own definitions: the way
  * to rebuild a database from its history, or to apply one database's transactions to another.
  *
- * <p>How: the archive loads every row it holds into a temporary table ({@code COPY}, no parsing here), refusing
- * first if it cannot vouch for them (a file changed since, rows missing); then each source transaction is appended
- * as one transaction of the target, in the order of their largest seq across all partitions (the order the applier
- * gives a batch, which keeps every key's writes in commit order). The target must have Tandem installed and every
- * app version of the archive released ({@code tandem migrate} with the same schemas); its applier does the rest.
- * Replaying twice appends twice: replay into a database that has none of these rows yet.
+ * <p>How: the archive loads every row it holds into a temporary table ({@code COPY}, no parsing here) and refuses,
+ * before anything is appended, if it cannot vouch for them (a file changed since, rows added or removed); then each
+ * source transaction is appended as one transaction of the target, in the order of their largest seq across all
+ * partitions (the order the applier gives a batch, which keeps every key's writes in commit order). The target must
+ * have Tandem installed and every app version of the archive released ({@code tandem migrate} with the same
+ * schemas); its applier does the rest. Replaying twice appends twice: replay into a database that has none of these
+ * rows yet.
  */
 public final class ArchiveReplay {
     private ArchiveReplay() {
