@@ -92,9 +92,7 @@ class ArchiveDatabaseTest {
 
     @Test
     void theArchiveOfAnotherDatabaseIsNotMixedIn(TestDatabase db) throws Exception {
-        try (Connection c = db.connect()) {
-            archive.store(c, partition);
-        }
+        storeThePartition(db);
         try (Connection a = archiveDb.connect()) {
             String source = scalar(a, "SELECT source FROM tandem_archive.partitions");
             execute(a, "UPDATE tandem_archive.partitions SET source = 'elsewhere'");
@@ -110,9 +108,7 @@ class ArchiveDatabaseTest {
 
     @Test
     void rowsRemovedFromTheArchiveAreFoundBeforeAnythingIsLoaded(TestDatabase db) throws Exception {
-        try (Connection c = db.connect()) {
-            archive.store(c, partition);
-        }
+        storeThePartition(db);
         try (Connection a = archiveDb.connect()) {
             execute(a, "CREATE TABLE kept AS SELECT * FROM tandem_archive.journal");
             execute(a, "DELETE FROM tandem_archive.journal WHERE data->>'token' = 'c'");
@@ -133,9 +129,7 @@ class ArchiveDatabaseTest {
 
     @Test
     void aListedPartitionWithOtherRowsIsNotTakenForThisOne(TestDatabase db) throws Exception {
-        try (Connection c = db.connect()) {
-            archive.store(c, partition);
-        }
+        storeThePartition(db);
         try (Connection a = archiveDb.connect()) {
             execute(a, "UPDATE tandem_archive.partitions SET rows = rows + 1");
             try (Connection c = db.connect()) {
@@ -150,9 +144,7 @@ class ArchiveDatabaseTest {
 
     @Test
     void aCopyTheArchiveRefusesLeavesTheJournalConnectionAsItWas(TestDatabase db) throws Exception {
-        try (Connection c = db.connect()) {
-            archive.store(c, partition); // the archive's tables made
-        }
+        storeThePartition(db); // the archive's tables made
         try (Connection a = archiveDb.connect()) {
             execute(a, "TRUNCATE tandem_archive.partitions, tandem_archive.journal");
             execute(a, "ALTER TABLE tandem_archive.journal ADD CONSTRAINT no_c CHECK (data->>'token' <> 'c')");
@@ -173,9 +165,7 @@ class ArchiveDatabaseTest {
                 execute(a, "ALTER TABLE tandem_archive.journal RENAME COLUMN group_max_gone TO group_max");
             }
         }
-        try (Connection c = db.connect()) {
-            archive.store(c, partition);
-        }
+        storeThePartition(db);
     }
 
     @Test
@@ -197,6 +187,12 @@ class ArchiveDatabaseTest {
         assertFalse(ssl.getMessage().contains("k3y"), ssl.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new ArchiveDatabase("jdbc:mysql://archive.example/history"));
         assertThrows(IllegalArgumentException.class, () -> JournalArchive.at("postgresql://archive.example/history"));
+    }
+
+    private static void storeThePartition(TestDatabase db) throws SQLException {
+        try (Connection c = db.connect()) {
+            archive.store(c, partition);
+        }
     }
 
     private static String scalar(Connection c, String sql) throws SQLException {
