@@ -83,6 +83,10 @@ final class ArchiveDatabase implements JournalArchive {
         try (Connection archive = connect()) {
             ensureTables(archive);
             requireSource(archive, source);
+        } catch (SQLException e) {
+            throw new TandemException("The journal archive database " + url + " refused: " + e.getMessage()
+                    + ". Its login needs USAGE on schema " + SCHEMA + " and SELECT and INSERT on its tables"
+                    + " partitions and journal (docs/retention.md).", e);
         }
     }
 

@@ -169,6 +169,18 @@ class ArchiveDatabaseTest {
     }
 
     @Test
+    void aLoginWithoutPrivilegesOnTheArchiveIsToldWhatToGrant(TestDatabase db) throws Exception {
+        storeThePartition(db); // the archive's tables made, by their owner
+        TestDatabase.Login stranger = db.createLogin("arch");
+        try (PasswordFile strangers = new PasswordFile(stranger, passwords); Connection c = db.connect()) {
+            ArchiveDatabase theirs = new ArchiveDatabase(PasswordFile.urlWithLogin(archiveDb, stranger.user()));
+            TandemException refused = assertThrows(TandemException.class, () -> theirs.check(c));
+            assertTrue(refused.getMessage().contains("needs USAGE on schema tandem_archive and SELECT and INSERT"),
+                    refused.getMessage());
+        }
+    }
+
+    @Test
     void theTablesDocsRetentionPrintsAreTheOnesTheArchiveMakes() throws Exception {
         String doc = Files.readString(Path.of("../docs/retention.md"));
         String printed = doc.substring(doc.indexOf("CREATE SCHEMA IF NOT EXISTS tandem_archive;"));

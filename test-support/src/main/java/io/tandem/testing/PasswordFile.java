@@ -17,18 +17,28 @@ public final class PasswordFile implements AutoCloseable {
     private static final String PROPERTY = "org.postgresql.pgpassfile";
     private final String previous;
 
-    /** Writes the file into {@code dir} and points the driver at it. */
+    /** Writes the file, with {@code db}'s login, into {@code dir} and points the driver at it. */
     public PasswordFile(TestDatabase db, Path dir) throws IOException {
-        Path file = dir.resolve("pgpass");
-        Files.writeString(file, "*:*:*:" + escape(db.user()) + ":" + escape(db.password()) + "\n");
+        this(new TestDatabase.Login(db.user(), db.password()), dir);
+    }
+
+    /** Writes the file, with {@code login}, into {@code dir} and points the driver at it. */
+    public PasswordFile(TestDatabase.Login login, Path dir) throws IOException {
+        Path file = dir.resolve("pgpass-" + login.user());
+        Files.writeString(file, "*:*:*:" + escape(login.user()) + ":" + escape(login.password()) + "\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         previous = System.setProperty(PROPERTY, file.toString());
     }
 
     /** {@code db}'s URL naming its login and no password: what the file gives the password for. */
     public static String urlWithLogin(TestDatabase db) {
+        return urlWithLogin(db, db.user());
+    }
+
+    /** {@code db}'s URL naming login {@code user} and no password. */
+    public static String urlWithLogin(TestDatabase db, String user) {
         return db.jdbcUrl() + (db.jdbcUrl().contains("?") ? "&" : "?") + "user="
-                + URLEncoder.encode(db.user(), StandardCharsets.UTF_8);
+                + URLEncoder.encode(user, StandardCharsets.UTF_8);
     }
 
     private static String escape(String field) {
