@@ -156,34 +156,31 @@ final class ArchiveDatabase implements JournalArchive {
 
     /** Creates the tables unless both are there: a login without CREATE on the database can use them then. */
     private void ensureTables(Connection archive) throws SQLException {
-        try (Statement s = archive.createStatement()) {
-            boolean there;
-            try (ResultSet rs = s.executeQuery("""
-                    SELECT pg_catalog.to_regclass('tandem_archive.partitions') IS NOT NULL
-                       AND pg_catalog.to_regclass('tandem_archive.journal') IS NOT NULL""")) {
-                rs.next();
-                there = rs.getBoolean(1);
-            }
-            if (!there) {
-                try {
-                    s.execute(CREATE);
-                } catch (SQLException e) {
-                    throw new TandemException("Could not create the journal archive's tables in " + url + ": "
-                            + e.getMessage() + ". Grant its login CREATE on that database, or create the tables"
-                            + " ahead as docs/retention.md prints them.", e);
-                }
+        if (!tablesThere(archive)) {
+            try {
+                execute(archive, CREATE);
+            } catch (SQLException e) {
+                throw new TandemException("Could not create the journal archive's tables in " + url + ": "
+                        + e.getMessage() + ". Grant its login CREATE on that database, or create the tables"
+                        + " ahead as docs/retention.md prints them.", e);
             }
         }
     }
 
     private void requireArchive(Connection archive) throws SQLException {
-        try (Statement s = archive.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT pg_catalog.to_regclass('tandem_archive.partitions') IS NOT NULL")) {
+        if (!tablesThere(archive)) {
+            throw new TandemException("No journal archive in " + url + ": it has no " + SCHEMA + ".partitions and "
+                    + SCHEMA + ".journal tables. Give the database the retention policy archives into"
+                    + " (tandem journal retention).");
+        }
+    }
+
+    private static boolean tablesThere(Connection archive) throws SQLException {
+        try (Statement s = archive.createStatement(); ResultSet rs = s.executeQuery("""
+                SELECT pg_catalog.to_regclass('tandem_archive.partitions') IS NOT NULL
+                   AND pg_catalog.to_regclass('tandem_archive.journal') IS NOT NULL""")) {
             rs.next();
-            if (!rs.getBoolean(1)) {
-                throw new TandemException("No journal archive in " + url + ": it has no " + SCHEMA + ".partitions"
-                        + " table. Give the database the retention policy archives into (tandem journal retention).");
-            }
+            return rs.getBoolean(1);
         }
     }
 

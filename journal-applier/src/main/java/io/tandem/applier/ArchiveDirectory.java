@@ -28,7 +28,7 @@ import java.util.zip.GZIPOutputStream;
  *
  * <p>A file is complete (written, flushed, checksummed and moved into place) before the manifest names it, so a
  * crash leaves at most an unnamed file that the next pass overwrites. Reading back checks every file against the
- * manifest first: a file changed or cut short since is refused before anything is loaded.
+ * manifest as it loads it: a file changed or cut short since is refused before the caller appends anything.
  */
 final class ArchiveDirectory implements JournalArchive {
     private final Path dir;
