@@ -3,6 +3,7 @@ package io.tandem.views;
 import io.tandem.core.TandemException;
 import io.tandem.core.db.ApplierPosition;
 import io.tandem.core.db.ApplierState;
+import io.tandem.core.db.LockTimeout;
 import io.tandem.core.db.ReleaseState;
 import io.tandem.core.db.TrackRow;
 import io.tandem.core.db.VersionRegistry;
@@ -29,11 +30,12 @@ import static io.tandem.views.TableShape.q;
  * definitions and recreates the views — the work of catalog rows, not of table sizes, so its locks are held for
  * milliseconds.
  *
- * <p>It starts by holding the live applier at a batch boundary (its state row), then waits, outside any DDL, until
- * the release track has projected exactly as far as the live one ({@link ReleaseTrackWait}): only then do the
- * built tables hold what the live ones hold, and the switch loses and repeats nothing. The release track is then
- * held too (its row), and both resume after the commit — the live track on the new tables with the new
- * definitions, the release track on the previous tables with the previous definitions.
+ * <p>It starts by keeping maintenance off the tables it moves ({@link SchemaMoves#holdAgainstMaintenance}: a lock
+ * that stops {@code VACUUM} but no reader or writer), then holds the live applier at a batch boundary (its state
+ * row), then waits, outside any DDL, until the release track has projected exactly as far as the live one: only
+ * then do the built tables hold what the live ones hold, and the switch loses and repeats nothing. The release
+ * track is then held too (its row), and both resume after the commit — the live track on the new tables with the
+ * new definitions, the release track on the previous tables with the previous definitions.
  */
 final class ReleaseSwitch {
     /** A try that must be repeated: the applier was mid-batch, or the release track did not catch up in time. */
@@ -44,6 +46,9 @@ final class ReleaseSwitch {
             super(message);
         }
     }
+
+    /** A wait for maintenance on the moving tables at least this long is reported as a progress step. */
+    private static final long MAINTENANCE_WAIT_REPORTED_MS = 100;
 
     private final DataSource dataSource;
     private final DefinitionsSwitch definitions;
@@ -66,7 +71,7 @@ final class ReleaseSwitch {
      * @throws NotYet when this try must be repeated (nothing changed)
      */
     SwitchTime forward(Release release, ReleaseState state) throws SQLException, NotYet {
-        return inTransaction(state, (c, held) -> {
+        return inTransaction(state, state.tables(), state.buildSchema(), (c, held) -> {
             List<VersionDefinition> previous = new ArrayList<>(VersionRegistry.live(c, state.app()));
             previous.addAll(release.previousVersions());
             List<String> problems = definitions.problems(c, release);
@@ -108,7 +113,7 @@ final class ReleaseSwitch {
      * @throws NotYet when this try must be repeated (nothing changed)
      */
     SwitchTime back(ReleaseState state, String outSchema) throws SQLException, NotYet {
-        return inTransaction(state, (c, held) -> {
+        return inTransaction(state, state.movedIn(), state.previousSchema(), (c, held) -> {
             String live = state.liveSchema();
             SchemaMoves moves = new SchemaMoves(c);
             definitions.clearViews(c, state.app());
@@ -144,12 +149,24 @@ final class ReleaseSwitch {
         List<TableShape.ForeignKey> run(Connection c, long heldAt) throws SQLException;
     }
 
-    private SwitchTime inTransaction(ReleaseState state, Work work) throws SQLException, NotYet {
+    /**
+     * Runs {@code work} in one transaction that first keeps maintenance off the tables it moves ({@code outgoing}
+     * of the live schema, every table of {@code inSchema}), then holds the live applier and the release track.
+     */
+    private SwitchTime inTransaction(ReleaseState state, List<String> outgoing, String inSchema, Work work)
+            throws SQLException, NotYet {
         List<TableShape.ForeignKey> repointed;
         SwitchTime held;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
+                LockTimeout.set(c, lockTimeout);
+                long waited = System.nanoTime();
+                int tables = new SchemaMoves(c).holdAgainstMaintenance(state.liveSchema(), outgoing, inSchema);
+                if (millisSince(waited) >= MAINTENANCE_WAIT_REPORTED_MS) {
+                    progress.step("Switch: waited " + millisSince(waited) + " ms for maintenance (VACUUM, ANALYZE) to"
+                            + " leave the " + tables + " table(s) it moves; readers and writers went on meanwhile");
+                }
                 TrackRow.live(state.app()).hold(c, lockTimeout);
                 long pausedAt = System.nanoTime();
                 ApplierPosition live = TrackRow.live(state.app()).position(c);

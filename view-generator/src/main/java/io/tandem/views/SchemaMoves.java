@@ -35,6 +35,44 @@ final class SchemaMoves {
         this.c = c;
     }
 
+    /**
+     * Takes {@code SHARE UPDATE EXCLUSIVE} on every table a switch moves or alters: {@code tables} of {@code live},
+     * the tables of {@code live} whose foreign keys reference them, and every table of {@code other} (the schema
+     * the incoming tables come from). Returns how many tables it locked.
+     *
+     * <p>Why: {@code VACUUM}, {@code ANALYZE} and autovacuum hold this lock, and a move's {@code ACCESS EXCLUSIVE}
+     * lock taken after the views are dropped would queue behind an autovacuum worker until PostgreSQL cancels it
+     * ({@code deadlock_timeout}, 1 s by default), with every reader and writer of the views waiting too. This lock
+     * conflicts with maintenance but not with reads or writes, so taken first — before the applier or the views are
+     * held — the wait (and the worker's cancel) costs the app nothing, and no autovacuum starts on these tables
+     * until the switch ends.
+     */
+    int holdAgainstMaintenance(String live, List<String> tables, String other) throws SQLException {
+        List<String> locked = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT pg_catalog.quote_ident(n.nspname) || '.'"
+                + " || pg_catalog.quote_ident(t.relname) FROM pg_catalog.pg_class t"
+                + " JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace WHERE t.relkind IN ('r', 'p')"
+                + " AND (n.nspname = ? OR n.nspname = ? AND (t.relname = ANY (?) OR t.oid IN (SELECT k.conrelid"
+                + " FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class r ON r.oid = k.confrelid"
+                + " WHERE k.contype = 'f' AND r.relnamespace = n.oid AND r.relname = ANY (?)))) ORDER BY 1")) {
+            s.setString(1, other);
+            s.setString(2, live);
+            s.setArray(3, c.createArrayOf("text", tables.toArray()));
+            s.setArray(4, c.createArrayOf("text", tables.toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    locked.add(rs.getString(1));
+                }
+            }
+        }
+        if (!locked.isEmpty()) {
+            try (Statement s = c.createStatement()) {
+                s.execute("LOCK TABLE " + String.join(", ", locked) + " IN SHARE UPDATE EXCLUSIVE MODE");
+            }
+        }
+        return locked.size();
+    }
+
     /** The non-identity sequences of {@code schema} owned by columns of {@code tables}. */
     List<OwnedSequence> ownedSequences(String schema, List<String> tables) throws SQLException {
         List<OwnedSequence> owned = new ArrayList<>();
