@@ -218,6 +218,47 @@ class ShopHibernateTest {
                 "the switch ends with the transaction");
     }
 
+    @Test
+    void theSqlATransactionRunsAfterItsFirstWriteHasItsOwnText() {
+        String mark = "/* tandem: after own writes */";
+        v1.inTransactionDo(s -> {
+            assertFalse(sentText(s).startsWith(mark), "before the first write: " + sentText(s));
+            s.persist(new io.tandem.examples.shop.v1.Customer("Marked After", "marked@example.com"));
+            assertTrue(sentText(s).startsWith(mark), "after the first write: " + sentText(s));
+        });
+        v1.inTransactionDo(s -> assertFalse(sentText(s).startsWith(mark), "the next transaction: " + sentText(s)));
+        assertThrows(IllegalStateException.class, () -> v1.inTransactionDo(s -> {
+            s.persist(new io.tandem.examples.shop.v1.Customer("Rolled Back", "rolled-back@example.com"));
+            throw new IllegalStateException("roll back");
+        }));
+        v1.inTransactionDo(s -> assertFalse(sentText(s).startsWith(mark), "after a rollback: " + sentText(s)));
+    }
+
+    @Test
+    void anInspectorTheAppSetIsAskedFirst(TestDatabase db) {
+        try (ShopV1 app = ShopV1.open(db.jdbcUrl(), appV1.user(), appV1.password(), Map.of("pool.size", "2",
+                "hibernate.session_factory.statement_inspector", AppComment.class.getName()))) {
+            app.inTransactionDo(s -> {
+                assertTrue(sentText(s).startsWith("/* app */ SELECT"), sentText(s));
+                s.persist(new io.tandem.examples.shop.v1.Customer("Inspected Twice", "inspected@example.com"));
+                assertTrue(sentText(s).startsWith("/* tandem: after own writes */ /* app */ SELECT"), sentText(s));
+            });
+        }
+    }
+
+    /** An app's own statement inspector, named by class in the Hibernate settings. */
+    public static final class AppComment implements org.hibernate.resource.jdbc.spi.StatementInspector {
+        @Override
+        public String inspect(String sql) {
+            return "/* app */ " + sql;
+        }
+    }
+
+    /** The text of the statement that asks, as the server received it. */
+    private static String sentText(Session s) {
+        return s.createNativeQuery("SELECT pg_catalog.current_query()", String.class).getSingleResult();
+    }
+
     private static String firstSchema(Session s) {
         return s.createNativeQuery("SELECT (pg_catalog.current_schemas(false))[1]", String.class).getSingleResult();
     }

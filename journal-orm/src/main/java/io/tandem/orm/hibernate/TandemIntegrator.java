@@ -35,7 +35,9 @@ import java.util.stream.Collectors;
  *       {@code tandem.role_versions}, which a member of the version's role may read); any difference
  *       or unsupported mapping fails the SessionFactory's boot with the full list, and so does a {@code @Version}
  *       attribute that is not the entity's declared {@code version_field} ({@link VersionCheck});</li>
- *   <li>under {@code tandem.consistency=fenced} (default) makes each commit that wrote wait for the applier.</li>
+ *   <li>under {@code tandem.consistency=fenced} (default) makes each commit that wrote wait for the applier;</li>
+ *   <li>marks the SQL a transaction runs after its first write ({@link OwnWritesMark}), so that its plans survive
+ *       the switch to the views that overlay its own writes.</li>
  * </ol>
  * Writes themselves need nothing here: entities are mapped without a schema and each connection's search_path
  * starts with the version's views ({@link TandemServiceContributor}), whose INSTEAD OF triggers journal every
@@ -73,21 +75,19 @@ public final class TandemIntegrator implements Integrator {
             }
         });
         TandemObserver observer = TandemObserver.from(sf.getProperties());
-        if (settings.fenced() || observer != null) {
-            Fence fence = settings.fenced() ? Fence.open(dataSource) : null;
-            if (fence != null) {
-                fences.put(sf, fence);
-            }
-            WriteTracker tracker = new WriteTracker(settings, fence, observer);
-            // sf.getEventListenerRegistry() is 7.x only; the event engine's registry is there on 6.6 and 7.x
-            EventListenerRegistry listeners = sf.getEventEngine().getListenerRegistry();
-            listeners.appendListeners(EventType.POST_INSERT, tracker);
-            listeners.appendListeners(EventType.POST_UPDATE, tracker);
-            listeners.appendListeners(EventType.POST_DELETE, tracker);
-            listeners.appendListeners(EventType.POST_COLLECTION_RECREATE, tracker);
-            listeners.appendListeners(EventType.POST_COLLECTION_UPDATE, tracker);
-            listeners.appendListeners(EventType.POST_COLLECTION_REMOVE, tracker);
+        Fence fence = settings.fenced() ? Fence.open(dataSource) : null;
+        if (fence != null) {
+            fences.put(sf, fence);
         }
+        WriteTracker tracker = new WriteTracker(settings, fence, observer);
+        // sf.getEventListenerRegistry() is 7.x only; the event engine's registry is there on 6.6 and 7.x
+        EventListenerRegistry listeners = sf.getEventEngine().getListenerRegistry();
+        listeners.appendListeners(EventType.POST_INSERT, tracker);
+        listeners.appendListeners(EventType.POST_UPDATE, tracker);
+        listeners.appendListeners(EventType.POST_DELETE, tracker);
+        listeners.appendListeners(EventType.POST_COLLECTION_RECREATE, tracker);
+        listeners.appendListeners(EventType.POST_COLLECTION_UPDATE, tracker);
+        listeners.appendListeners(EventType.POST_COLLECTION_REMOVE, tracker);
         log.info("Tandem: {} version {} through views {}, consistency {}", settings.app(), settings.version(),
                 settings.viewSchema(), settings.fenced() ? "fenced (" + settings.fenceTimeout().toMillis() + " ms)"
                         : "async");

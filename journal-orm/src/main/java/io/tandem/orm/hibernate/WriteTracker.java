@@ -32,11 +32,12 @@ import java.util.Map;
 import java.util.WeakHashMap;
 
 /**
- * Fenced consistency: notices that a session's transaction wrote (Hibernate's post-insert/update/delete and
- * collection events, which fire after the view's INSTEAD OF trigger has journaled the row), captures the
- * transaction's id just before it completes, and after a successful commit waits for the applier through the
- * {@link Fence}. With a {@link TandemObserver} it also counts the transaction's journal rows and reports the
- * commit and the wait. Transactions that wrote nothing through Hibernate cost nothing extra.
+ * Notices that a session's transaction wrote (Hibernate's post-insert/update/delete and collection events, which
+ * fire after the view's INSTEAD OF trigger has journaled the row) and tells {@link OwnWritesMark} until the
+ * transaction completes. In fenced consistency it also captures the transaction's id just before it completes, and
+ * after a successful commit waits for the applier through the {@link Fence}. With a {@link TandemObserver} it also
+ * counts the transaction's journal rows and reports the commit and the wait. Transactions that wrote nothing through
+ * Hibernate cost nothing extra.
  */
 final class WriteTracker implements PostInsertEventListener, PostUpdateEventListener, PostDeleteEventListener,
         PostCollectionRecreateEventListener, PostCollectionUpdateEventListener, PostCollectionRemoveEventListener {
@@ -67,6 +68,7 @@ final class WriteTracker implements PostInsertEventListener, PostUpdateEventList
         if (session == null) {
             return;
         }
+        OwnWritesMark.wrote();
         observers.computeIfAbsent(session, s -> {
             Observer o = new Observer(s);
             s.getTransactionCoordinator().addObserver(o);
@@ -87,13 +89,14 @@ final class WriteTracker implements PostInsertEventListener, PostUpdateEventList
 
         @Override
         public void afterBegin() {
+            OwnWritesMark.ended();
             wrote = false;
             txid = null;
         }
 
         @Override
         public void beforeCompletion() {
-            if (!wrote) {
+            if (!wrote || fence == null && observer == null) {
                 return;
             }
             try {
@@ -117,6 +120,7 @@ final class WriteTracker implements PostInsertEventListener, PostUpdateEventList
 
         @Override
         public void afterCompletion(boolean successful, boolean delayed) {
+            OwnWritesMark.ended();
             Long id = txid;
             wrote = false;
             txid = null;
