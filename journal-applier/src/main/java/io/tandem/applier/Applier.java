@@ -56,7 +56,8 @@ public final class Applier implements AutoCloseable {
     }
 
     /**
-     * Starts an applier in the background, after installing Tandem's schema if needed — or, with
+     * Starts an applier in the background, after installing or upgrading Tandem's schema if it is missing or older
+     * than this build's ({@link TandemSchema#installIfBehind}) — or, with
      * {@link ApplierConfig#installSchema(boolean) installSchema(false)}, after checking that it is installed and
      * current.
      *
@@ -65,7 +66,7 @@ public final class Applier implements AutoCloseable {
      */
     public static Applier start(ApplierConfig config) {
         if (config.installSchema()) {
-            TandemSchema.install(config.dataSource());
+            TandemSchema.installIfBehind(config.dataSource());
         } else {
             TandemSchema.requireCurrent(config.dataSource());
         }
