@@ -56,8 +56,7 @@ public final class Applier implements AutoCloseable {
     }
 
     /**
-     * Starts an applier in the background, after installing or upgrading Tandem's schema if it is missing or older
-     * than this build's ({@link TandemSchema#installIfBehind}) — or, with
+     * Starts an applier in the background, after installing Tandem's schema if needed — or, with
      * {@link ApplierConfig#installSchema(boolean) installSchema(false)}, after checking that it is installed and
      * current.
      *
@@ -66,7 +65,7 @@ public final class Applier implements AutoCloseable {
      */
     public static Applier start(ApplierConfig config) {
         if (config.installSchema()) {
-            TandemSchema.installIfBehind(config.dataSource());
+            TandemSchema.install(config.dataSource());
         } else {
             TandemSchema.requireCurrent(config.dataSource());
         }

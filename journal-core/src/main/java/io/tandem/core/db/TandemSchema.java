@@ -42,20 +42,6 @@ public final class TandemSchema {
     }
 
     /**
-     * Brings Tandem's schema up to date only if it is missing or older than this build's: when it is current, one
-     * look at its history instead of a Flyway run. What that skips is Flyway's validation of the applied migrations'
-     * checksums, which every {@code tandem migrate} still does ({@link #install}). An applier calls this on each
-     * start, where the Flyway run was a third of the time before the first slice committed.
-     *
-     * @return the schema version installed, e.g. {@code "15"}
-     * @throws TandemException if it must be installed and the database refuses (with the reason and what to check)
-     */
-    public static String installIfBehind(DataSource dataSource) {
-        String installed = installedVersion(dataSource);
-        return installed != null && !olderThanCurrent(installed) ? installed : install(dataSource);
-    }
-
-    /**
      * Brings Tandem's schema in {@code dataSource}'s database up to date.
      *
      * @return the schema version now installed, e.g. {@code "1"}
@@ -98,7 +84,13 @@ public final class TandemSchema {
      *                         {@code tandem migrate} first
      */
     public static String requireCurrent(DataSource dataSource) {
-        String installed = installedVersion(dataSource);
+        String installed;
+        try (Connection c = dataSource.getConnection()) {
+            installed = installedVersion(c);
+        } catch (SQLException e) {
+            throw new TandemException("Could not read Tandem's schema version: " + e.getMessage()
+                    + ". Check that the user may read the database.", e);
+        }
         if (installed == null) {
             throw new TandemException("Tandem's schema '" + SCHEMA + "' is not installed in this database: run"
                     + " `tandem migrate --schemas DIR` against it first (the release installs it), or check the"
@@ -117,15 +109,6 @@ public final class TandemSchema {
             return Integer.parseInt(installed) < Integer.parseInt(CURRENT_VERSION);
         } catch (NumberFormatException e) {
             return installed.compareTo(CURRENT_VERSION) < 0;
-        }
-    }
-
-    private static String installedVersion(DataSource dataSource) {
-        try (Connection c = dataSource.getConnection()) {
-            return installedVersion(c);
-        } catch (SQLException e) {
-            throw new TandemException("Could not read Tandem's schema version: " + e.getMessage()
-                    + ". Check that the user may read the database.", e);
         }
     }
 
