@@ -235,14 +235,33 @@ class ShopHibernateTest {
     }
 
     @Test
-    void anInspectorTheAppSetIsAskedFirst(TestDatabase db) {
+    void anInspectorTheAppSetIsAskedFirstAndAsyncCommitsAreMarkedToo(TestDatabase db) {
         try (ShopV1 app = ShopV1.open(db.jdbcUrl(), appV1.user(), appV1.password(), Map.of("pool.size", "2",
+                "tandem.consistency", "async",
                 "hibernate.session_factory.statement_inspector", AppComment.class.getName()))) {
             app.inTransactionDo(s -> {
                 assertTrue(sentText(s).startsWith("/* app */ SELECT"), sentText(s));
                 s.persist(new io.tandem.examples.shop.v1.Customer("Inspected Twice", "inspected@example.com"));
                 assertTrue(sentText(s).startsWith("/* tandem: after own writes */ /* app */ SELECT"), sentText(s));
             });
+            app.inTransactionDo(s -> assertTrue(sentText(s).startsWith("/* app */ SELECT"), sentText(s)));
+        }
+    }
+
+    @Test
+    void aSessionThatWroteIsForgottenOnceClosed() throws Exception {
+        java.lang.ref.WeakReference<Session> written = writeInASessionAndCloseIt();
+        Await.until("the closed session collected", () -> {
+            System.gc();
+            return written.get() == null;
+        });
+    }
+
+    /** In a method of its own, so that no slot of the test's frame keeps the session. */
+    private static java.lang.ref.WeakReference<Session> writeInASessionAndCloseIt() {
+        try (Session s = v1.sessionFactory().openSession()) {
+            s.inTransaction(t -> s.persist(new io.tandem.examples.shop.v1.Customer("Forgotten", "forgotten@example.com")));
+            return new java.lang.ref.WeakReference<>(s);
         }
     }
 

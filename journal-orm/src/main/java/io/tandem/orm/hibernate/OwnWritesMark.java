@@ -1,9 +1,7 @@
 package io.tandem.orm.hibernate;
 
-import io.tandem.core.TandemException;
+import org.hibernate.boot.registry.selector.spi.StrategySelector;
 import org.hibernate.resource.jdbc.spi.StatementInspector;
-
-import java.lang.reflect.InvocationTargetException;
 
 /**
  * Gives the SQL a transaction runs after its first write a text of its own, {@value #MARK} in front, so each
@@ -49,31 +47,20 @@ final class OwnWritesMark implements StatementInspector {
     @Override
     public String inspect(String sql) {
         String inspected = app == null ? sql : app.inspect(sql);
-        return inspected != null && written.get() != null ? MARK + inspected : inspected;
+        String text = inspected != null ? inspected : sql; // null: the app's inspector leaves the SQL as it is
+        return written.get() != null ? MARK + text : text;
     }
 
     /**
-     * The inspector to install in front of {@code configured}: the value of Hibernate's setting — null, an
-     * inspector, its class, or its class name.
+     * The inspector to install in front of {@code configured}, the value of Hibernate's setting (null, an
+     * inspector, its class or its class name, resolved as Hibernate resolves it); {@code configured} itself when it
+     * is already this mark (a SessionFactory built twice from one configuration).
      */
-    static OwnWritesMark wrapping(Object configured) {
-        if (configured == null || configured instanceof StatementInspector) {
-            return new OwnWritesMark((StatementInspector) configured);
+    static OwnWritesMark wrapping(Object configured, StrategySelector strategies) {
+        if (configured instanceof OwnWritesMark mark) {
+            return mark;
         }
-        try {
-            Class<?> type = configured instanceof Class<?> c ? c
-                    : Class.forName(configured.toString().trim(), true, Thread.currentThread().getContextClassLoader());
-            Object inspector = type.getConstructor().newInstance();
-            if (inspector instanceof StatementInspector i) {
-                return new OwnWritesMark(i);
-            }
-            throw new TandemException("hibernate.session_factory.statement_inspector=" + configured + " is not a "
-                    + StatementInspector.class.getName());
-        } catch (ReflectiveOperationException e) {
-            Throwable cause = e instanceof InvocationTargetException t ? t.getCause() : e;
-            throw new TandemException("hibernate.session_factory.statement_inspector=" + configured + " cannot be"
-                    + " created (" + cause + "): give a class with a public no-argument constructor, or an instance",
-                    cause);
-        }
+        return new OwnWritesMark(configured == null ? null
+                : strategies.resolveStrategy(StatementInspector.class, configured));
     }
 }

@@ -36,8 +36,8 @@ import java.util.stream.Collectors;
  *       or unsupported mapping fails the SessionFactory's boot with the full list, and so does a {@code @Version}
  *       attribute that is not the entity's declared {@code version_field} ({@link VersionCheck});</li>
  *   <li>under {@code tandem.consistency=fenced} (default) makes each commit that wrote wait for the applier;</li>
- *   <li>marks the SQL a transaction runs after its first write ({@link OwnWritesMark}), so that its plans survive
- *       the switch to the views that overlay its own writes.</li>
+ *   <li>tells the {@link OwnWritesMark} that {@link TandemServiceContributor} installed which transactions have
+ *       written, so that the SQL they run afterwards keeps its own plans.</li>
  * </ol>
  * Writes themselves need nothing here: entities are mapped without a schema and each connection's search_path
  * starts with the version's views ({@link TandemServiceContributor}), whose INSTEAD OF triggers journal every

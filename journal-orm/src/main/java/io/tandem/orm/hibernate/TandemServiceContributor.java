@@ -2,6 +2,7 @@ package io.tandem.orm.hibernate;
 
 import org.hibernate.boot.registry.StandardServiceInitiator;
 import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
+import org.hibernate.boot.registry.selector.spi.StrategySelector;
 import org.hibernate.cfg.AvailableSettings;
 import org.hibernate.engine.jdbc.connections.internal.ConnectionProviderInitiator;
 import org.hibernate.engine.jdbc.connections.spi.ConnectionProvider;
@@ -23,7 +24,8 @@ public final class TandemServiceContributor implements ServiceContributor {
         Map<String, Object> configured = builder.getSettings();
         if (TandemSettings.from(configured) != null) {
             builder.applySetting(AvailableSettings.STATEMENT_INSPECTOR,
-                    OwnWritesMark.wrapping(configured.get(AvailableSettings.STATEMENT_INSPECTOR)));
+                    OwnWritesMark.wrapping(configured.get(AvailableSettings.STATEMENT_INSPECTOR),
+                            builder.getBootstrapServiceRegistry().requireService(StrategySelector.class)));
         }
         builder.addInitiator(new StandardServiceInitiator<ConnectionProvider>() {
             @Override

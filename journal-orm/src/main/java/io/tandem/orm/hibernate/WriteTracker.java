@@ -22,6 +22,7 @@ import org.hibernate.resource.transaction.spi.TransactionObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.ref.WeakReference;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -51,8 +52,14 @@ final class WriteTracker implements PostInsertEventListener, PostUpdateEventList
     private static final String TXID_AND_ROWS = "SELECT pg_current_xact_id_if_assigned()::text,"
             + " (SELECT count(*) FROM tandem.role_journal j WHERE j.app = ? AND j.txid = pg_current_xact_id_if_assigned())";
 
+    /**
+     * Session → its observer. Weak both ways (the observer holds its session weakly too), so a session that is
+     * done with is forgotten; the session's transaction coordinator is what keeps its observer.
+     */
     private final Map<SharedSessionContractImplementor, Observer> observers =
             Collections.synchronizedMap(new WeakHashMap<>());
+    /** The observer of the session that last wrote on this thread: most writes find it here, without the map's lock. */
+    private final ThreadLocal<Observer> recent = new ThreadLocal<>();
 
     /**
      * @param fence    null in {@code async} consistency
@@ -69,22 +76,27 @@ final class WriteTracker implements PostInsertEventListener, PostUpdateEventList
             return;
         }
         OwnWritesMark.wrote();
-        observers.computeIfAbsent(session, s -> {
-            Observer o = new Observer(s);
-            s.getTransactionCoordinator().addObserver(o);
-            return o;
-        }).wrote = true;
+        Observer o = recent.get();
+        if (o == null || o.session.get() != session) {
+            o = observers.computeIfAbsent(session, s -> {
+                Observer created = new Observer(s);
+                s.getTransactionCoordinator().addObserver(created);
+                return created;
+            });
+            recent.set(o);
+        }
+        o.wrote = true;
     }
 
-    /** One per session that has written: its transactions' fence. */
+    /** One per session that has written: whether its transaction wrote, and its fence. */
     private final class Observer implements TransactionObserver {
-        private final SharedSessionContractImplementor session;
+        private final WeakReference<SharedSessionContractImplementor> session;
         private boolean wrote;
         private Long txid;
         private long rows;
 
         Observer(SharedSessionContractImplementor session) {
-            this.session = session;
+            this.session = new WeakReference<>(session);
         }
 
         @Override
@@ -99,8 +111,12 @@ final class WriteTracker implements PostInsertEventListener, PostUpdateEventList
             if (!wrote || fence == null && observer == null) {
                 return;
             }
+            SharedSessionContractImplementor completing = session.get();
+            if (completing == null) {
+                return; // cannot happen while the session completes its transaction: it is in use
+            }
             try {
-                Connection c = session.getJdbcCoordinator().getLogicalConnection().getPhysicalConnection();
+                Connection c = completing.getJdbcCoordinator().getLogicalConnection().getPhysicalConnection();
                 boolean count = observer != null && observer.countsRows();
                 try (PreparedStatement s = c.prepareStatement(count ? TXID_AND_ROWS : TXID)) {
                     if (count) {
