@@ -37,8 +37,9 @@ final class SchemaMoves {
 
     /**
      * Takes {@code SHARE UPDATE EXCLUSIVE} on every table a switch moves or alters: {@code tables} of {@code live},
-     * the tables of {@code live} whose foreign keys reference them, and every table of {@code other} (the schema
-     * the incoming tables come from). Returns how many tables it locked.
+     * the tables of {@code live} whose foreign keys reference them or that they reference (a foreign key dropped or
+     * added locks both ends), and every table of {@code other} (the schema the incoming tables come from). Returns
+     * how many tables it locked.
      *
      * <p>Why: {@code VACUUM}, {@code ANALYZE} and autovacuum hold this lock, and a move's {@code ACCESS EXCLUSIVE}
      * lock taken after the views are dropped would queue behind an autovacuum worker until PostgreSQL cancels it
@@ -52,13 +53,19 @@ final class SchemaMoves {
         try (PreparedStatement s = c.prepareStatement("SELECT pg_catalog.quote_ident(n.nspname) || '.'"
                 + " || pg_catalog.quote_ident(t.relname) FROM pg_catalog.pg_class t"
                 + " JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace WHERE t.relkind IN ('r', 'p')"
-                + " AND (n.nspname = ? OR n.nspname = ? AND (t.relname = ANY (?) OR t.oid IN (SELECT k.conrelid"
-                + " FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class r ON r.oid = k.confrelid"
-                + " WHERE k.contype = 'f' AND r.relnamespace = n.oid AND r.relname = ANY (?)))) ORDER BY 1")) {
+                + " AND (n.nspname = ? OR n.nspname = ? AND (t.relname = ANY (?)"
+                + " OR t.oid IN (SELECT k.conrelid FROM pg_catalog.pg_constraint k"
+                + " JOIN pg_catalog.pg_class r ON r.oid = k.confrelid"
+                + " WHERE k.contype = 'f' AND r.relnamespace = n.oid AND r.relname = ANY (?))"
+                + " OR t.oid IN (SELECT k.confrelid FROM pg_catalog.pg_constraint k"
+                + " JOIN pg_catalog.pg_class m ON m.oid = k.conrelid"
+                + " WHERE k.contype = 'f' AND m.relnamespace = n.oid AND m.relname = ANY (?)))) ORDER BY 1")) {
+            java.sql.Array names = c.createArrayOf("text", tables.toArray());
             s.setString(1, other);
             s.setString(2, live);
-            s.setArray(3, c.createArrayOf("text", tables.toArray()));
-            s.setArray(4, c.createArrayOf("text", tables.toArray()));
+            s.setArray(3, names);
+            s.setArray(4, names);
+            s.setArray(5, names);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     locked.add(rs.getString(1));

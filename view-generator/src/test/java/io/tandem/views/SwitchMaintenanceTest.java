@@ -54,7 +54,7 @@ class SwitchMaintenanceTest {
             awaitWaitingFor(db, "public.customer");
 
             appWritesAndTheApplierApplies(db, app, 1, "while-switching@example.com");
-            ReleaseControl control = new ReleaseControl(db.dataSource());
+            ReleaseControl control = new ReleaseControl(db.dataSource()).lockTimeout(Duration.ofMinutes(5));
             assertEquals(ReleasePhase.CATCHING_UP, control.status("shop").orElseThrow().release().phase());
 
             maintenance.rollback();
