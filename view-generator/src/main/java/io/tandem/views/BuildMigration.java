@@ -121,9 +121,35 @@ final class BuildMigration {
                     if (!problems.isEmpty()) {
                         throw new MigrationRefusedException(release.app(), problems);
                     }
+                    analyzeBuild(c);
                 }
             } catch (SQLException e) {
                 throw new ReleaseCallback.ReleaseStepFailed(e);
+            }
+        }
+
+        /**
+         * Gathers the planner's statistics of every built table, so that the tables the switch brings in are described
+         * as they are after the migrations (a backfilled or added column has none from the copy's ANALYZE), not
+         * planned on defaults until autovacuum comes by.
+         */
+        private void analyzeBuild(Connection c) throws SQLException {
+            List<String> tables = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT c.relname FROM pg_catalog.pg_class c"
+                    + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ?"
+                    + " AND c.relkind IN ('r', 'p') ORDER BY 1")) {
+                s.setString(1, state.buildSchema());
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        tables.add(q(state.buildSchema()) + "." + q(rs.getString(1)));
+                    }
+                }
+            }
+            progress.step("Build: analyzing " + tables.size() + " table(s) for the planner");
+            try (Statement s = c.createStatement()) {
+                for (String table : tables) {
+                    s.execute("ANALYZE " + table);
+                }
             }
         }
 

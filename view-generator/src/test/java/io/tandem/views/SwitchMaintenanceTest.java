@@ -63,6 +63,8 @@ class SwitchMaintenanceTest {
             assertTrue(progress.stream().anyMatch(l -> l.contains("for maintenance (VACUUM, ANALYZE) to leave")),
                     String.join("\n", progress));
             assertEquals("while-switching@example.com", text(db, "SELECT email FROM shop_v2.customer WHERE id = 1"));
+            assertEquals(1, count(db, "SELECT count(*) FROM pg_stats WHERE schemaname = 'public' AND tablename"
+                    + " = 'customer' AND attname = 'first_name'"), "the column the build added has statistics");
 
             holdLikeVacuum(maintenance, "tandem_previous_shop.customer");
             CompletableFuture<Void> revert = CompletableFuture.runAsync(() -> control.revert("shop"));
