@@ -50,11 +50,7 @@ class OnlineReleaseControlTest {
 
     @BeforeAll
     static void release1(TestDatabase db) throws Exception {
-        new Migrator(db.dataSource()).migrate(Release.load(MigrateTest.RELEASE_1));
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            s.execute("INSERT INTO customer (id, full_name, email) SELECT g, 'Seed' || g || ' Customer', 'seed' || g"
-                    + " || '@example.com' FROM generate_series(1, " + ROWS + ") g");
-        }
+        Shop.releaseWithCustomers(db, ROWS);
         applier = Applier.start(new ApplierConfig(db.newPool(8), "shop"));
     }
 

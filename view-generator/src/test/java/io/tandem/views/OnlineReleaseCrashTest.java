@@ -53,11 +53,7 @@ class OnlineReleaseCrashTest {
 
     @Test
     void killedReleaseStepsAndAppliersLoseNothing(TestDatabase db) throws Exception {
-        new Migrator(db.dataSource()).migrate(Release.load(MigrateTest.RELEASE_1));
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            s.execute("INSERT INTO customer (id, full_name, email) SELECT g, 'Seed' || g || ' Customer', 'seed' || g"
-                    + " || '@example.com' FROM generate_series(1, " + ROWS + ") g");
-        }
+        Shop.releaseWithCustomers(db, ROWS);
         for (long id = 1; id <= ROWS; id++) {
             names.put(id, "Seed" + id + " Customer");
         }

@@ -44,6 +44,18 @@ final class Shop {
         TandemSchema.install(db.dataSource());
     }
 
+    /**
+     * Releases the shop's release 1 with {@code tandem migrate}'s code and seeds {@code rows} customers on the
+     * physical table (ids 1..rows, "Seed<i> Customer", "seed<i>@example.com"), as the online-release tests start.
+     */
+    static void releaseWithCustomers(TestDatabase db, int rows) throws Exception {
+        new Migrator(db.dataSource()).migrate(Release.load(DIR));
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO customer (id, full_name, email) SELECT g, 'Seed' || g || ' Customer', 'seed' || g"
+                    + " || '@example.com' FROM generate_series(1, " + rows + ") g");
+        }
+    }
+
     /** Runs {@code statements} in one transaction. */
     static void runInOneTransaction(Connection c, List<String> statements) throws SQLException {
         c.setAutoCommit(false);

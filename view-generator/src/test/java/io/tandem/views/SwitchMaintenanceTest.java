@@ -37,11 +37,7 @@ class SwitchMaintenanceTest {
 
     @Test
     void aSwitchWaitsForMaintenanceBeforeItHoldsTheViewsOrTheApplier(TestDatabase db) throws Exception {
-        new Migrator(db.dataSource()).migrate(Release.load(MigrateTest.RELEASE_1));
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            s.execute("INSERT INTO customer (id, full_name, email) SELECT g, 'Seed' || g || ' Customer', 'seed' || g"
-                    + " || '@example.com' FROM generate_series(1, " + ROWS + ") g");
-        }
+        Shop.releaseWithCustomers(db, ROWS);
         TestDatabase.Login app = db.createLogin("app", "shop_v1_app");
         List<String> progress = Collections.synchronizedList(new ArrayList<>());
         try (Applier applier = Applier.start(new ApplierConfig(db.newPool(8), "shop"));
