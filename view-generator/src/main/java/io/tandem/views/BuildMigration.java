@@ -131,7 +131,9 @@ final class BuildMigration {
         /**
          * Gathers the planner's statistics of every built table, so that the tables the switch brings in are described
          * as they are after the migrations (a backfilled or added column has none from the copy's ANALYZE), not
-         * planned on defaults until autovacuum comes by.
+         * planned on defaults until autovacuum comes by. Its lock waits for maintenance on the build (an autovacuum
+         * the copy's inserts invited) up to {@link OnlineOptions#MAINTENANCE_WAIT}; if that runs out, the statistics
+         * are left to autovacuum rather than the release failed.
          */
         private void analyzeBuild(Connection c) throws SQLException {
             List<String> tables = new ArrayList<>();
@@ -146,9 +148,21 @@ final class BuildMigration {
                 }
             }
             progress.step("Build: analyzing " + tables.size() + " table(s) for the planner");
+            LockTimeout.set(c, OnlineOptions.maintenanceWait(lockTimeout));
             try (Statement s = c.createStatement()) {
-                for (String table : tables) {
-                    s.execute("ANALYZE " + table);
+                s.execute("SAVEPOINT tandem_analyze");
+                try {
+                    for (String table : tables) {
+                        s.execute("ANALYZE " + table);
+                    }
+                    s.execute("RELEASE SAVEPOINT tandem_analyze");
+                } catch (SQLException e) {
+                    if (!"55P03".equals(e.getSQLState())) {
+                        throw e;
+                    }
+                    s.execute("ROLLBACK TO SAVEPOINT tandem_analyze");
+                    progress.step("Build: not analyzed (" + e.getMessage() + "); autovacuum will gather the"
+                            + " statistics after the switch");
                 }
             }
         }

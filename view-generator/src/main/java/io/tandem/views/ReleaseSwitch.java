@@ -49,12 +49,6 @@ final class ReleaseSwitch {
 
     /** A wait for maintenance on the moving tables at least this long is reported as a progress step. */
     private static final long MAINTENANCE_WAIT_REPORTED_MS = 100;
-    /**
-     * How long the switch waits for maintenance on the tables it moves, when its lock timeout is shorter: that wait
-     * holds up no one, and what PostgreSQL does not cancel for it (a manual VACUUM or ANALYZE, an autovacuum against
-     * wraparound, CREATE INDEX CONCURRENTLY) may well take longer than a lock the app waits on is allowed to.
-     */
-    private static final Duration MAINTENANCE_WAIT = Duration.ofSeconds(30);
 
     private final DataSource dataSource;
     private final DefinitionsSwitch definitions;
@@ -166,7 +160,7 @@ final class ReleaseSwitch {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                LockTimeout.set(c, lockTimeout.compareTo(MAINTENANCE_WAIT) > 0 ? lockTimeout : MAINTENANCE_WAIT);
+                LockTimeout.set(c, OnlineOptions.maintenanceWait(lockTimeout));
                 long waited = System.nanoTime();
                 int tables = new SchemaMoves(c).holdAgainstMaintenance(state.liveSchema(), outgoing, inSchema);
                 if (millisSince(waited) >= MAINTENANCE_WAIT_REPORTED_MS) {
