@@ -131,39 +131,43 @@ final class BuildMigration {
         /**
          * Gathers the planner's statistics of every built table, so that the tables the switch brings in are described
          * as they are after the migrations (a backfilled or added column has none from the copy's ANALYZE), not
-         * planned on defaults until autovacuum comes by. Its lock waits for maintenance on the build (an autovacuum
-         * the copy's inserts invited) up to {@link OnlineOptions#MAINTENANCE_WAIT}; if that runs out, the statistics
-         * are left to autovacuum rather than the release failed.
+         * planned on defaults until autovacuum comes by. Each {@code ANALYZE} waits for maintenance on its table (an
+         * autovacuum the copy's inserts invited) up to {@link OnlineOptions#MAINTENANCE_WAIT}, in a savepoint of its
+         * own: a table it could not analyze is named in the progress, to be analyzed by hand, and the release goes
+         * on; a lost connection still fails it.
          */
         private void analyzeBuild(Connection c) throws SQLException {
             List<String> tables = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement("SELECT c.relname FROM pg_catalog.pg_class c"
                     + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ?"
-                    + " AND c.relkind IN ('r', 'p') ORDER BY 1")) {
+                    + " AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY 1")) {
                 s.setString(1, state.buildSchema());
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        tables.add(q(state.buildSchema()) + "." + q(rs.getString(1)));
+                        tables.add(rs.getString(1));
                     }
                 }
             }
             progress.step("Build: analyzing " + tables.size() + " table(s) for the planner");
             LockTimeout.set(c, OnlineOptions.maintenanceWait(lockTimeout));
             try (Statement s = c.createStatement()) {
-                s.execute("SAVEPOINT tandem_analyze");
-                try {
-                    for (String table : tables) {
-                        s.execute("ANALYZE " + table);
+                for (String table : tables) {
+                    s.execute("SAVEPOINT tandem_analyze");
+                    try {
+                        // a partitioned table's ANALYZE covers its partitions, which are not listed
+                        s.execute("ANALYZE " + q(state.buildSchema()) + "." + q(table));
+                        s.execute("RELEASE SAVEPOINT tandem_analyze");
+                    } catch (SQLException e) {
+                        if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
+                            throw e;
+                        }
+                        s.execute("ROLLBACK TO SAVEPOINT tandem_analyze");
+                        progress.step("Build: " + table + " not analyzed (" + e.getMessage() + "); run ANALYZE "
+                                + state.liveSchema() + "." + table + " after the switch");
                     }
-                    s.execute("RELEASE SAVEPOINT tandem_analyze");
-                } catch (SQLException e) {
-                    if (!"55P03".equals(e.getSQLState())) {
-                        throw e;
-                    }
-                    s.execute("ROLLBACK TO SAVEPOINT tandem_analyze");
-                    progress.step("Build: not analyzed (" + e.getMessage() + "); autovacuum will gather the"
-                            + " statistics after the switch");
                 }
+            } finally {
+                LockTimeout.set(c, lockTimeout);
             }
         }
 

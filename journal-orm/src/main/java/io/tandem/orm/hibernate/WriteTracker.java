@@ -58,8 +58,13 @@ final class WriteTracker implements PostInsertEventListener, PostUpdateEventList
      */
     private final Map<SharedSessionContractImplementor, Observer> observers =
             Collections.synchronizedMap(new WeakHashMap<>());
-    /** The observer of the session that last wrote on this thread: most writes find it here, without the map's lock. */
-    private final ThreadLocal<Observer> recent = new ThreadLocal<>();
+    /**
+     * The observer of the session that last wrote on this thread: most writes find it here, without the map's lock.
+     * Held weakly (the session's transaction coordinator holds it), or the observer, an inner object of this
+     * tracker, would keep this thread-local's own entry — and with it the tracker and its SessionFactory — for the
+     * thread's life.
+     */
+    private final ThreadLocal<WeakReference<Observer>> recent = new ThreadLocal<>();
 
     /**
      * @param fence    null in {@code async} consistency
@@ -76,14 +81,15 @@ final class WriteTracker implements PostInsertEventListener, PostUpdateEventList
             return;
         }
         OwnWritesMark.wrote();
-        Observer o = recent.get();
+        WeakReference<Observer> last = recent.get();
+        Observer o = last == null ? null : last.get();
         if (o == null || o.session.get() != session) {
             o = observers.computeIfAbsent(session, s -> {
                 Observer created = new Observer(s);
                 s.getTransactionCoordinator().addObserver(created);
                 return created;
             });
-            recent.set(o);
+            recent.set(new WeakReference<>(o));
         }
         o.wrote = true;
     }
