@@ -260,7 +260,9 @@ class ShopHibernateTest {
     /** In a method of its own, so that no slot of the test's frame keeps the session. */
     private static java.lang.ref.WeakReference<Session> writeInASessionAndCloseIt() {
         try (Session s = v1.sessionFactory().openSession()) {
-            s.inTransaction(t -> s.persist(new io.tandem.examples.shop.v1.Customer("Forgotten", "forgotten@example.com")));
+            s.beginTransaction(); // Session.inTransaction is 7.x only
+            s.persist(new io.tandem.examples.shop.v1.Customer("Forgotten", "forgotten@example.com"));
+            s.getTransaction().commit();
             return new java.lang.ref.WeakReference<>(s);
         }
     }
