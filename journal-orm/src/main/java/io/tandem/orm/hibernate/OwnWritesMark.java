@@ -25,7 +25,6 @@ final class OwnWritesMark implements StatementInspector {
     /** The comment in front of a statement run after its transaction's first write. */
     static final String MARK = "/* tandem: after own writes */ ";
     private static final long serialVersionUID = 1L;
-    private static final ThreadLocal<Boolean> written = new ThreadLocal<>();
 
     private final StatementInspector app;
 
@@ -34,21 +33,11 @@ final class OwnWritesMark implements StatementInspector {
         this.app = app;
     }
 
-    /** The current transaction of this thread has written through the views. */
-    static void wrote() {
-        written.set(Boolean.TRUE);
-    }
-
-    /** The current transaction of this thread has ended. */
-    static void ended() {
-        written.remove();
-    }
-
     @Override
     public String inspect(String sql) {
         String inspected = app == null ? sql : app.inspect(sql);
         String text = inspected != null ? inspected : sql; // null: the app's inspector leaves the SQL as it is
-        return written.get() != null ? MARK + text : text;
+        return WriteTracker.wroteOnThisThread() ? MARK + text : text;
     }
 
     /**

@@ -34,7 +34,7 @@ import java.util.WeakHashMap;
 
 /**
  * Notices that a session's transaction wrote (Hibernate's post-insert/update/delete and collection events, which
- * fire after the view's INSTEAD OF trigger has journaled the row) and tells {@link OwnWritesMark} until the
+ * fire after the view's INSTEAD OF trigger has journaled the row), which {@link OwnWritesMark} asks until the
  * transaction completes. In fenced consistency it also captures the transaction's id just before it completes, and
  * after a successful commit waits for the applier through the {@link Fence}. With a {@link TandemObserver} it also
  * counts the transaction's journal rows and reports the commit and the wait. Transactions that wrote nothing through
@@ -59,12 +59,12 @@ final class WriteTracker implements PostInsertEventListener, PostUpdateEventList
     private final Map<SharedSessionContractImplementor, Observer> observers =
             Collections.synchronizedMap(new WeakHashMap<>());
     /**
-     * The observer of the session that last wrote on this thread: most writes find it here, without the map's lock.
-     * Held weakly (the session's transaction coordinator holds it), or the observer, an inner object of this
-     * tracker, would keep this thread-local's own entry — and with it the tracker and its SessionFactory — for the
-     * thread's life.
+     * The observer of the session that last wrote on this thread, whatever its SessionFactory: most writes find it
+     * here, without the map's lock, and {@link OwnWritesMark} asks it whether the thread's transaction has written.
+     * Held weakly (the session's transaction coordinator holds it), or the observer, an inner object of its
+     * tracker, would keep the tracker and its SessionFactory for the thread's life.
      */
-    private final ThreadLocal<WeakReference<Observer>> recent = new ThreadLocal<>();
+    private static final ThreadLocal<WeakReference<Observer>> recent = new ThreadLocal<>();
 
     /**
      * @param fence    null in {@code async} consistency
@@ -76,13 +76,22 @@ final class WriteTracker implements PostInsertEventListener, PostUpdateEventList
         this.observer = observer;
     }
 
+    /** Whether the transaction of the session that last wrote on this thread has written and not yet ended. */
+    static boolean wroteOnThisThread() {
+        Observer o = lastOnThisThread();
+        return o != null && o.wrote;
+    }
+
+    private static Observer lastOnThisThread() {
+        WeakReference<Observer> last = recent.get();
+        return last == null ? null : last.get();
+    }
+
     private void wrote(SharedSessionContractImplementor session) {
         if (session == null) {
             return;
         }
-        OwnWritesMark.wrote();
-        WeakReference<Observer> last = recent.get();
-        Observer o = last == null ? null : last.get();
+        Observer o = lastOnThisThread();
         if (o == null || o.session.get() != session) {
             o = observers.computeIfAbsent(session, s -> {
                 Observer created = new Observer(s);
@@ -107,7 +116,6 @@ final class WriteTracker implements PostInsertEventListener, PostUpdateEventList
 
         @Override
         public void afterBegin() {
-            OwnWritesMark.ended();
             wrote = false;
             txid = null;
         }
@@ -142,7 +150,6 @@ final class WriteTracker implements PostInsertEventListener, PostUpdateEventList
 
         @Override
         public void afterCompletion(boolean successful, boolean delayed) {
-            OwnWritesMark.ended();
             Long id = txid;
             wrote = false;
             txid = null;
