@@ -161,11 +161,12 @@ final class ReleaseSwitch {
             c.setAutoCommit(false);
             try {
                 LockTimeout.set(c, OnlineOptions.maintenanceWait(lockTimeout));
-                long waited = System.nanoTime();
+                long started = System.nanoTime();
                 int tables = new SchemaMoves(c).holdAgainstMaintenance(state.liveSchema(), outgoing, inSchema);
-                if (millisSince(waited) >= MAINTENANCE_WAIT_REPORTED_MS) {
-                    progress.step("Switch: waited " + millisSince(waited) + " ms for maintenance (VACUUM, ANALYZE) to"
-                            + " leave the " + tables + " table(s) it moves; readers and writers went on meanwhile");
+                long waited = millisSince(started);
+                if (waited >= MAINTENANCE_WAIT_REPORTED_MS) {
+                    progress.step("Switch: waited " + waited + " ms for maintenance (VACUUM, ANALYZE) to leave the "
+                            + tables + " table(s) it moves; readers and writers went on meanwhile");
                 }
                 TrackRow.live(state.app()).hold(c, lockTimeout);
                 long pausedAt = System.nanoTime();
