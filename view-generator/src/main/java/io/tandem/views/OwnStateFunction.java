@@ -27,11 +27,16 @@ import java.util.Map;
  * that stands in for a physical one. With only pg_catalog no role but a superuser can add a candidate. (Reading the
  * plain view instead would take a lock on it after the overlay view's, the reverse of a transaction that reads the
  * plain views before it writes: a deadlock with a release that drops both.)
+ *
+ * <p>Why {@code ROWS 10}: a transaction's own rows of one entity are few, and the planner sizes the overlay's hashed
+ * key test from this estimate when it builds the table for every statement; at PostgreSQL's default of 1,000 rows,
+ * clearing that table was an eighth of a key read after a write (benchmarks/profiles/write-path-2026-12-02.md). The
+ * table still grows to whatever the transaction journaled.
  */
 final class OwnStateFunction {
     private static final String CREATE = """
             CREATE FUNCTION ${function}() RETURNS TABLE (key jsonb, state jsonb)
-                LANGUAGE plpgsql STABLE SECURITY DEFINER
+                LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 10
                 SET search_path = pg_catalog, pg_temp AS
             $tandem$
             #variable_conflict use_column

@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
  * writes"), the role (named by a {@link RoleNaming}, {@code <app>_v<N>_app} by default), its grants and its entry in
  * {@code tandem.version_roles} (read by the journal's one row-level security policy); and the SQL that removes all
  * of it when the version is retired. Each entity's objects come from {@code OverlayView}, {@code OwnStateFunction}
- * and {@code WriteTrigger}; this class puts them in order with the schemas, the role and its grants.
+ * and {@code WriteTrigger}, the version's journal row from {@code JournalAppend}; this class puts them in order with
+ * the schemas, the role and its grants.
  *
  * <p>Guarantees:
  * <ul>
@@ -38,7 +39,8 @@ import java.util.stream.Collectors;
  *       {@code tandem.append}, {@code tandem.lock_key} and {@code tandem.unapplied_version_change}; SELECT on
  *       {@code tandem.role_versions}, {@code tandem.role_journal}, {@code tandem.role_applier_state} and
  *       {@code tandem.role_rejects} (what the Hibernate boot check and a fence read: the version's own definition,
- *       the seq numbers, applier position and rejects of its app); USAGE on the sequences its
+ *       the seq numbers, applier position and rejects of its app); EXECUTE on its own version's
+ *       {@code journal_append} and {@code <entity>_own} functions (revoked from PUBLIC); USAGE on the sequences its
  *       entities' keys draw from (and on their schemas, to reach them by name). No access to physical tables, to
  *       another version's views or definition, or to the journal's rows;</li>
  *   <li>row-level security lets the role (and its members) insert journal rows of its own app and version only;
@@ -112,6 +114,10 @@ public final class ViewGenerator {
         }
         List<String> writable = new ArrayList<>();
         List<String> ownFunctions = new ArrayList<>();
+        boolean writes = v.entities().values().stream().anyMatch(e -> !e.readOnly());
+        if (writes) {
+            sql.add(JournalAppend.create(v));
+        }
         for (EntityDefinition entity : v.entities().values()) {
             EntityObjects objects = EntityObjects.of(v, entity);
             String select = select(entity);
@@ -139,6 +145,9 @@ public final class ViewGenerator {
         for (String own : ownFunctions) {
             sql.add("REVOKE EXECUTE ON FUNCTION " + own + "() FROM PUBLIC");
             sql.add("GRANT EXECUTE ON FUNCTION " + own + "() TO " + role.quoted());
+        }
+        if (writes) {
+            sql.addAll(JournalAppend.grants(v, role));
         }
         sql.addAll(policy(role, v.app(), v.version()));
         return sql;

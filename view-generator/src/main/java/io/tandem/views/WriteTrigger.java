@@ -13,13 +13,16 @@ import java.util.Map;
  * The {@code INSTEAD OF} row trigger of a writable entity's two views (docs/views.md, "Writing through the views"):
  * it turns an INSERT, UPDATE or DELETE on the view into exactly one journal row in the writer's transaction, key and
  * data in the journal's JSON encoding ({@link JournalJson}), the changed fields of an update computed from OLD and
- * NEW ({@link FieldComparison}); an entity with a version field first runs {@link OptimisticLock}'s step. Its first
- * step moves a transaction that reads through the plain views onto the overlay views, so it sees its own writes.
+ * NEW ({@link FieldComparison}); an entity with a version field first runs {@link OptimisticLock}'s step. The row is
+ * written by the version's {@link JournalAppend} function. Its first step moves a transaction that reads through
+ * the plain views onto the overlay views, so it sees its own writes; the overlay's search_path comes from
+ * {@code tandem.overlay_search_path}, which a session computes once per search_path (Tandem schema 16).
  *
  * <p>Why no {@code SET search_path} clause: PostgreSQL undoes a function's own settings when it returns, which
- * would undo that switch. So the function runs under the writer's search_path, with the writer's rights (the
- * journal's row-level security checks app and version), and every function, table and type in it is
- * schema-qualified; its operators are ones for which pg_catalog, searched first, has an exact match.
+ * would undo that switch. So the function runs under the writer's search_path, with the writer's rights, and every
+ * function, table and type in it is schema-qualified; its operators are ones for which pg_catalog, searched first,
+ * has an exact match. Each step is an assignment rather than a {@code PERFORM}: PL/pgSQL evaluates an assignment's
+ * expression on its fast path, where {@code PERFORM} runs a query.
  */
 final class WriteTrigger {
     private static final String FUNCTION = """
@@ -31,19 +34,18 @@ final class WriteTrigger {
             DECLARE
                 d pg_catalog.jsonb := '{}';
                 ch pg_catalog.text[] := '{}';
+                path pg_catalog.text;
+                journaled pg_catalog.bool;
             BEGIN
                 IF ${plainSchema} = ANY (pg_catalog.current_schemas(false)) THEN
-                    PERFORM pg_catalog.set_config('search_path', (
-                        SELECT pg_catalog.string_agg(pg_catalog.quote_ident(
-                                   CASE WHEN t.s = ${plainSchema} THEN ${viewSchema} ELSE t.s END), ', ' ORDER BY t.o)
-                          FROM pg_catalog.unnest(pg_catalog.current_schemas(false)) WITH ORDINALITY AS t(s, o)), true);
+                    path := pg_catalog.set_config('search_path',
+                                                  tandem.overlay_search_path(${plainSchema}, ${viewSchema}), true);
                 END IF;
                 IF TG_OP = 'INSERT' THEN
                     ${fillKeysFromSequences}
                     ${refuseNullKeys}
-                    INSERT INTO tandem.journal (app, app_version, entity, op, key, data, changed)
-                    VALUES (${app}, ${version}, ${entity}, 'insert', ${newKey},
-                            ${newData}, NULL);
+                    journaled := ${append}(${entity}, 'insert', ${newKey},
+                                           ${newData}, NULL);
                     RETURN NEW;
                 ELSIF TG_OP = 'UPDATE' THEN
                     ${refuseKeyChanges}
@@ -52,13 +54,11 @@ final class WriteTrigger {
                     IF pg_catalog.cardinality(ch) = 0 THEN
                         RETURN NEW;
                     END IF;
-                    INSERT INTO tandem.journal (app, app_version, entity, op, key, data, changed)
-                    VALUES (${app}, ${version}, ${entity}, 'update', ${oldKey}, d, ch);
+                    journaled := ${append}(${entity}, 'update', ${oldKey}, d, ch);
                     RETURN NEW;
                 ELSE
                     ${staleRowCheck}
-                    INSERT INTO tandem.journal (app, app_version, entity, op, key, data, changed)
-                    VALUES (${app}, ${version}, ${entity}, 'delete', ${oldKey}, NULL, NULL);
+                    journaled := ${append}(${entity}, 'delete', ${oldKey}, NULL, NULL);
                     RETURN OLD;
                 END IF;
             END
@@ -131,7 +131,7 @@ final class WriteTrigger {
                 Map.entry("viewSchema", SqlLiteral.of(v.viewSchema())),
                 Map.entry("fillKeysFromSequences", String.join("\n", fillKeys)),
                 Map.entry("refuseNullKeys", String.join("\n", refuseNullKeys)),
-                Map.entry("app", SqlLiteral.of(v.app())),
+                Map.entry("append", JournalAppend.name(v)),
                 Map.entry("entity", SqlLiteral.of(entity.name())),
                 Map.entry("newKey", JournalJson.object(entity.key(), entity,
                         k -> "NEW." + SqlIdentifier.of(k).quoted())),

@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -109,6 +110,40 @@ class GrantsTest {
         assertDenied(INSERT_V1.replace("'shop', 1", "'shop', 2"), rls);
         assertDenied(INSERT_V1.replace("'shop', 1", "'billing', 1"), rls);
         assertDenied("SELECT tandem.append('shop', 2, 'customer', 'delete', '{\"id\": 1}')", rls);
+    }
+
+    /**
+     * The version's journal append function, which its views' triggers write through, runs as its owner (past the
+     * journal's row-level security) with a pinned search_path, so only its own version's role may call it: it writes
+     * rows of that app and version, as the role could itself.
+     */
+    @Test
+    void theJournalAppendFunctionWritesItsOwnVersionsRowsForItsOwnVersionsRoleAlone(TestDatabase db)
+            throws SQLException {
+        execute("SELECT shop_v1.journal_append('customer', 'delete', '{\"id\": 78}', NULL, NULL)");
+        String function = "shop_v1.journal_append(text, text, jsonb, jsonb, text[])";
+        assertEquals("true", single("SELECT prosecdef::text FROM pg_proc WHERE oid = '" + function + "'::regprocedure"));
+        assertEquals("{\"search_path=pg_catalog, pg_temp\"}",
+                single("SELECT proconfig::text FROM pg_proc WHERE oid = '" + function + "'::regprocedure"));
+        execute("RESET ROLE");
+        assertEquals("shop|1|customer|delete", single("SELECT app || '|' || app_version || '|' || entity || '|' || op"
+                + " FROM tandem.journal WHERE key = '{\"id\": 78}'"));
+        execute("DROP ROLE IF EXISTS stranger");
+        execute("CREATE ROLE stranger");
+        execute("GRANT USAGE ON SCHEMA shop_v1, shop_v2 TO stranger");
+        for (String role : List.of("stranger", "shop_v2_app")) {
+            assertEquals("false", single("SELECT has_function_privilege('" + role + "', '" + function + "', 'EXECUTE')::text"),
+                    role);
+        }
+        execute("SET ROLE stranger");
+        assertDenied("SELECT shop_v1.journal_append('customer', 'delete', '{\"id\": 79}', NULL, NULL)",
+                "permission denied for function journal_append");
+        execute("SET ROLE shop_v2_app");
+        assertDenied("SELECT shop_v1.journal_append('customer', 'delete', '{\"id\": 79}', NULL, NULL)",
+                "permission denied for schema shop_v1");
+        execute("RESET ROLE");
+        execute("REVOKE ALL ON SCHEMA shop_v1, shop_v2 FROM stranger");
+        execute("DROP ROLE stranger");
     }
 
     @Test

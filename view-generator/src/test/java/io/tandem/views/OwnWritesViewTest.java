@@ -308,6 +308,52 @@ class OwnWritesViewTest {
         }
     }
 
+    /**
+     * The overlay's search_path is computed once per session and search_path (Tandem schema 16), keyed on the schemas
+     * the session resolves: what a session remembered is used again, and a changed search_path or a schema created
+     * since is computed afresh.
+     */
+    @Test
+    void theOverlaySearchPathASessionRemembersFollowsItsSearchPathAndTheSchemasThatExist(TestDatabase db)
+            throws Exception {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS \"Later Schema\"");
+            s.execute("CREATE SCHEMA IF NOT EXISTS \"Odd Schema\"");
+            s.execute("GRANT USAGE ON SCHEMA \"Odd Schema\" TO PUBLIC");
+            s.execute("SET ROLE kinds_v1_owntest");
+            String path = "kinds_v1_plain, \"Odd Schema\", \"Later Schema\", public";
+            assertEquals("kinds_v1,Odd Schema,public", switchedSchemas(c, path, 9001));
+            assertEquals("kinds_v1_plain {kinds_v1_plain,\"Odd Schema\",public}",
+                    one(c, "SELECT current_setting('tandem.overlay_search_path_for')"), "remembered for the session");
+            s.execute("SELECT set_config('tandem.overlay_search_path', 'kinds_v1, \"Odd Schema\"', false)");
+            assertEquals("kinds_v1,Odd Schema", switchedSchemas(c, path, 9002),
+                    "the same schemas again: the remembered path is used (here one the session replaced)");
+            s.execute("RESET ROLE");
+            s.execute("CREATE SCHEMA \"Later Schema\"");
+            s.execute("GRANT USAGE ON SCHEMA \"Later Schema\" TO PUBLIC");
+            s.execute("SET ROLE kinds_v1_owntest");
+            assertEquals("kinds_v1,Odd Schema,Later Schema,public", switchedSchemas(c, path, 9003),
+                    "the same search_path, but a schema on it was created since: computed afresh");
+            assertEquals("public,kinds_v1", switchedSchemas(c, "public, kinds_v1_plain", 9004),
+                    "another search_path: computed afresh, in the order of the path");
+            s.execute("RESET ROLE");
+        }
+    }
+
+    /** The schemas a transaction resolves after its first write through the plain views; committed. */
+    private static String switchedSchemas(Connection c, String searchPath, long id) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("SET LOCAL search_path = " + searchPath);
+            s.execute("INSERT INTO kinds_v1_plain.label (id, text) VALUES (" + id + ", 'on the overlay path')");
+            String schemas = one(c, "SELECT array_to_string(current_schemas(false), ',')");
+            c.commit();
+            return schemas;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
     @Test
     void operatorsOnTheWritersSearchPathCannotStandInForTheTriggersOwn(TestDatabase db) throws Exception {
         try (Connection c = db.connect(); Statement s = c.createStatement()) {

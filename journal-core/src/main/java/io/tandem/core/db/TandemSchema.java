@@ -32,7 +32,7 @@ public final class TandemSchema {
     /** Flyway history table of Tandem's own migrations, inside {@link #SCHEMA}. */
     public static final String HISTORY_TABLE = "tandem_schema_history";
     /** The newest version of Tandem's schema this build installs. */
-    public static final String CURRENT_VERSION = "15";
+    public static final String CURRENT_VERSION = "17";
 
     /** Advisory lock key that serialises concurrent installers ("tandem" as ASCII, then 1). */
     private static final long INSTALL_LOCK = 0x74616e64656d0001L;
