@@ -10,7 +10,10 @@ import java.util.Objects;
  * version's least privileges to, e.g. {@code shop_v1_app}.
  *
  * <p>Guarantees: a name returned by {@link #roleName} is a valid {@link SqlIdentifier} (so it is safe to quote
- * into SQL and is not silently truncated by the server); otherwise it throws.
+ * into SQL and is not silently truncated by the server); otherwise it throws. Each version has a role of its own
+ * (the views of a version write only that version's journal rows because only its role may): a naming that gives
+ * two versions of an app one name is refused, by {@link #pattern} when it is made and by {@link ViewGenerator}
+ * when it generates.
  */
 @FunctionalInterface
 public interface RoleNaming {
@@ -29,8 +32,9 @@ public interface RoleNaming {
      * Names roles with a {@link String#format} pattern that receives the app ({@code %s}) and the version
      * ({@code %d}), e.g. {@code pattern("%s_v%d_rw")} gives {@code shop_v1_rw}.
      *
-     * @throws IllegalArgumentException if the pattern is not a valid format for (String, int) or does not give
-     *                                  a valid identifier for app {@code a} version 1
+     * @throws IllegalArgumentException if the pattern is not a valid format for (String, int), does not give
+     *                                  a valid identifier for app {@code a} version 1, or gives versions 1 and 2
+     *                                  the same name (no {@code %d})
      */
     static RoleNaming pattern(String format) {
         Objects.requireNonNull(format, "format");
@@ -48,7 +52,10 @@ public interface RoleNaming {
             }
             return name;
         };
-        naming.roleName("a", 1);
+        if (naming.roleName("a", 1).equals(naming.roleName("a", 2))) {
+            throw new IllegalArgumentException("role name pattern '" + format + "' gives every version of an app the"
+                    + " same role; put the version (%d) in it, e.g. '%s_v%d_rw'");
+        }
         return naming;
     }
 }

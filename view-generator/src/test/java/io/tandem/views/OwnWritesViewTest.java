@@ -322,32 +322,41 @@ class OwnWritesViewTest {
             s.execute("GRANT USAGE ON SCHEMA \"Odd Schema\" TO PUBLIC");
             s.execute("SET ROLE kinds_v1_owntest");
             String path = "kinds_v1_plain, \"Odd Schema\", \"Later Schema\", public";
-            assertEquals("kinds_v1,Odd Schema,public", switchedSchemas(c, path, 9001));
-            assertEquals("kinds_v1_plain {kinds_v1_plain,\"Odd Schema\",public}",
-                    one(c, "SELECT current_setting('tandem.overlay_search_path_for')"), "remembered for the session");
+            assertEquals("kinds_v1,Odd Schema,public", switchedSchemas(c, path, 9001, true));
+            String remembered = "kinds_v1_plain kinds_v1_owntest {kinds_v1_plain,\"Odd Schema\",public}";
+            assertEquals(remembered, one(c, "SELECT current_setting('tandem.overlay_search_path_for')"),
+                    "remembered for the session");
+            assertEquals("public,kinds_v1", switchedSchemas(c, "public, kinds_v1_plain", 9002, false));
+            assertEquals(remembered, one(c, "SELECT current_setting('tandem.overlay_search_path_for')"),
+                    "what a transaction that rolled back remembered is forgotten with it");
             s.execute("SELECT set_config('tandem.overlay_search_path', 'kinds_v1, \"Odd Schema\"', false)");
-            assertEquals("kinds_v1,Odd Schema", switchedSchemas(c, path, 9002),
+            assertEquals("kinds_v1,Odd Schema", switchedSchemas(c, path, 9002, true),
                     "the same schemas again: the remembered path is used (here one the session replaced)");
             s.execute("RESET ROLE");
             s.execute("CREATE SCHEMA \"Later Schema\"");
             s.execute("GRANT USAGE ON SCHEMA \"Later Schema\" TO PUBLIC");
             s.execute("SET ROLE kinds_v1_owntest");
-            assertEquals("kinds_v1,Odd Schema,Later Schema,public", switchedSchemas(c, path, 9003),
+            assertEquals("kinds_v1,Odd Schema,Later Schema,public", switchedSchemas(c, path, 9003, true),
                     "the same search_path, but a schema on it was created since: computed afresh");
-            assertEquals("public,kinds_v1", switchedSchemas(c, "public, kinds_v1_plain", 9004),
+            assertEquals("public,kinds_v1", switchedSchemas(c, "public, kinds_v1_plain", 9004, true),
                     "another search_path: computed afresh, in the order of the path");
             s.execute("RESET ROLE");
         }
     }
 
-    /** The schemas a transaction resolves after its first write through the plain views; committed. */
-    private static String switchedSchemas(Connection c, String searchPath, long id) throws SQLException {
+    /** The schemas a transaction resolves after its first write through the plain views; committed or rolled back. */
+    private static String switchedSchemas(Connection c, String searchPath, long id, boolean commit)
+            throws SQLException {
         try (Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             s.execute("SET LOCAL search_path = " + searchPath);
             s.execute("INSERT INTO kinds_v1_plain.label (id, text) VALUES (" + id + ", 'on the overlay path')");
             String schemas = one(c, "SELECT array_to_string(current_schemas(false), ',')");
-            c.commit();
+            if (commit) {
+                c.commit();
+            } else {
+                c.rollback();
+            }
             return schemas;
         } finally {
             c.setAutoCommit(true);

@@ -14,7 +14,9 @@ import java.util.List;
 /**
  * Tandem schema 17: drops the journal's two {@code CHECK} constraints ({@code journal_op_check},
  * {@code journal_key_is_object}), whose tests the insert trigger makes since schema 16, from the journal and from
- * every partition that kept a copy.
+ * every partition that kept a copy. A partition an interrupted {@code DETACH ... CONCURRENTLY} left half-detached
+ * takes no rows and cannot lose an inherited constraint; it keeps its copy until journal maintenance finishes the
+ * detach and retention removes it.
  *
  * <p>Why Java, outside Flyway's transaction: dropping a constraint takes {@code ACCESS EXCLUSIVE} on the journal and
  * its partitions, which every writer waits for. {@link BriefLock} waits for that lock at most 2 s a try and gives way
@@ -32,7 +34,8 @@ public class V17__journal_checks_in_trigger extends BaseJavaMigration {
              WHERE k.contype = 'c' AND k.conname IN ('journal_op_check', 'journal_key_is_object')
                AND (c.oid = 'tandem.journal'::pg_catalog.regclass
                     OR c.oid IN (SELECT i.inhrelid FROM pg_catalog.pg_inherits i
-                                  WHERE i.inhparent = 'tandem.journal'::pg_catalog.regclass))
+                                  WHERE i.inhparent = 'tandem.journal'::pg_catalog.regclass
+                                    AND NOT i.inhdetachpending))
              ORDER BY c.oid = 'tandem.journal'::pg_catalog.regclass DESC
              LIMIT 1""";
 

@@ -15,8 +15,9 @@
 --    tandem.overlay_search_path(plain, overlay) is a SQL function PostgreSQL inlines into the trigger's expression;
 --    it returns the path remembered for the current schemas, and computes and remembers it
 --    (tandem.remember_overlay_search_path) when there is none. The memory is two session settings,
---    tandem.overlay_search_path and tandem.overlay_search_path_for, the latter keyed on the plain schema and the
---    resolved current_schemas(false), so a changed search_path, or a schema created since, is computed afresh.
+--    tandem.overlay_search_path and tandem.overlay_search_path_for, the latter keyed on the plain schema, the
+--    current role and the resolved current_schemas(false), so another role, a changed search_path, or a schema
+--    created since, is computed afresh.
 --    A session that sets them itself only changes its own search_path, which it could set anyway.
 CREATE OR REPLACE FUNCTION tandem.journal_before_insert() RETURNS trigger
     LANGUAGE plpgsql
@@ -50,12 +51,13 @@ BEGIN
 END
 $$;
 
--- What the remembered path is remembered for: the plain schema and the schemas the session resolves now.
+-- What the remembered path is remembered for: the plain schema, the current role and the schemas the session
+-- resolves now (a pooled session used by another role computes its own).
 CREATE FUNCTION tandem.overlay_search_path_key(p_plain pg_catalog.text) RETURNS pg_catalog.text
     LANGUAGE sql STABLE AS
 $$
-    SELECT p_plain OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||)
-           pg_catalog.current_schemas(false)::pg_catalog.text
+    SELECT p_plain OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) pg_catalog.quote_ident(CURRENT_USER)
+           OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) pg_catalog.current_schemas(false)::pg_catalog.text
 $$;
 
 -- The session's search_path with p_plain replaced by p_overlay, each schema quoted; remembered for the session.

@@ -1,6 +1,8 @@
 package io.tandem.core.journal;
 
 import io.tandem.core.db.TandemSchema;
+import io.tandem.testing.Await;
+import io.tandem.testing.PostgresServer;
 import io.tandem.testing.PostgresTest;
 import io.tandem.testing.TestDatabase;
 import org.flywaydb.core.Flyway;
@@ -10,6 +12,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -25,9 +29,7 @@ class JournalFormatCheckTest {
     @Test
     void anUnknownOpOrAKeyThatIsNotAnObjectIsRefusedSayingWhatToFixAfterTheConstraintsAreGone(TestDatabase db)
             throws Exception {
-        Flyway.configure().dataSource(db.dataSource()).schemas(TandemSchema.SCHEMA).defaultSchema(TandemSchema.SCHEMA)
-                .table(TandemSchema.HISTORY_TABLE).locations("classpath:io/tandem/core/db").target("16").load()
-                .migrate();
+        migrateTo16(db);
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
             // the partitions after the first were made as maintenance makes them, LIKE the journal
             assertEquals(2 * 4, checks(s), "before: the journal and its three partitions each have both checks");
@@ -51,6 +53,53 @@ class JournalFormatCheckTest {
                     + " 'delete', '{\"id\": 1}')");
             assertEquals(1, number(s, "SELECT count(*) FROM tandem.journal"));
         }
+    }
+
+    /**
+     * A partition an interrupted {@code DETACH ... CONCURRENTLY} left half-detached keeps its inherited copy (it
+     * cannot lose it, and takes no rows); the upgrade still drops every other one and completes.
+     */
+    @Test
+    void theUpgradeCompletesWithAPartitionLeftHalfDetached() throws Exception {
+        String name = "format_check_detach_pending";
+        try (TestDatabase db = PostgresServer.get().createDatabase(name)) {
+            migrateTo16(db);
+            try (Connection holder = db.connect(); Connection detacher = db.connect();
+                 Statement hold = holder.createStatement(); Statement s = detacher.createStatement()) {
+                holder.setAutoCommit(false);
+                hold.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+                number(hold, "SELECT count(*) FROM tandem.journal"); // a snapshot the detach must wait for
+                int pid = (int) number(s, "SELECT pg_backend_pid()");
+                CompletableFuture<Void> detach = CompletableFuture.runAsync(() -> {
+                    try {
+                        s.execute("ALTER TABLE tandem.journal DETACH PARTITION tandem.journal_overflow CONCURRENTLY");
+                    } catch (SQLException e) {
+                        throw new CompletionException(e);
+                    }
+                });
+                try (Connection c = db.connect(); Statement admin = c.createStatement()) {
+                    Await.until("the detach waits for the old snapshot", () -> number(admin, "SELECT count(*) FROM"
+                            + " pg_inherits WHERE inhdetachpending") == 1);
+                    admin.execute("SELECT pg_cancel_backend(" + pid + ")");
+                }
+                assertThrows(CompletionException.class, detach::join, "the detach was interrupted");
+                holder.rollback();
+            }
+            TandemSchema.install(db.dataSource());
+            try (Connection c = db.connect(); Statement s = c.createStatement()) {
+                assertEquals(2, checks(s), "only the half-detached partition keeps its two checks");
+                assertEquals(1, number(s, "SELECT count(*) FROM pg_inherits WHERE inhdetachpending"));
+                assertEquals(TandemSchema.CURRENT_VERSION, TandemSchema.installedVersion(c));
+            }
+        } finally {
+            PostgresServer.get().dropDatabase(name);
+        }
+    }
+
+    private static void migrateTo16(TestDatabase db) {
+        Flyway.configure().dataSource(db.dataSource()).schemas(TandemSchema.SCHEMA).defaultSchema(TandemSchema.SCHEMA)
+                .table(TandemSchema.HISTORY_TABLE).locations("classpath:io/tandem/core/db").target("16").load()
+                .migrate();
     }
 
     private static long checks(Statement s) throws SQLException {
