@@ -54,7 +54,7 @@ final class JournalAppend {
         return SqlIdentifier.of(v.viewSchema()).quoted() + "." + SqlIdentifier.of("journal_append").quoted();
     }
 
-    /** {@code CREATE FUNCTION} of {@code v}'s function (its schema's functions are dropped before, see {@code ViewGenerator}). */
+    /** {@code CREATE FUNCTION} of {@code v}'s function (the schema's functions are dropped first: ViewGenerator). */
     static String create(VersionDefinition v) {
         return SqlTemplate.fill(FUNCTION, Map.of(
                 "function", name(v),

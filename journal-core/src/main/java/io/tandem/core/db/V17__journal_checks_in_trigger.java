@@ -46,8 +46,8 @@ public class V17__journal_checks_in_trigger extends BaseJavaMigration {
 
     @Override
     public void migrate(Context context) throws Exception {
-        new BriefLock(Duration.ofSeconds(2), 30).run(context.getConnection(),
-                "Dropping " + String.join(" and ", CHECKS) + " from tandem.journal", V17__journal_checks_in_trigger::drop);
+        String what = "Dropping " + String.join(" and ", CHECKS) + " from tandem.journal";
+        new BriefLock(Duration.ofSeconds(2), 30).run(context.getConnection(), what, V17__journal_checks_in_trigger::drop);
     }
 
     private static void drop(Connection c) throws SQLException {
