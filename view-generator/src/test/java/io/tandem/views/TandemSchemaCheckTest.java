@@ -4,7 +4,6 @@ import io.tandem.core.db.TandemSchema;
 import io.tandem.core.definitions.Release;
 import io.tandem.testing.PostgresTest;
 import io.tandem.testing.TestDatabase;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -31,9 +30,7 @@ class TandemSchemaCheckTest {
                 s.execute(Files.readString(migration));
             }
         }
-        Flyway.configure().dataSource(db.dataSource()).schemas(TandemSchema.SCHEMA).defaultSchema(TandemSchema.SCHEMA)
-                .table(TandemSchema.HISTORY_TABLE).locations("classpath:io/tandem/core/db").target("15").load()
-                .migrate();
+        TandemSchema.installUpTo(db.dataSource(), "15");
         ViewGenerator generator = new ViewGenerator();
         String expected = "Tandem's schema in this database is older than version 16, which the views of shop version"
                 + " 1 need: run `tandem migrate` (or TandemSchema.install) first";

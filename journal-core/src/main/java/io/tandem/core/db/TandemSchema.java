@@ -48,13 +48,29 @@ public final class TandemSchema {
      * @throws TandemException if the database refuses (with the reason and what to check)
      */
     public static String install(DataSource dataSource) {
+        return install(dataSource, "latest");
+    }
+
+    /**
+     * Brings Tandem's schema up to {@code version} and no further, as {@link #install} does: for tests of an upgrade
+     * from that version (and the migrations after it) under load.
+     *
+     * @param version a schema version, e.g. {@code "16"}
+     * @return the schema version now installed
+     * @throws TandemException if the database refuses
+     */
+    public static String installUpTo(DataSource dataSource, String version) {
+        return install(dataSource, version);
+    }
+
+    private static String install(DataSource dataSource, String target) {
         try (Connection lock = dataSource.getConnection()) {
             try (PreparedStatement s = lock.prepareStatement("SELECT pg_advisory_lock(?)")) {
                 s.setLong(1, INSTALL_LOCK);
                 s.execute();
             }
             try {
-                MigrateResult result = flyway(dataSource).migrate();
+                MigrateResult result = flyway(dataSource, target).migrate();
                 if (result.migrationsExecuted > 0) {
                     log.info("Installed Tandem schema {} ({} migration(s))", result.targetSchemaVersion,
                             result.migrationsExecuted);
@@ -129,13 +145,14 @@ public final class TandemSchema {
         }
     }
 
-    private static Flyway flyway(DataSource dataSource) {
+    private static Flyway flyway(DataSource dataSource, String target) {
         FluentConfiguration config = Flyway.configure(TandemSchema.class.getClassLoader())
                 .dataSource(dataSource)
                 .schemas(SCHEMA)
                 .defaultSchema(SCHEMA)
                 .table(HISTORY_TABLE)
-                .locations("classpath:io/tandem/core/db");
+                .locations("classpath:io/tandem/core/db")
+                .target(target);
         // Flyway's transaction-scoped lock would make a CREATE INDEX CONCURRENTLY script hang.
         config.getConfigurationExtension(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
         return config.load();

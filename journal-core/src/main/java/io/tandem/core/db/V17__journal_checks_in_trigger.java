@@ -5,6 +5,7 @@ import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -31,7 +32,7 @@ public class V17__journal_checks_in_trigger extends BaseJavaMigration {
               FROM pg_catalog.pg_constraint k
               JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
               JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-             WHERE k.contype = 'c' AND k.conname IN ('journal_op_check', 'journal_key_is_object')
+             WHERE k.contype = 'c' AND k.conname = ANY (?)
                AND (c.oid = 'tandem.journal'::pg_catalog.regclass
                     OR c.oid IN (SELECT i.inhrelid FROM pg_catalog.pg_inherits i
                                   WHERE i.inhparent = 'tandem.journal'::pg_catalog.regclass
@@ -51,8 +52,9 @@ public class V17__journal_checks_in_trigger extends BaseJavaMigration {
     }
 
     private static void drop(Connection c) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            for (String[] check = next(s); check != null; check = next(s)) {
+        try (PreparedStatement left = c.prepareStatement(LEFT); Statement s = c.createStatement()) {
+            left.setArray(1, c.createArrayOf("text", CHECKS.toArray()));
+            for (String[] check = next(left); check != null; check = next(left)) {
                 s.execute("ALTER TABLE " + check[0] + " DROP CONSTRAINT " + check[1]);
             }
         }
@@ -62,8 +64,8 @@ public class V17__journal_checks_in_trigger extends BaseJavaMigration {
      * The next check left, the journal's first (dropping it there drops the copies its partitions inherited; a
      * partition created {@code LIKE} the journal also has its own), or null.
      */
-    private static String[] next(Statement s) throws SQLException {
-        try (ResultSet rs = s.executeQuery(LEFT)) {
+    private static String[] next(PreparedStatement left) throws SQLException {
+        try (ResultSet rs = left.executeQuery()) {
             return rs.next() ? new String[] {rs.getString(1), rs.getString(2)} : null;
         }
     }

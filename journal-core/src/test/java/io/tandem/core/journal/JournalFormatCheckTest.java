@@ -5,7 +5,6 @@ import io.tandem.testing.Await;
 import io.tandem.testing.PostgresServer;
 import io.tandem.testing.PostgresTest;
 import io.tandem.testing.TestDatabase;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -29,7 +28,7 @@ class JournalFormatCheckTest {
     @Test
     void anUnknownOpOrAKeyThatIsNotAnObjectIsRefusedSayingWhatToFixAfterTheConstraintsAreGone(TestDatabase db)
             throws Exception {
-        migrateTo16(db);
+        TandemSchema.installUpTo(db.dataSource(), "16");
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
             // the partitions after the first were made as maintenance makes them, LIKE the journal
             assertEquals(2 * 4, checks(s), "before: the journal and its three partitions each have both checks");
@@ -63,7 +62,7 @@ class JournalFormatCheckTest {
     void theUpgradeCompletesWithAPartitionLeftHalfDetached() throws Exception {
         String name = "format_check_detach_pending";
         try (TestDatabase db = PostgresServer.get().createDatabase(name)) {
-            migrateTo16(db);
+            TandemSchema.installUpTo(db.dataSource(), "16");
             try (Connection holder = db.connect(); Connection detacher = db.connect();
                  Statement hold = holder.createStatement(); Statement s = detacher.createStatement()) {
                 holder.setAutoCommit(false);
@@ -94,12 +93,6 @@ class JournalFormatCheckTest {
         } finally {
             PostgresServer.get().dropDatabase(name);
         }
-    }
-
-    private static void migrateTo16(TestDatabase db) {
-        Flyway.configure().dataSource(db.dataSource()).schemas(TandemSchema.SCHEMA).defaultSchema(TandemSchema.SCHEMA)
-                .table(TandemSchema.HISTORY_TABLE).locations("classpath:io/tandem/core/db").target("16").load()
-                .migrate();
     }
 
     private static long checks(Statement s) throws SQLException {

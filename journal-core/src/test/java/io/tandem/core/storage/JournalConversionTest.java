@@ -4,7 +4,6 @@ import io.tandem.core.db.TandemSchema;
 import io.tandem.testing.Await;
 import io.tandem.testing.PostgresTest;
 import io.tandem.testing.TestDatabase;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -33,9 +32,7 @@ class JournalConversionTest {
 
     @Test
     void aPopulatedJournalIsPartitionedUnderWritersWithNothingLost(TestDatabase db) throws Exception {
-        Flyway.configure().dataSource(db.dataSource()).schemas(TandemSchema.SCHEMA).defaultSchema(TandemSchema.SCHEMA)
-                .table(TandemSchema.HISTORY_TABLE).locations("classpath:io/tandem/core/db").target("11").load()
-                .migrate();
+        TandemSchema.installUpTo(db.dataSource(), "11");
         populate(db);
         execute(db, "CREATE ROLE conversion_writer");
         execute(db, "GRANT INSERT (app, app_version, entity, op, key, data, changed, origin) ON tandem.journal"
