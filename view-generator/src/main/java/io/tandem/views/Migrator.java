@@ -55,7 +55,7 @@ public final class Migrator {
     private Mode mode = Mode.AUTO;
     private long copyRowsPerSecond;
     private Duration maxLag = Duration.ofSeconds(2);
-    private long switchWithin = 2_000;
+    private Duration switchWithin = Duration.ofMillis(50);
     private boolean baseline;
     private MigrationProgress progress = MigrationProgress.SILENT;
     private ViewGenerator views = new ViewGenerator();
@@ -107,9 +107,17 @@ public final class Migrator {
         return this;
     }
 
-    /** An online release tries its switch once the build is at most this many journal rows behind (default 2000). */
-    public Migrator switchWithin(long rows) {
-        this.switchWithin = rows;
+    /**
+     * An online release tries its switch once the release track is no more journal rows behind the live applier than
+     * it projects in this time at the fastest pace it showed while catching up, and at least 100 rows (default 50
+     * ms). The switch holds the live applier while the track projects those rows, so this bounds that hold; under a
+     * write load close to the track's pace the window doubles every 10 s the track spends near it without reaching it.
+     */
+    public Migrator switchWithin(Duration within) {
+        if (within.isNegative() || within.isZero()) {
+            throw new IllegalArgumentException("switchWithin must be positive, not " + within);
+        }
+        this.switchWithin = within;
         return this;
     }
 

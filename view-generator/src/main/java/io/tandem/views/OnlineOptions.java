@@ -10,11 +10,12 @@ import java.time.Duration;
  * @param attempts          switch tries on lock timeouts before giving up
  * @param copyRowsPerSecond the copy's pace limit, 0 for none
  * @param maxLag            the copy waits while the live applier is further behind than this
- * @param switchWithin      the switch is tried once the release track is at most this many rows behind
+ * @param switchWithin      the switch is tried once the release track is within this much of its own work of the
+ *                          live applier ({@link SwitchWindow})
  * @param catchUpWait       how long a switch try waits, applier held, for the release track's last rows
  */
-record OnlineOptions(Duration lockTimeout, int attempts, long copyRowsPerSecond, Duration maxLag, long switchWithin,
-                     Duration catchUpWait) {
+record OnlineOptions(Duration lockTimeout, int attempts, long copyRowsPerSecond, Duration maxLag,
+                     Duration switchWithin, Duration catchUpWait) {
     /**
      * How long a release waits for maintenance ({@code VACUUM}, {@code ANALYZE}, autovacuum) on its tables, when
      * {@code lockTimeout} is shorter: the locks it waits for there ({@code SHARE UPDATE EXCLUSIVE} for the switch,

@@ -183,6 +183,7 @@ final class OnlineRelease {
             long lastReport = 0;
             int notYet = 0;
             int timeouts = 0;
+            SwitchWindow window = new SwitchWindow(options.switchWithin());
             while (true) {
                 if (track.state() == ApplierState.HALTED) {
                     throw new TandemException("The release of app '" + release.app() + "' cannot catch up: "
@@ -198,13 +199,15 @@ final class OnlineRelease {
                     behind = TrackRow.release(release.app()).behindLive(c);
                 }
                 caughtUp = Math.max(caughtUp, now.appliedRows());
+                window.observe(System.nanoTime(), now.appliedRows(), behind);
                 if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(1)) {
                     lastReport = System.nanoTime();
                     progress.step(String.format("catch-up: %,d row(s) projected onto the build, %,d behind the live"
-                            + " applier", now.appliedRows(), behind));
+                            + " applier; the switch is tried within %,d", now.appliedRows(), behind, window.rows()));
                 }
-                if (behind > options.switchWithin() || now.paused()) {
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+                if (!window.admits(behind) || now.paused()) {
+                    // near the window, look again soon: the track's lag comes and goes with each batch it projects
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(window.near(behind) ? 10 : 50));
                     continue;
                 }
                 try {
