@@ -204,7 +204,7 @@ public final class Migrator {
                 }
                 plan.describe(true).forEach(progress::step);
                 OnlineRelease.Outcome outcome = new OnlineRelease(dataSource, new OnlineOptions(lockTimeout, attempts,
-                        copyRowsPerSecond, maxLag, switchWithin, Duration.ofSeconds(5)),
+                        copyRowsPerSecond, maxLag, switchWithin),
                         new DefinitionsSwitch(views, progress), progress)
                         .run(release, plan, liveSchema, current.getVersion(), fingerprint);
                 long now = System.nanoTime();

@@ -175,8 +175,6 @@ final class OnlineRelease {
 
     private Outcome catchUpAndSwitch(Release release, ReleaseState state, long copied, double rate)
             throws SQLException {
-        ReleaseSwitch sw = new ReleaseSwitch(dataSource, definitions, options.lockTimeout(), options.catchUpWait(),
-                progress);
         long caughtUp = 0;
         try (Applier track = Applier.start(new ApplierConfig(dataSource, release.app())
                 .tracks(EnumSet.of(TrackKind.RELEASE)).leaderName("tandem migrate"))) {
@@ -211,7 +209,8 @@ final class OnlineRelease {
                     continue;
                 }
                 try {
-                    SwitchTime held = sw.forward(release, now);
+                    SwitchTime held = new ReleaseSwitch(dataSource, definitions, options.lockTimeout(),
+                            window.catchUpWait(), progress).forward(release, now);
                     progress.step("Switched: views held " + held.viewsMillis() + " ms, applier held "
                             + held.applierMillis() + " ms; the previous tables are kept in " + now.previousSchema()
                             + " until `tandem release finish --app " + release.app() + "`");

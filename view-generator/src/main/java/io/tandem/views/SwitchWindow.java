@@ -27,6 +27,8 @@ final class SwitchWindow {
     /** The track's pace is measured over spans at least this long. */
     private static final long SPAN_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final int MAX_WIDENINGS = 6;
+    /** A switch try waits at least this long for the track's last rows ({@link #catchUpWait}). */
+    static final Duration MIN_CATCH_UP_WAIT = Duration.ofMillis(500);
 
     private final Duration within;
     private long spanStart = -1;
@@ -71,6 +73,17 @@ final class SwitchWindow {
     long rows() {
         double base = Math.max(MIN_ROWS, peakRowsPerSecond * within.toNanos() / 1e9);
         return (long) Math.min(Long.MAX_VALUE / 2, base * (1L << widenings()));
+    }
+
+    /**
+     * How long a switch try waits, the live applier held, for the track to reach it: ten windows' worth of the track's
+     * work, at least {@link #MIN_CATCH_UP_WAIT}. A try that waits longer met more than the window (a large transaction
+     * committed meanwhile): it is better given up — nothing changed, the live applier goes on — and tried again once
+     * the track is near than held on to.
+     */
+    Duration catchUpWait() {
+        Duration tenWindows = within.multipliedBy(10L << widenings());
+        return tenWindows.compareTo(MIN_CATCH_UP_WAIT) > 0 ? tenWindows : MIN_CATCH_UP_WAIT;
     }
 
     private int widenings() {

@@ -63,4 +63,15 @@ class SwitchWindowTest {
         assertEquals(1_600, window.rows());
         assertTrue(window.admits(1_500));
     }
+
+    @Test
+    void aTryWaitsTenWindowsForTheTrackAndAtLeastHalfASecond() {
+        assertEquals(SwitchWindow.MIN_CATCH_UP_WAIT, new SwitchWindow(Duration.ofMillis(20)).catchUpWait());
+        SwitchWindow window = new SwitchWindow(Duration.ofMillis(100));
+        assertEquals(Duration.ofSeconds(1), window.catchUpWait());
+
+        window.observe(0, 0, 500);
+        window.observe(SwitchWindow.WIDEN_AFTER.toNanos(), 1, 500); // near for ten seconds without reaching it
+        assertEquals(Duration.ofSeconds(2), window.catchUpWait(), "the wait widens with the window");
+    }
 }
