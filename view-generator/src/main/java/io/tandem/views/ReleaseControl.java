@@ -35,10 +35,13 @@ import static io.tandem.views.TableShape.q;
  * </ul>
  */
 public final class ReleaseControl {
+    /** A revert is tried once the release track is within this much of its own work of the live applier. */
+    private static final Duration REVERT_WINDOW = Duration.ofMillis(50);
     private final DataSource dataSource;
     private Duration lockTimeout = Duration.ofSeconds(2);
     private int attempts = 5;
     private MigrationProgress progress = MigrationProgress.SILENT;
+    private Duration idleTrackWait = Duration.ofSeconds(30);
     private ViewGenerator views = new ViewGenerator();
 
     public ReleaseControl(DataSource dataSource) {
@@ -57,6 +60,18 @@ public final class ReleaseControl {
 
     public ReleaseControl progress(MigrationProgress listener) {
         this.progress = listener;
+        return this;
+    }
+
+    /**
+     * How long {@link #revert} waits for a release track that is further behind the live applier than its switch
+     * window and does not move — no applier runs it — before it gives up, nothing changed (default 30 s).
+     */
+    public ReleaseControl idleTrackWait(Duration wait) {
+        if (wait.isNegative() || wait.isZero()) {
+            throw new IllegalArgumentException("idleTrackWait must be positive, not " + wait);
+        }
+        this.idleTrackWait = wait;
         return this;
     }
 
@@ -177,11 +192,12 @@ public final class ReleaseControl {
             throw failed(app, "check the revert", e);
         }
         String out = "tandem_reverted_" + app;
-        ReleaseSwitch sw = new ReleaseSwitch(dataSource, new DefinitionsSwitch(views, progress), lockTimeout,
-                Duration.ofSeconds(10), progress);
+        SwitchWindow window = new SwitchWindow(REVERT_WINDOW);
         for (int attempt = 1; ; attempt++) {
             try {
-                SwitchTime held = sw.back(state, out);
+                awaitNear(app, window);
+                SwitchTime held = new ReleaseSwitch(dataSource, new DefinitionsSwitch(views, progress), lockTimeout,
+                        window.catchUpWait(), progress).back(state, out);
                 try (Connection c = dataSource.getConnection()) {
                     dropSchema(c, out);
                 }
@@ -201,6 +217,51 @@ public final class ReleaseControl {
                 }
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250L << Math.min(attempt - 1, 4)));
             }
+        }
+    }
+
+    /**
+     * Waits, holding nothing, until the release track is within {@code window} of the live applier, so that the
+     * revert holds the live applier only while the track projects its last rows ({@link SwitchWindow}).
+     *
+     * @throws TandemException when the track halts, or stays out of the window without moving for {@link
+     *                         #idleTrackWait}: no applier runs it
+     */
+    private void awaitNear(String app, SwitchWindow window) throws SQLException {
+        long lastRows = -1;
+        long lastMoved = System.nanoTime();
+        boolean reported = false;
+        while (true) {
+            ReleaseState now;
+            long behind;
+            try (Connection c = dataSource.getConnection()) {
+                now = ReleaseState.find(c, app).orElseThrow(() -> none(app));
+                behind = TrackRow.release(app).behindLive(c);
+            }
+            long at = System.nanoTime();
+            window.observe(at, now.appliedRows(), behind);
+            if (now.state() == ApplierState.HALTED) {
+                throw new TandemException("Cannot revert the release of app '" + app + "': the previous tables could"
+                        + " not follow every write since the switch: " + now.haltedReason());
+            }
+            if (window.admits(behind)) {
+                return;
+            }
+            if (!reported) {
+                reported = true;
+                progress.step(String.format("Revert waits for the release track: %,d row(s) behind the live applier,"
+                        + " it tries within %,d", behind, window.rows()));
+            }
+            if (now.appliedRows() != lastRows) {
+                lastRows = now.appliedRows();
+                lastMoved = at;
+            } else if (at - lastMoved > idleTrackWait.toNanos()) {
+                throw new TandemException(String.format("Gave up reverting the release of app '%s': its release"
+                        + " track is %,d row(s) behind the live applier and has not moved for %d s. Is an applier"
+                        + " running the release track (tandem applier, or any process with Applier.start)? Nothing"
+                        + " changed.", app, behind, idleTrackWait.toSeconds()));
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(window.near(behind) ? 10 : 50));
         }
     }
 
