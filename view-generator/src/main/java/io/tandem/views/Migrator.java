@@ -110,12 +110,14 @@ public final class Migrator {
     /**
      * An online release tries its switch once the release track is no more journal rows behind the live applier than
      * it projects in this time at the fastest pace it showed while catching up, and at least 100 rows (default 50
-     * ms). The switch holds the live applier while the track projects those rows, so this bounds that hold; under a
-     * write load close to the track's pace the window doubles every 10 s the track spends near it without reaching it.
+     * ms). The switch holds the live applier while the track projects those rows, so this sets the order of that
+     * hold; under a write load close to the track's pace the window doubles for every 10 s the track spends near it
+     * (within ten windows) without reaching it, up to 64 times.
      */
     public Migrator switchWithin(Duration within) {
-        if (within.isNegative() || within.isZero()) {
-            throw new IllegalArgumentException("switchWithin must be positive, not " + within);
+        if (within.isNegative() || within.isZero() || within.compareTo(SwitchWindow.MAX_WITHIN) > 0) {
+            throw new IllegalArgumentException("switchWithin must be positive and at most "
+                    + SwitchWindow.MAX_WITHIN.toSeconds() + " s, not " + within);
         }
         this.switchWithin = within;
         return this;

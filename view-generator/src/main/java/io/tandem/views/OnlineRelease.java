@@ -8,7 +8,6 @@ import io.tandem.core.db.ApplierPosition;
 import io.tandem.core.db.ApplierState;
 import io.tandem.core.db.ReleasePhase;
 import io.tandem.core.db.ReleaseState;
-import io.tandem.core.db.TrackRow;
 import io.tandem.core.definitions.Release;
 import org.flywaydb.core.api.MigrationVersion;
 
@@ -187,25 +186,22 @@ final class OnlineRelease {
                     throw new TandemException("The release of app '" + release.app() + "' cannot catch up: "
                             + track.haltedReason());
                 }
-                ReleaseState now = reload(release.app());
+                TrackLook look = TrackLook.take(dataSource, release.app(), window)
+                        .orElseThrow(() -> aborted(release.app()));
+                ReleaseState now = look.release();
                 if (now.state() == ApplierState.HALTED) {
                     throw new TandemException("The release of app '" + release.app() + "' cannot catch up: "
                             + now.haltedReason());
                 }
-                long behind;
-                try (Connection c = dataSource.getConnection()) {
-                    behind = TrackRow.release(release.app()).behindLive(c);
-                }
                 caughtUp = Math.max(caughtUp, now.appliedRows());
-                window.observe(System.nanoTime(), now.appliedRows(), behind);
                 if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(1)) {
                     lastReport = System.nanoTime();
                     progress.step(String.format("catch-up: %,d row(s) projected onto the build, %,d behind the live"
-                            + " applier; the switch is tried within %,d", now.appliedRows(), behind, window.rows()));
+                            + " applier; the switch is tried within %,d", now.appliedRows(), look.behind(),
+                            window.rows()));
                 }
-                if (!window.admits(behind) || now.paused()) {
-                    // near the window, look again soon: the track's lag comes and goes with each batch it projects
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(window.near(behind) ? 10 : 50));
+                if (!window.admits(look.behind()) || now.paused()) {
+                    look.pause(window);
                     continue;
                 }
                 try {
@@ -235,9 +231,13 @@ final class OnlineRelease {
 
     private ReleaseState reload(String app) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            return ReleaseState.find(c, app).orElseThrow(() -> new TandemException("The release of app '" + app
-                    + "' was aborted (tandem release abort); the live schema is unchanged."));
+            return ReleaseState.find(c, app).orElseThrow(() -> aborted(app));
         }
+    }
+
+    private static TandemException aborted(String app) {
+        return new TandemException("The release of app '" + app + "' was aborted (tandem release abort); the live"
+                + " schema is unchanged.");
     }
 
     private void update(String app, String sql) throws SQLException {

@@ -2,7 +2,9 @@ package io.tandem.views;
 
 import io.tandem.core.TandemException;
 import io.tandem.core.db.ApplierState;
+import io.tandem.core.db.LockNames;
 import io.tandem.core.db.LockTimeout;
+import io.tandem.core.db.LockView;
 import io.tandem.core.db.ReleasePhase;
 import io.tandem.core.db.ReleaseState;
 import io.tandem.core.db.TrackRow;
@@ -35,7 +37,10 @@ import static io.tandem.views.TableShape.q;
  * </ul>
  */
 public final class ReleaseControl {
-    /** A revert is tried once the release track is within this much of its own work of the live applier. */
+    /**
+     * A revert is tried once the release track is within this much of its own work of the live applier (fixed: a
+     * revert has no {@link Migrator#switchWithin} of its own).
+     */
     private static final Duration REVERT_WINDOW = Duration.ofMillis(50);
     private final DataSource dataSource;
     private Duration lockTimeout = Duration.ofSeconds(2);
@@ -64,8 +69,8 @@ public final class ReleaseControl {
     }
 
     /**
-     * How long {@link #revert} waits for a release track that is further behind the live applier than its switch
-     * window and does not move — no applier runs it — before it gives up, nothing changed (default 30 s).
+     * How long {@link #revert} waits, while the release track is further behind the live applier than its window,
+     * for an applier to lead that track before it gives up, nothing changed (default 30 s).
      */
     public ReleaseControl idleTrackWait(Duration wait) {
         if (wait.isNegative() || wait.isZero()) {
@@ -168,8 +173,7 @@ public final class ReleaseControl {
                     + "); to drop it, use tandem release abort --app " + app);
         }
         if (state.state() == ApplierState.HALTED) {
-            throw new TandemException("Cannot revert the release of app '" + app + "': the previous tables could not"
-                    + " follow every write since the switch: " + state.haltedReason());
+            throw cannotFollow(app, state.haltedReason());
         }
         if (state.paused()) {
             throw new TandemException("Cannot revert the release of app '" + app + "' while it is paused: the previous"
@@ -207,8 +211,9 @@ public final class ReleaseControl {
             } catch (ReleaseSwitch.NotYet e) {
                 if (attempt >= 50) {
                     throw new TandemException("Gave up reverting the release of app '" + app + "' after " + attempt
-                            + " tries: " + e.getMessage() + ". Is an applier running the release track (tandem"
-                            + " applier, or any process with Applier.start)? Nothing changed.");
+                            + " tries, each within reach of the live applier, the last one because " + e.getMessage()
+                            + ": the write load is about as much as the release track can project. Revert again"
+                            + " when it is lighter. Nothing changed.");
                 }
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.min(500, 20L * attempt)));
             } catch (SQLException e) {
@@ -222,47 +227,59 @@ public final class ReleaseControl {
 
     /**
      * Waits, holding nothing, until the release track is within {@code window} of the live applier, so that the
-     * revert holds the live applier only while the track projects its last rows ({@link SwitchWindow}).
+     * revert holds the live applier only while the track projects its last rows ({@link SwitchWindow}); reports how
+     * far behind it is every second.
      *
-     * @throws TandemException when the track halts, or stays out of the window without moving for {@link
-     *                         #idleTrackWait}: no applier runs it
+     * @throws TandemException when the release halts or is paused meanwhile, or no applier has led its track for
+     *                         {@link #idleTrackWait}
      */
     private void awaitNear(String app, SwitchWindow window) throws SQLException {
-        long lastRows = -1;
-        long lastMoved = System.nanoTime();
-        boolean reported = false;
+        long lastReport = 0;
+        long leaderlessSince = -1;
         while (true) {
-            ReleaseState now;
-            long behind;
-            try (Connection c = dataSource.getConnection()) {
-                now = ReleaseState.find(c, app).orElseThrow(() -> none(app));
-                behind = TrackRow.release(app).behindLive(c);
-            }
-            long at = System.nanoTime();
-            window.observe(at, now.appliedRows(), behind);
+            TrackLook look = TrackLook.take(dataSource, app, window).orElseThrow(() -> none(app));
+            ReleaseState now = look.release();
             if (now.state() == ApplierState.HALTED) {
-                throw new TandemException("Cannot revert the release of app '" + app + "': the previous tables could"
-                        + " not follow every write since the switch: " + now.haltedReason());
+                throw cannotFollow(app, now.haltedReason());
             }
-            if (window.admits(behind)) {
+            if (now.paused()) {
+                throw new TandemException("Cannot revert the release of app '" + app + "': it was paused while the"
+                        + " revert waited for its release track. Resume it (tandem release resume --app " + app
+                        + ") and revert again. Nothing changed.");
+            }
+            if (window.admits(look.behind())) {
                 return;
             }
-            if (!reported) {
-                reported = true;
-                progress.step(String.format("Revert waits for the release track: %,d row(s) behind the live applier,"
-                        + " it tries within %,d", behind, window.rows()));
+            long at = System.nanoTime();
+            if (at - lastReport > TimeUnit.SECONDS.toNanos(1)) {
+                lastReport = at;
+                progress.step(String.format("Revert waits for the release track: %,d row(s) behind the live"
+                        + " applier, it tries within %,d", look.behind(), window.rows()));
             }
-            if (now.appliedRows() != lastRows) {
-                lastRows = now.appliedRows();
-                lastMoved = at;
-            } else if (at - lastMoved > idleTrackWait.toNanos()) {
+            if (trackLed(app)) {
+                leaderlessSince = -1;
+            } else if (leaderlessSince < 0) {
+                leaderlessSince = at;
+            } else if (at - leaderlessSince > idleTrackWait.toNanos()) {
                 throw new TandemException(String.format("Gave up reverting the release of app '%s': its release"
-                        + " track is %,d row(s) behind the live applier and has not moved for %d s. Is an applier"
-                        + " running the release track (tandem applier, or any process with Applier.start)? Nothing"
-                        + " changed.", app, behind, idleTrackWait.toSeconds()));
+                        + " track is %,d row(s) behind the live applier and no applier has run it for %d ms. Start"
+                        + " one (tandem applier --app %s, or any process with Applier.start), then revert again."
+                        + " Nothing changed.", app, look.behind(), idleTrackWait.toMillis(), app));
             }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(window.near(behind) ? 10 : 50));
+            look.pause(window);
         }
+    }
+
+    /** Whether an applier leads the app's release track right now. */
+    private boolean trackLed(String app) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return LockView.held(c, LockNames.releaseLeader(app));
+        }
+    }
+
+    private static TandemException cannotFollow(String app, String reason) {
+        return new TandemException("Cannot revert the release of app '" + app + "': the previous tables could not"
+                + " follow every write since the switch: " + reason);
     }
 
     private ReleaseState require(String app) {

@@ -25,12 +25,13 @@ import java.util.concurrent.TimeUnit;
 
 import static io.tandem.views.OnlineReleaseTest.count;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A revert holds the live applier only for the release track's last rows: while the track is further behind than
- * its window, the revert waits holding nothing, and it gives up, nothing changed, when no applier runs the track.
+ * its window, the revert waits holding nothing, and it gives up, nothing changed, when no applier leads the track.
  */
 @PostgresTest
 class RevertWindowTest {
@@ -50,15 +51,17 @@ class RevertWindowTest {
 
             List<String> progress = Collections.synchronizedList(new ArrayList<>());
             CompletableFuture<SwitchTime> revert = CompletableFuture.supplyAsync(() -> new ReleaseControl(
-                    db.dataSource()).idleTrackWait(Duration.ofSeconds(2)).progress(progress::add).revert("shop"));
+                    db.dataSource()).idleTrackWait(Duration.ofSeconds(5)).progress(progress::add).revert("shop"));
             Await.until("the revert waits for the release track", () -> List.copyOf(progress).stream()
                     .anyMatch(l -> l.startsWith("Revert waits for the release track: " + BEHIND + " row(s) behind")));
+            assertFalse(revert.isDone());
             assertLiveApplierNotHeld(db);
+            assertFalse(revert.isDone(), "the live applier was free while the revert still waited");
 
             ExecutionException gaveUp = assertThrows(ExecutionException.class, () -> revert.get(60, TimeUnit.SECONDS));
             String message = gaveUp.getCause().getMessage();
-            assertTrue(message.contains("has not moved for 2 s") && message.contains("Is an applier running the"
-                    + " release track") && message.contains("Nothing changed"), message);
+            assertTrue(message.contains("no applier has run it for 5000 ms") && message.contains("Start one (tandem"
+                    + " applier --app shop") && message.contains("Nothing changed"), message);
             assertEquals(ReleasePhase.SWITCHED, control.status("shop").orElseThrow().release().phase());
 
             try (Applier track = Applier.start(new ApplierConfig(db.newPool(4), "shop")

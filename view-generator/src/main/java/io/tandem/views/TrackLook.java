@@ -1,0 +1,42 @@
+package io.tandem.views;
+
+import io.tandem.core.db.ReleaseState;
+import io.tandem.core.db.TrackRow;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One look at an app's release track while a switch or a revert waits for it: the release's row and how many
+ * journal rows the track is behind the live applier, read on one connection and fed to the {@link SwitchWindow}.
+ * Both wait this way, holding nothing, until the track is within the window.
+ *
+ * @param release the release's row
+ * @param behind  journal rows the live applier has applied and the release track has not
+ */
+record TrackLook(ReleaseState release, long behind) {
+    /** Looks, and feeds what it saw to {@code window}; empty when the app has no release in progress. */
+    static Optional<TrackLook> take(DataSource dataSource, String app, SwitchWindow window) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            Optional<ReleaseState> state = ReleaseState.find(c, app);
+            if (state.isEmpty()) {
+                return Optional.empty();
+            }
+            long behind = TrackRow.release(app).behindLive(c);
+            window.observe(System.nanoTime(), state.get().appliedRows(), behind, state.get().paused());
+            return Optional.of(new TrackLook(state.get(), behind));
+        }
+    }
+
+    /**
+     * Waits until the next look: 10 ms when the track is near the window, whose lag comes and goes with each batch it
+     * projects, else 50 ms (counting how far behind it is reads the journal rows in between).
+     */
+    void pause(SwitchWindow window) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(window.near(behind) ? 10 : 50));
+    }
+}
