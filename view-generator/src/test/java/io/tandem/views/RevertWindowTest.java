@@ -51,7 +51,7 @@ class RevertWindowTest {
 
             List<String> progress = Collections.synchronizedList(new ArrayList<>());
             CompletableFuture<SwitchTime> revert = CompletableFuture.supplyAsync(() -> new ReleaseControl(
-                    db.dataSource()).idleTrackWait(Duration.ofSeconds(5)).progress(progress::add).revert("shop"));
+                    db.dataSource()).idleTrackWait(Duration.ofSeconds(10)).progress(progress::add).revert("shop"));
             Await.until("the revert waits for the release track", () -> List.copyOf(progress).stream()
                     .anyMatch(l -> l.startsWith("Revert waits for the release track: " + BEHIND + " row(s) behind")));
             assertFalse(revert.isDone());
@@ -60,7 +60,7 @@ class RevertWindowTest {
 
             ExecutionException gaveUp = assertThrows(ExecutionException.class, () -> revert.get(60, TimeUnit.SECONDS));
             String message = gaveUp.getCause().getMessage();
-            assertTrue(message.contains("no applier has run it for 5000 ms") && message.contains("Start one (tandem"
+            assertTrue(message.contains("no applier has run it for 10000 ms") && message.contains("Start one (tandem"
                     + " applier --app shop") && message.contains("Nothing changed"), message);
             assertEquals(ReleasePhase.SWITCHED, control.status("shop").orElseThrow().release().phase());
 
