@@ -31,6 +31,10 @@ final class MigrateCommand implements Callable<Integer> {
             description = "Longest wait for any lock before the attempt is rolled back and retried, in ms, "
                     + "1 to 3600000 (default 2000)")
     long lockTimeoutMillis;
+    @Option(names = "--quiet-wait-ms", defaultValue = "60000", converter = OptionValues.WaitMillis.class,
+            description = "Online: how long the switch waits for a moment when no app transaction has held a view"
+                    + " for 100 ms or more before it asks for its locks anyway, in ms, 0 to 3600000 (default 60000)")
+    long quietWaitMillis;
     @Option(names = "--attempts", defaultValue = "5", converter = OptionValues.Positive.class,
             description = "Attempts before giving up on lock timeouts, at least 1 (default 5)")
     int attempts;
@@ -70,6 +74,7 @@ final class MigrateCommand implements Callable<Integer> {
         try (HikariDataSource pool = connection.pool("migrate", 10)) {
             Migrator migrator = new Migrator(pool).lockTimeout(Duration.ofMillis(lockTimeoutMillis))
                     .attempts(attempts).copyRowsPerSecond(copyRate).maxLag(Duration.ofMillis(maxLagMillis))
+                    .quietWait(Duration.ofMillis(quietWaitMillis))
                     .mode(mode == null ? Migrator.Mode.AUTO : mode.online ? Migrator.Mode.ONLINE : Migrator.Mode.IN_PLACE)
                     .baseline(baseline)
                     .progress(line -> {

@@ -108,6 +108,13 @@ public final class OptionValues {
         }
     }
 
+    /** Like {@link Millis}, and 0 for "no wait". */
+    static final class WaitMillis extends LongRange {
+        WaitMillis() {
+            super(0, 3_600_000);
+        }
+    }
+
     /** A duration of up to a day, written as {@code 500ms}, {@code 20s}, {@code 1.5m} or a number of seconds. */
     public static final class PositiveDuration implements ITypeConverter<Duration> {
         private static final Duration LONGEST = Duration.ofDays(1);

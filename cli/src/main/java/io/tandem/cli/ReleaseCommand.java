@@ -36,6 +36,10 @@ final class ReleaseCommand implements Callable<Integer> {
     @Option(names = "--lock-timeout-ms", defaultValue = "2000", converter = OptionValues.Millis.class,
             description = "Revert: longest wait for any lock before the attempt is retried (default 2000)")
     long lockTimeoutMillis;
+    @Option(names = "--quiet-wait-ms", defaultValue = "60000", converter = OptionValues.WaitMillis.class,
+            description = "Revert: how long to wait for a moment when no app transaction has held a view for 100 ms"
+                    + " or more before asking for the locks anyway, in ms, 0 to 3600000 (default 60000)")
+    long quietWaitMillis;
     @Mixin
     JsonOption json;
     @CommandLine.Spec
@@ -50,7 +54,7 @@ final class ReleaseCommand implements Callable<Integer> {
         };
         try (HikariDataSource pool = connection.pool("release", 6)) {
             ReleaseControl control = new ReleaseControl(pool).progress(progress)
-                    .lockTimeout(Duration.ofMillis(lockTimeoutMillis));
+                    .lockTimeout(Duration.ofMillis(lockTimeoutMillis)).quietWait(Duration.ofMillis(quietWaitMillis));
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("ok", true);
             out.put("app", app);

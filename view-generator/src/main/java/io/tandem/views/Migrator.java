@@ -56,6 +56,7 @@ public final class Migrator {
     private long copyRowsPerSecond;
     private Duration maxLag = Duration.ofSeconds(2);
     private Duration switchWithin = Duration.ofMillis(50);
+    private Duration quietWait = QuietMoment.DEFAULT_WAIT;
     private boolean baseline;
     private MigrationProgress progress = MigrationProgress.SILENT;
     private ViewGenerator views = new ViewGenerator();
@@ -120,6 +121,17 @@ public final class Migrator {
                     + SwitchWindow.MAX_WITHIN.toSeconds() + " s, not " + within);
         }
         this.switchWithin = within;
+        return this;
+    }
+
+    /**
+     * How long an online release's switch waits for a quiet moment on the views before it asks for its locks anyway
+     * (default 60 s; zero: it does not wait): it does not ask while an app transaction has held a lock on a view for
+     * 100 ms or more, since its first exclusive lock would wait for that transaction and the app would queue behind
+     * it. Once this has passed it asks, and its lock timeout bounds the app's wait.
+     */
+    public Migrator quietWait(Duration wait) {
+        this.quietWait = QuietMoment.checked(wait);
         return this;
     }
 
@@ -206,7 +218,7 @@ public final class Migrator {
                 }
                 plan.describe(true).forEach(progress::step);
                 OnlineRelease.Outcome outcome = new OnlineRelease(dataSource, new OnlineOptions(lockTimeout, attempts,
-                        copyRowsPerSecond, maxLag, switchWithin),
+                        copyRowsPerSecond, maxLag, switchWithin, quietWait),
                         new DefinitionsSwitch(views, progress), progress)
                         .run(release, plan, liveSchema, current.getVersion(), fingerprint);
                 long now = System.nanoTime();

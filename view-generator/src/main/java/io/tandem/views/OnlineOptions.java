@@ -12,9 +12,10 @@ import java.time.Duration;
  * @param maxLag            the copy waits while the live applier is further behind than this
  * @param switchWithin      the switch is tried once the release track is within this much of its own work of the
  *                          live applier ({@link SwitchWindow})
+ * @param quietWait         how long the switch waits for a quiet moment on the views ({@link QuietMoment})
  */
 record OnlineOptions(Duration lockTimeout, int attempts, long copyRowsPerSecond, Duration maxLag,
-                     Duration switchWithin) {
+                     Duration switchWithin, Duration quietWait) {
     /**
      * How long a release waits for maintenance ({@code VACUUM}, {@code ANALYZE}, autovacuum) on its tables, when
      * {@code lockTimeout} is shorter: the locks it waits for there ({@code SHARE UPDATE EXCLUSIVE} for the switch,

@@ -181,6 +181,7 @@ final class OnlineRelease {
             int notYet = 0;
             int timeouts = 0;
             SwitchWindow window = new SwitchWindow(options.switchWithin());
+            QuietMoment quiet = new QuietMoment(dataSource, release.app(), "switch", progress, options.quietWait());
             while (true) {
                 if (track.state() == ApplierState.HALTED) {
                     throw new TandemException("The release of app '" + release.app() + "' cannot catch up: "
@@ -200,7 +201,7 @@ final class OnlineRelease {
                             + " applier; the switch is tried within %,d", now.appliedRows(), look.behind(),
                             window.rows()));
                 }
-                if (!window.admits(look.behind()) || now.paused()) {
+                if (!window.admits(look.behind()) || now.paused() || !quiet.now()) {
                     look.pause(window);
                     continue;
                 }

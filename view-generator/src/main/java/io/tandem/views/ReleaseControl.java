@@ -47,6 +47,7 @@ public final class ReleaseControl {
     private int attempts = 5;
     private MigrationProgress progress = MigrationProgress.SILENT;
     private Duration idleTrackWait = Duration.ofSeconds(30);
+    private Duration quietWait = QuietMoment.DEFAULT_WAIT;
     private ViewGenerator views = new ViewGenerator();
 
     public ReleaseControl(DataSource dataSource) {
@@ -65,6 +66,12 @@ public final class ReleaseControl {
 
     public ReleaseControl progress(MigrationProgress listener) {
         this.progress = listener;
+        return this;
+    }
+
+    /** How long {@link #revert} waits for a quiet moment on the views (as {@link Migrator#quietWait}; default 60 s). */
+    public ReleaseControl quietWait(Duration wait) {
+        this.quietWait = QuietMoment.checked(wait);
         return this;
     }
 
@@ -197,9 +204,10 @@ public final class ReleaseControl {
         }
         String out = "tandem_reverted_" + app;
         SwitchWindow window = new SwitchWindow(REVERT_WINDOW);
+        QuietMoment quiet = new QuietMoment(dataSource, app, "revert", progress, quietWait);
         for (int attempt = 1; ; attempt++) {
             try {
-                awaitNear(app, window);
+                awaitNear(app, window, quiet);
                 SwitchTime held = new ReleaseSwitch(dataSource, new DefinitionsSwitch(views, progress), lockTimeout,
                         window.catchUpWait(), progress).back(state, out);
                 try (Connection c = dataSource.getConnection()) {
@@ -227,13 +235,13 @@ public final class ReleaseControl {
 
     /**
      * Waits, holding nothing, until the release track is within {@code window} of the live applier, so that the
-     * revert holds the live applier only while the track projects its last rows ({@link SwitchWindow}); reports how
-     * far behind it is every second.
+     * revert holds the live applier only while the track projects its last rows ({@link SwitchWindow}), and for a
+     * {@link QuietMoment} on the views; reports how far behind the track is every second.
      *
      * @throws TandemException when the release halts or is paused meanwhile, or no applier has led its track for
      *                         {@link #idleTrackWait}
      */
-    private void awaitNear(String app, SwitchWindow window) throws SQLException {
+    private void awaitNear(String app, SwitchWindow window, QuietMoment quiet) throws SQLException {
         long lastReport = 0;
         long leaderlessSince = -1;
         while (true) {
@@ -248,7 +256,11 @@ public final class ReleaseControl {
                         + ") and revert again. Nothing changed.");
             }
             if (window.admits(look.behind())) {
-                return;
+                if (quiet.now()) {
+                    return;
+                }
+                look.pause(window); // the quiet moment says what it waits for
+                continue;
             }
             long at = System.nanoTime();
             if (at - lastReport > TimeUnit.SECONDS.toNanos(1)) {
