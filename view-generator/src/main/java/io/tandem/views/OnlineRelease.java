@@ -181,7 +181,8 @@ final class OnlineRelease {
             int notYet = 0;
             int timeouts = 0;
             SwitchWindow window = new SwitchWindow(options.switchWithin());
-            QuietMoment quiet = new QuietMoment(dataSource, release.app(), "switch", progress, options.quietWait());
+            QuietMoment quiet = new QuietMoment(dataSource, release.app(), "switch", progress, options.quietWait(),
+                    state.liveSchema(), state.tables());
             while (true) {
                 if (track.state() == ApplierState.HALTED) {
                     throw new TandemException("The release of app '" + release.app() + "' cannot catch up: "
@@ -201,7 +202,10 @@ final class OnlineRelease {
                             + " applier; the switch is tried within %,d", now.appliedRows(), look.behind(),
                             window.rows()));
                 }
-                if (!window.admits(look.behind()) || now.paused() || !quiet.now()) {
+                if (window.near(look.behind())) {
+                    quiet.look(); // from near on, so that it has watched the locks by the time the track is within
+                }
+                if (!window.admits(look.behind()) || now.paused() || !quiet.allows()) {
                     look.pause(window);
                     continue;
                 }

@@ -16,30 +16,39 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Whether a switch (or a revert) may ask for its exclusive locks on an app's views now: not while a transaction has
- * held a lock on them for {@link #LONG} or more — unless the wait for such a moment has lasted {@code maxWait}
- * ({@link #DEFAULT_WAIT} unless {@link Migrator#quietWait} or {@link ReleaseControl#quietWait} say otherwise).
+ * Whether a switch (or a revert) may ask for its exclusive locks now: not while a transaction has held a lock on
+ * the app's views, or on the tables the switch moves, for {@link #LONG} or more — unless it has waited for such a
+ * moment for {@code maxWait} in all ({@link #DEFAULT_WAIT} unless {@link Migrator#quietWait} or {@link
+ * ReleaseControl#quietWait} say otherwise), after which it asks at once for the rest of the release.
  *
  * <p>Why: the switch's first exclusive lock on a view waits for every transaction that holds one, and every app
- * statement through the views queues behind that wait. One transaction that stays open — a long report, a session
- * idle in transaction — would so stop the whole app, up to the lock timeout on every try. Waiting for it before the
- * switch asks costs the app nothing; after {@code maxWait} the switch asks anyway, its lock timeout bounding the
- * app's wait as before.
+ * statement through the views queues behind that wait; so do its locks on the tables it moves, which a report or
+ * {@code pg_dump} may read directly. One transaction that stays open — a long report, a session idle in
+ * transaction, a backup — would so stop the whole app, up to the lock timeout on every try. Waiting for it before
+ * the switch asks costs the app nothing; once {@code maxWait} is spent the switch asks anyway, its lock timeout
+ * bounding the app's wait as before.
  *
- * <p>Seen through {@code pg_locks} alone, by virtual transaction id, sampled at each call: any role may read it,
- * whereas {@code pg_stat_activity} hides when another role's transaction started from a role without
- * {@code pg_read_all_stats}. So "held for" is how long this has seen a transaction holding the views, a lower bound,
- * from looks at most {@link #LONG} apart: the first {@link #LONG} of looks only watches, since a transaction seen
- * for the first time may have been open for an hour. Used by one thread.
+ * <p>Seen through {@code pg_locks} alone, by virtual transaction id: any role may read it, whereas {@code
+ * pg_stat_activity} hides when another role's transaction started from a role without {@code pg_read_all_stats}.
+ * Only the locks of readers and writers count: stronger ones (maintenance's {@code SHARE UPDATE EXCLUSIVE} and up)
+ * the switch waits for first, before it holds anything ({@link SchemaMoves#holdAgainstMaintenance}). So how long a
+ * transaction has held its locks is how long it has been seen holding them — a lower bound, exact to
+ * the spacing of the looks, since a transaction keeps its locks until it ends. After a first look, or looks further
+ * apart than {@link #GAP}, a transaction first seen may have been open for an hour, so the next {@link #LONG} of
+ * looks only watches. Looks are at least {@link #SPACING} apart ({@code pg_locks} takes the lock manager's locks to
+ * read). Used by one thread: the loop that {@link #look}s while the track is near the switch window and asks {@link
+ * #allows} once it is within it.
  */
 final class QuietMoment {
-    /** A transaction that has held the views this long is worth waiting for. */
+    /** A transaction that has held the locks this long is worth waiting for. */
     static final Duration LONG = Duration.ofMillis(100);
     /** How long a switch waits for a quiet moment, by default, before it asks for its locks anyway. */
     static final Duration DEFAULT_WAIT = Duration.ofSeconds(60);
     /** The longest {@code maxWait} there is ({@link Migrator#quietWait} refuses more). */
     static final Duration LONGEST_WAIT = Duration.ofHours(1);
-    private static final long REPORT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final long SPACING = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long GAP = TimeUnit.MILLISECONDS.toNanos(250);
+    private static final long REPORT_EVERY = TimeUnit.SECONDS.toNanos(5);
 
     private static final String HOLDERS = """
             SELECT DISTINCT l.virtualtransaction, coalesce(l.pid, 0)
@@ -47,31 +56,42 @@ final class QuietMoment {
               JOIN pg_catalog.pg_class c ON c.oid = l.relation
               JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
              WHERE l.locktype = 'relation' AND l.granted
+               AND l.mode IN ('AccessShareLock', 'RowShareLock', 'RowExclusiveLock')
                AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d
                                   WHERE d.datname = pg_catalog.current_database())
-               AND n.nspname = ANY (?) AND l.pid IS DISTINCT FROM pg_catalog.pg_backend_pid()""";
+               AND (n.nspname = ANY (?) OR n.nspname = ? AND c.relname = ANY (?))""";
 
     private final DataSource dataSource;
     private final String app;
     private final String what;
     private final MigrationProgress progress;
     private final Duration maxWait;
-    private final Map<String, Long> firstSeen = new HashMap<>();
-    private long observingSince = -1;
+    private final String tableSchema;
+    private final List<String> tables;
+    private List<String> viewSchemas;
+    /** Virtual transaction id → when first seen holding a lock, and its pid (0: a prepared transaction). */
+    private final Map<String, long[]> holders = new HashMap<>();
     private long lastLook = -1;
-    private long waitingSince = -1;
-    private long lastReport;
+    private long watchingSince = -1;
+    private long lastAsked = -1;
+    private long waited;
+    private long lastReport = -1;
 
     /**
-     * @param what    what waits, for the progress: "switch" or "revert"
-     * @param maxWait how long to wait for a quiet moment at most; zero: never wait, never look
+     * @param what        what waits, for the progress: "switch" or "revert"
+     * @param tableSchema the schema of the tables the switch moves out
+     * @param tables      those tables
+     * @param maxWait     how long to wait for a quiet moment at most; zero: never wait, never look
      */
-    QuietMoment(DataSource dataSource, String app, String what, MigrationProgress progress, Duration maxWait) {
+    QuietMoment(DataSource dataSource, String app, String what, MigrationProgress progress, Duration maxWait,
+                String tableSchema, List<String> tables) {
         this.dataSource = dataSource;
         this.app = app;
         this.what = what;
         this.progress = progress;
         this.maxWait = maxWait;
+        this.tableSchema = tableSchema;
+        this.tables = List.copyOf(tables);
     }
 
     /** {@code wait}, if it is a valid {@code maxWait}: zero or positive, at most {@link #LONGEST_WAIT}. */
@@ -83,73 +103,96 @@ final class QuietMoment {
         return wait;
     }
 
+    /** Looks at who holds the locks now, unless the last look was less than {@link #SPACING} ago. */
+    void look() throws SQLException {
+        if (spent()) {
+            return;
+        }
+        long at = System.nanoTime();
+        if (lastLook >= 0 && at - lastLook < SPACING) {
+            return;
+        }
+        Map<String, Integer> now = holders();
+        if (lastLook < 0 || at - lastLook > GAP) {
+            watchingSince = at; // who is seen now may have held the locks for long: watch before judging
+        }
+        lastLook = at;
+        holders.keySet().retainAll(now.keySet());
+        now.forEach((transaction, pid) -> holders.putIfAbsent(transaction, new long[] {at, pid}));
+    }
+
     /**
-     * Whether the locks may be asked for now; while not, says every few seconds which transaction is waited for and
-     * how to end it.
+     * Whether the locks may be asked for now, as of the last {@link #look}; while not, counts the time towards {@code
+     * maxWait} and says every few seconds which transaction is waited for and how to end it.
      */
-    boolean now() throws SQLException {
-        if (maxWait.isZero()) {
+    boolean allows() {
+        if (spent()) {
             return true;
         }
         long at = System.nanoTime();
-        Map<String, Integer> holders = holders();
-        if (lastLook < 0 || at - lastLook > LONG.toNanos()) { // looks too far apart to tell how long one was held
-            observingSince = at;
-            firstSeen.clear();
-        }
-        lastLook = at;
-        firstSeen.keySet().retainAll(holders.keySet());
-        holders.keySet().forEach(t -> firstSeen.putIfAbsent(t, at));
-        if (at - observingSince < LONG.toNanos()) {
-            return false; // a transaction seen for the first time may have been open for long: look again first
-        }
         String longest = null;
-        for (Map.Entry<String, Long> seen : firstSeen.entrySet()) {
-            if (longest == null || seen.getValue() < firstSeen.get(longest)) {
+        for (Map.Entry<String, long[]> seen : holders.entrySet()) {
+            if (longest == null || seen.getValue()[0] < holders.get(longest)[0]) {
                 longest = seen.getKey();
             }
         }
-        if (longest == null || at - firstSeen.get(longest) < LONG.toNanos()) {
-            waitingSince = -1;
+        boolean watching = lastLook < 0 || lastLook - watchingSince < LONG.toNanos();
+        if (!watching && (longest == null || lastLook - holders.get(longest)[0] < LONG.toNanos())) {
+            lastAsked = -1;
             return true;
         }
-        if (waitingSince < 0) {
-            waitingSince = at;
-        } else if (at - waitingSince > maxWait.toNanos()) {
-            waitingSince = -1;
+        waited += lastAsked < 0 ? 0 : Math.min(at - lastAsked, GAP);
+        lastAsked = at;
+        if (spent()) {
             progress.step("The " + what + " waited " + maxWait.toMillis() + " ms for a quiet moment and asks for"
-                    + " its locks now: reads and writes through the views wait for it, at most its lock timeout");
+                    + " its locks now, and at once from here on: reads and writes through the views wait for it, up"
+                    + " to its lock timeout on every try");
             return true;
         }
-        if (lastReport == 0 || at - lastReport > REPORT_EVERY_NANOS) {
+        if (!watching && (lastReport < 0 || at - lastReport > REPORT_EVERY)) {
             lastReport = at;
-            int pid = holders.get(longest);
-            progress.step(String.format("The %s waits for a quiet moment: transaction %s (%s) has held views of app"
-                    + " %s for %d ms, and the %s's locks would stop the app until it ends; it asks for them once it"
-                    + " has, or in %d ms anyway%s", what, longest, pid == 0 ? "a prepared transaction" : "pid " + pid,
-                    app, TimeUnit.NANOSECONDS.toMillis(at - firstSeen.get(longest)), what,
-                    TimeUnit.NANOSECONDS.toMillis(maxWait.toNanos() - (at - waitingSince)),
-                    pid == 0 ? "" : " (to end it: SELECT pg_terminate_backend(" + pid + "))"));
+            report(longest, at);
         }
         return false;
     }
 
-    /** Virtual transaction id → pid (0 for a prepared transaction) of every transaction holding a lock on a view. */
+    private boolean spent() {
+        return waited >= maxWait.toNanos();
+    }
+
+    private void report(String transaction, long at) {
+        long[] seen = holders.get(transaction);
+        int pid = (int) seen[1];
+        String end = pid == 0 ? "a prepared transaction: COMMIT PREPARED or ROLLBACK PREPARED its gid from"
+                + " pg_prepared_xacts" : "pid " + pid + "; to end it: SELECT pg_terminate_backend(" + pid + ")";
+        progress.step(String.format("The %s waits for a quiet moment: transaction %s (%s) has held locks on views or"
+                        + " tables of app %s for at least %d ms, and the %s's locks would make every read and write"
+                        + " through the views wait for it; the %s asks once it ends, or in %d ms anyway", what,
+                transaction, end, app, TimeUnit.NANOSECONDS.toMillis(lastLook - seen[0]), what, what,
+                TimeUnit.NANOSECONDS.toMillis(maxWait.toNanos() - waited)));
+    }
+
+    /** Virtual transaction id → pid (0 for a prepared transaction) of every transaction holding a watched lock. */
     private Map<String, Integer> holders() throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            List<String> schemas = new ArrayList<>();
-            for (VersionDefinition v : VersionRegistry.live(c, app)) {
-                schemas.add(v.viewSchema());
-                schemas.add(v.plainViewSchema());
+            if (viewSchemas == null) {
+                List<String> schemas = new ArrayList<>();
+                for (VersionDefinition v : VersionRegistry.live(c, app)) {
+                    schemas.add(v.viewSchema());
+                    schemas.add(v.plainViewSchema());
+                }
+                viewSchemas = List.copyOf(schemas);
             }
             try (PreparedStatement s = c.prepareStatement(HOLDERS)) {
-                s.setArray(1, c.createArrayOf("text", schemas.toArray()));
+                s.setArray(1, c.createArrayOf("text", viewSchemas.toArray()));
+                s.setString(2, tableSchema);
+                s.setArray(3, c.createArrayOf("text", tables.toArray()));
                 try (ResultSet rs = s.executeQuery()) {
-                    Map<String, Integer> holders = new HashMap<>();
+                    Map<String, Integer> found = new HashMap<>();
                     while (rs.next()) {
-                        holders.put(rs.getString(1), rs.getInt(2));
+                        found.put(rs.getString(1), rs.getInt(2));
                     }
-                    return holders;
+                    return found;
                 }
             }
         }

@@ -204,7 +204,8 @@ public final class ReleaseControl {
         }
         String out = "tandem_reverted_" + app;
         SwitchWindow window = new SwitchWindow(REVERT_WINDOW);
-        QuietMoment quiet = new QuietMoment(dataSource, app, "revert", progress, quietWait);
+        QuietMoment quiet = new QuietMoment(dataSource, app, "revert", progress, quietWait, state.liveSchema(),
+                state.movedIn());
         for (int attempt = 1; ; attempt++) {
             try {
                 awaitNear(app, window, quiet);
@@ -255,8 +256,11 @@ public final class ReleaseControl {
                         + " revert waited for its release track. Resume it (tandem release resume --app " + app
                         + ") and revert again. Nothing changed.");
             }
+            if (window.near(look.behind())) {
+                quiet.look();
+            }
             if (window.admits(look.behind())) {
-                if (quiet.now()) {
+                if (quiet.allows()) {
                     return;
                 }
                 look.pause(window); // the quiet moment says what it waits for
