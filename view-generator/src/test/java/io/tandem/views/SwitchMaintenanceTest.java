@@ -52,6 +52,7 @@ class SwitchMaintenanceTest {
             appWritesAndTheApplierApplies(db, app, 1, "while-switching@example.com");
             ReleaseControl control = new ReleaseControl(db.dataSource()).lockTimeout(Duration.ofMinutes(5));
             assertEquals(ReleasePhase.CATCHING_UP, control.status("shop").orElseThrow().release().phase());
+            awaitWaitedFor(db, "public.customer"); // long enough for the switch to report the wait
 
             maintenance.rollback();
             MigrationReport report = release.get(2, TimeUnit.MINUTES);
@@ -85,6 +86,17 @@ class SwitchMaintenanceTest {
     private static void awaitWaitingFor(TestDatabase db, String table) throws Exception {
         Await.until("a switch waiting for a lock on " + table, () -> count(db, "SELECT count(*) FROM pg_locks"
                 + " WHERE NOT granted AND relation = '" + table + "'::regclass") > 0);
+    }
+
+    /**
+     * Waits until a lock request on {@code table} has waited 200 ms (PostgreSQL 14+ says when it began; on older
+     * servers this returns at once).
+     */
+    private static void awaitWaitedFor(TestDatabase db, String table) throws Exception {
+        Await.until("a lock on " + table + " waited for 200 ms", () -> count(db, "SELECT count(*) FROM pg_locks l"
+                + " WHERE NOT granted AND relation = '" + table + "'::regclass AND (current_setting("
+                + "'server_version_num')::int < 140000 OR (to_jsonb(l) ->> 'waitstart')::timestamptz"
+                + " < clock_timestamp() - interval '200 ms')") > 0);
     }
 
     /**
