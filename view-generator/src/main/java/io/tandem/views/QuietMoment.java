@@ -69,8 +69,12 @@ final class QuietMoment {
     private final String tableSchema;
     private final List<String> tables;
     private List<String> viewSchemas;
-    /** Virtual transaction id → when first seen holding a lock, and its pid (0: a prepared transaction). */
-    private final Map<String, long[]> holders = new HashMap<>();
+    /** When a transaction was first seen holding a watched lock, and its pid (0: a prepared transaction). */
+    private record Seen(long since, int pid) {
+    }
+
+    /** Virtual transaction id → when first seen. */
+    private final Map<String, Seen> holders = new HashMap<>();
     private long lastLook = -1;
     private long watchingSince = -1;
     private long lastAsked = -1;
@@ -118,7 +122,7 @@ final class QuietMoment {
         }
         lastLook = at;
         holders.keySet().retainAll(now.keySet());
-        now.forEach((transaction, pid) -> holders.putIfAbsent(transaction, new long[] {at, pid}));
+        now.forEach((transaction, pid) -> holders.putIfAbsent(transaction, new Seen(at, pid)));
     }
 
     /**
@@ -131,13 +135,13 @@ final class QuietMoment {
         }
         long at = System.nanoTime();
         String longest = null;
-        for (Map.Entry<String, long[]> seen : holders.entrySet()) {
-            if (longest == null || seen.getValue()[0] < holders.get(longest)[0]) {
+        for (Map.Entry<String, Seen> seen : holders.entrySet()) {
+            if (longest == null || seen.getValue().since() < holders.get(longest).since()) {
                 longest = seen.getKey();
             }
         }
         boolean watching = lastLook < 0 || lastLook - watchingSince < LONG.toNanos();
-        if (!watching && (longest == null || lastLook - holders.get(longest)[0] < LONG.toNanos())) {
+        if (!watching && (longest == null || lastLook - holders.get(longest).since() < LONG.toNanos())) {
             lastAsked = -1;
             return true;
         }
@@ -151,7 +155,7 @@ final class QuietMoment {
         }
         if (!watching && (lastReport < 0 || at - lastReport > REPORT_EVERY)) {
             lastReport = at;
-            report(longest, at);
+            report(longest);
         }
         return false;
     }
@@ -160,15 +164,15 @@ final class QuietMoment {
         return waited >= maxWait.toNanos();
     }
 
-    private void report(String transaction, long at) {
-        long[] seen = holders.get(transaction);
-        int pid = (int) seen[1];
+    private void report(String transaction) {
+        Seen seen = holders.get(transaction);
+        int pid = seen.pid();
         String end = pid == 0 ? "a prepared transaction: COMMIT PREPARED or ROLLBACK PREPARED its gid from"
                 + " pg_prepared_xacts" : "pid " + pid + "; to end it: SELECT pg_terminate_backend(" + pid + ")";
         progress.step(String.format("The %s waits for a quiet moment: transaction %s (%s) has held locks on views or"
                         + " tables of app %s for at least %d ms, and the %s's locks would make every read and write"
                         + " through the views wait for it; the %s asks once it ends, or in %d ms anyway", what,
-                transaction, end, app, TimeUnit.NANOSECONDS.toMillis(lastLook - seen[0]), what, what,
+                transaction, end, app, TimeUnit.NANOSECONDS.toMillis(lastLook - seen.since()), what, what,
                 TimeUnit.NANOSECONDS.toMillis(maxWait.toNanos() - waited)));
     }
 
