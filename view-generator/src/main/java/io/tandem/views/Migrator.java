@@ -116,11 +116,7 @@ public final class Migrator {
      * (within ten windows) without reaching it, up to 64 times.
      */
     public Migrator switchWithin(Duration within) {
-        if (within.isNegative() || within.isZero() || within.compareTo(SwitchWindow.MAX_WITHIN) > 0) {
-            throw new IllegalArgumentException("switchWithin must be positive and at most "
-                    + SwitchWindow.MAX_WITHIN.toSeconds() + " s, not " + within);
-        }
-        this.switchWithin = within;
+        this.switchWithin = SwitchWindow.checked(within);
         return this;
     }
 

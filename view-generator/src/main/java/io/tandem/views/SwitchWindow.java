@@ -31,7 +31,7 @@ final class SwitchWindow {
     static final int MAX_WIDENINGS = 6;
     /** A try waits at least this long for the track's last rows ({@link #catchUpWait}). */
     static final Duration MIN_CATCH_UP_WAIT = Duration.ofMillis(500);
-    /** The longest {@code within} a window takes ({@link Migrator#switchWithin} refuses more). */
+    /** The longest {@code within} a window takes ({@link #checked} refuses more). */
     static final Duration MAX_WITHIN = Duration.ofMinutes(1);
     /** The track's pace is measured over spans at least this long. */
     private static final long SPAN_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
@@ -44,9 +44,18 @@ final class SwitchWindow {
     private long nearSince = -1;
     private long now;
 
-    /** @param within positive, at most {@link #MAX_WITHIN} ({@link Migrator#switchWithin} checks it) */
+    /** @param within positive, at most {@link #MAX_WITHIN} ({@link #checked}) */
     SwitchWindow(Duration within) {
         this.within = within;
+    }
+
+    /** {@code within}, if it is a valid one: positive, at most {@link #MAX_WITHIN}. */
+    static Duration checked(Duration within) {
+        if (within.isNegative() || within.isZero() || within.compareTo(MAX_WITHIN) > 0) {
+            throw new IllegalArgumentException("switchWithin must be positive and at most " + MAX_WITHIN.toSeconds()
+                    + " s, not " + within);
+        }
+        return within;
     }
 
     /**
