@@ -63,15 +63,32 @@ final class DefinitionsSwitch {
         if (!all.isEmpty()) {
             throw new MigrationRefusedException(app, all);
         }
+        save(c, versions);
+        createViews(c, versions, PendingMove.NONE);
+        for (VersionDefinition version : versions) {
+            progress.step("Version " + version.version() + ": definition stored, views " + version.viewSchema()
+                    + ".* and grants recreated");
+        }
+    }
+
+    /** Stores {@code versions} as live definitions (which the live applier reloads once the caller commits). */
+    void save(Connection c, List<VersionDefinition> versions) throws SQLException {
         for (VersionDefinition version : versions) {
             VersionRegistry.save(c, version);
+        }
+    }
+
+    /**
+     * Creates (or recreates) the views, roles and grants of {@code versions}; their function bodies name the tables
+     * of {@code move} where it will put them.
+     */
+    void createViews(Connection c, List<VersionDefinition> versions, PendingMove move) throws SQLException {
+        for (VersionDefinition version : versions) {
             try (Statement s = c.createStatement()) {
-                for (String sql : views.statements(c, version)) {
+                for (String sql : views.statements(c, version, move)) {
                     s.execute(sql);
                 }
             }
-            progress.step("Version " + version.version() + ": definition stored, views " + version.viewSchema()
-                    + ".* and grants recreated");
         }
     }
 

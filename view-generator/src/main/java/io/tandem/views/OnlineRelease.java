@@ -202,16 +202,18 @@ final class OnlineRelease {
                             + " applier; the switch is tried within %,d", now.appliedRows(), look.behind(),
                             window.rows()));
                 }
-                if (window.near(look.behind())) {
-                    quiet.look(); // from near on, so that it has watched the locks by the time the track is within
-                }
-                if (!window.admits(look.behind()) || now.paused() || !quiet.allows()) {
+                if (!look.admits(window, quiet) || now.paused()) {
                     look.pause(window);
                     continue;
                 }
+                ReleaseSwitch.Ready ready = () -> {
+                    TrackLook again = TrackLook.take(dataSource, release.app(), window)
+                            .orElseThrow(() -> aborted(release.app()));
+                    return again.admits(window, quiet) && !again.release().paused();
+                };
                 try {
                     SwitchTime held = new ReleaseSwitch(dataSource, definitions, options.lockTimeout(),
-                            window.catchUpWait(), progress).forward(release, now);
+                            window.catchUpWait(), progress).forward(release, now, ready);
                     progress.step("Switched: views held " + held.viewsMillis() + " ms, applier held "
                             + held.applierMillis() + " ms; the previous tables are kept in " + now.previousSchema()
                             + " until `tandem release finish --app " + release.app() + "`");

@@ -209,8 +209,12 @@ public final class ReleaseControl {
         for (int attempt = 1; ; attempt++) {
             try {
                 awaitNear(app, window, quiet);
+                ReleaseSwitch.Ready ready = () -> {
+                    TrackLook again = TrackLook.take(dataSource, app, window).orElseThrow(() -> none(app));
+                    return again.admits(window, quiet) && !again.release().paused();
+                };
                 SwitchTime held = new ReleaseSwitch(dataSource, new DefinitionsSwitch(views, progress), lockTimeout,
-                        window.catchUpWait(), progress).back(state, out);
+                        window.catchUpWait(), progress).back(state, out, ready);
                 try (Connection c = dataSource.getConnection()) {
                     dropSchema(c, out);
                 }
@@ -256,13 +260,10 @@ public final class ReleaseControl {
                         + " revert waited for its release track. Resume it (tandem release resume --app " + app
                         + ") and revert again. Nothing changed.");
             }
-            if (window.near(look.behind())) {
-                quiet.look();
+            if (look.admits(window, quiet)) {
+                return;
             }
             if (window.admits(look.behind())) {
-                if (quiet.allows()) {
-                    return;
-                }
                 look.pause(window); // the quiet moment says what it waits for
                 continue;
             }

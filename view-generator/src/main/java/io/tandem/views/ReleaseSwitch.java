@@ -18,6 +18,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -70,20 +71,23 @@ final class ReleaseSwitch {
      *
      * @throws NotYet when this try must be repeated (nothing changed)
      */
-    SwitchTime forward(Release release, ReleaseState state) throws SQLException, NotYet {
-        return inTransaction(state, state.tables(), state.buildSchema(), (c, held) -> {
+    SwitchTime forward(Release release, ReleaseState state, Ready ready) throws SQLException, NotYet {
+        Set<String> notMoved = Set.of(BuildMigration.HISTORY, BuildCopy.POSITION_TABLE);
+        Stage stage = c -> StagedViews.prepare(c, definitions, state.app(), release.versions(), state.liveSchema(),
+                state.buildSchema(), state.tables(), new SchemaMoves(c).relations(state.buildSchema(), notMoved),
+                progress);
+        return inTransaction(state, state.tables(), state.buildSchema(), stage, ready, (c, held, staged) -> {
             List<VersionDefinition> previous = new ArrayList<>(VersionRegistry.live(c, state.app()));
             previous.addAll(release.previousVersions());
             List<String> problems = definitions.problems(c, release);
             String live = state.liveSchema();
             SchemaMoves moves = new SchemaMoves(c);
-            definitions.clearViews(c, state.app());
+            dropViews(c, state.app(), staged);
             long cleared = System.nanoTime();
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE SCHEMA " + q(state.previousSchema()));
             }
-            List<String> incoming = moves.relations(state.buildSchema(),
-                    Set.of(BuildMigration.HISTORY, BuildCopy.POSITION_TABLE));
+            List<String> incoming = moves.relations(state.buildSchema(), notMoved);
             List<TableShape.ForeignKey> repoint = exchange(c, moves, live, state.previousSchema(), state.buildSchema(),
                     state.tables(), incoming);
             recordMigrations(c, live, state.buildSchema());
@@ -91,9 +95,8 @@ final class ReleaseSwitch {
                 s.execute("DROP SCHEMA " + q(state.buildSchema()) + " CASCADE"); // only its history and position left
             }
             long moved = System.nanoTime();
-            definitions.store(c, state.app(), release.versions(), problems, false);
-            progress.step("Switch: views dropped in " + (cleared - held) / 1_000_000 + " ms, tables moved in "
-                    + (moved - cleared) / 1_000_000 + " ms, views and grants recreated in " + millisSince(moved) + " ms");
+            store(c, state.app(), release.versions(), problems, staged);
+            report(held, cleared, moved, staged);
             try (PreparedStatement s = c.prepareStatement("UPDATE tandem.releases SET phase = 'switched',"
                     + " switched_at = now(), previous_definitions = ?::jsonb, moved_in = ?,"
                     + " definitions_generation = definitions_generation + 1 WHERE app = ?")) {
@@ -112,11 +115,13 @@ final class ReleaseSwitch {
      *
      * @throws NotYet when this try must be repeated (nothing changed)
      */
-    SwitchTime back(ReleaseState state, String outSchema) throws SQLException, NotYet {
-        return inTransaction(state, state.movedIn(), state.previousSchema(), (c, held) -> {
+    SwitchTime back(ReleaseState state, String outSchema, Ready ready) throws SQLException, NotYet {
+        Stage stage = c -> StagedViews.prepare(c, definitions, state.app(), state.previousDefinitions(),
+                state.liveSchema(), state.previousSchema(), state.movedIn(), state.tables(), progress);
+        return inTransaction(state, state.movedIn(), state.previousSchema(), stage, ready, (c, held, staged) -> {
             String live = state.liveSchema();
             SchemaMoves moves = new SchemaMoves(c);
-            definitions.clearViews(c, state.app());
+            dropViews(c, state.app(), staged);
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE SCHEMA " + q(outSchema));
             }
@@ -136,7 +141,7 @@ final class ReleaseSwitch {
                     VersionRegistry.retire(c, state.app(), v.version());
                 }
             }
-            definitions.store(c, state.app(), state.previousDefinitions(), List.of(), false);
+            store(c, state.app(), state.previousDefinitions(), List.of(), staged);
             try (PreparedStatement s = c.prepareStatement("DELETE FROM tandem.releases WHERE app = ?")) {
                 s.setString(1, state.app());
                 s.executeUpdate();
@@ -145,21 +150,72 @@ final class ReleaseSwitch {
         });
     }
 
+    /**
+     * Whether the switch may go on to hold the applier and the views, asked after its views are staged (which took
+     * time, while the app wrote on): the release track still within the switch's window of the live applier, the
+     * moment still quiet. False is asked again, 10 ms later, for up to the switch's catch-up wait.
+     */
+    interface Ready {
+        boolean now() throws SQLException;
+    }
+
+    /** Creates the switch's views before it holds anything, or says why not (empty). */
+    private interface Stage {
+        Optional<StagedViews> prepare(Connection c) throws SQLException;
+    }
+
     private interface Work {
-        List<TableShape.ForeignKey> run(Connection c, long heldAt) throws SQLException;
+        List<TableShape.ForeignKey> run(Connection c, long heldAt, Optional<StagedViews> staged) throws SQLException;
+    }
+
+    /** Drops the views being replaced: the ones set aside when staged, else every live version's. */
+    private void dropViews(Connection c, String app, Optional<StagedViews> staged) throws SQLException {
+        if (staged.isPresent()) {
+            staged.get().dropAside(c);
+        } else {
+            definitions.clearViews(c, app);
+        }
+    }
+
+    /** Stores the definitions, and creates their views unless they were staged. */
+    private void store(Connection c, String app, List<VersionDefinition> versions, List<String> problems,
+                       Optional<StagedViews> staged) throws SQLException {
+        if (staged.isPresent()) {
+            if (!problems.isEmpty()) {
+                throw new MigrationRefusedException(app, problems);
+            }
+            definitions.save(c, versions);
+        } else {
+            definitions.store(c, app, versions, problems, false);
+        }
+    }
+
+    private void report(long held, long cleared, long moved, Optional<StagedViews> staged) {
+        progress.step("Switch: views dropped in " + (cleared - held) / 1_000_000 + " ms, tables moved in "
+                + (moved - cleared) / 1_000_000 + " ms, " + (staged.isPresent() ? "definitions stored" : "views and"
+                + " grants recreated") + " in " + millisSince(moved) + " ms");
     }
 
     /**
-     * Runs {@code work} in one transaction that first keeps maintenance off the tables it moves ({@code outgoing}
-     * of the live schema, every table of {@code inSchema}), then holds the live applier and the release track.
+     * Runs {@code work} in one transaction that first stages the new views ({@code stage}), then keeps maintenance
+     * off the tables it moves ({@code outgoing} of the live schema, every table of {@code inSchema}), then holds the
+     * live applier and the release track.
      */
-    private SwitchTime inTransaction(ReleaseState state, List<String> outgoing, String inSchema, Work work)
-            throws SQLException, NotYet {
+    private SwitchTime inTransaction(ReleaseState state, List<String> outgoing, String inSchema, Stage stage,
+                                     Ready ready, Work work) throws SQLException, NotYet {
         List<TableShape.ForeignKey> repointed;
         SwitchTime held;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
+                LockTimeout.set(c, lockTimeout);
+                long staging = System.nanoTime();
+                Optional<StagedViews> staged = stage.prepare(c);
+                if (staged.isPresent()) {
+                    progress.step("Switch: views and grants created in " + millisSince(staging) + " ms, before"
+                            + " anything is held; the app goes on with the ones it has until the switch commits");
+                }
+                awaitReady(ready);
                 LockTimeout.set(c, OnlineOptions.maintenanceWait(lockTimeout));
                 long started = System.nanoTime();
                 int tables = new SchemaMoves(c).holdAgainstMaintenance(state.liveSchema(), outgoing, inSchema);
@@ -177,7 +233,7 @@ final class ReleaseSwitch {
                 awaitReleaseTrack(state.app(), live);
                 lockRelease(c, state.app(), live);
                 long heldAt = System.nanoTime();
-                repointed = work.run(c, heldAt);
+                repointed = work.run(c, heldAt, staged);
                 c.commit();
                 long now = System.nanoTime();
                 held = new SwitchTime(TimeUnit.NANOSECONDS.toMillis(now - pausedAt), TimeUnit.NANOSECONDS.toMillis(now - heldAt));
@@ -283,6 +339,17 @@ final class ReleaseSwitch {
                     + " + row_number() OVER (ORDER BY b.installed_rank), b.version, b.description, b.type, b.script,"
                     + " b.checksum, b.installed_by, b.installed_on, b.execution_time, b.success"
                     + " FROM " + q(build) + "." + BuildMigration.HISTORY + " b WHERE b.type <> 'BASELINE'");
+        }
+    }
+
+    private void awaitReady(Ready ready) throws SQLException, NotYet {
+        long deadline = System.nanoTime() + catchUpWait.toNanos();
+        while (!ready.now()) {
+            if (System.nanoTime() > deadline) {
+                throw new NotYet("the release track fell out of the switch's window while the views were created"
+                        + " and was not back within " + catchUpWait.toMillis() + " ms");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
         }
     }
 

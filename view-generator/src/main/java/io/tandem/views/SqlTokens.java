@@ -12,8 +12,11 @@ import java.util.List;
 final class SqlTokens {
     enum Kind { WORD, QUOTED, LITERAL, NUMBER, SYMBOL }
 
-    /** One token; {@code text} is lowercased for words, as written otherwise. */
-    record Token(Kind kind, String text, int line) {
+    /**
+     * One token; {@code text} is lowercased for words, as written otherwise; {@code start} and {@code end} are its
+     * offsets in the script ({@code end} exclusive).
+     */
+    record Token(Kind kind, String text, int line, int start, int end) {
         boolean is(String word) {
             return kind == Kind.WORD && text.equals(word);
         }
@@ -27,7 +30,7 @@ final class SqlTokens {
     /** One statement: its tokens, never empty, and the line it starts on. */
     record Statement(List<Token> tokens, int line) {
         Token at(int i) {
-            return i < tokens.size() ? tokens.get(i) : new Token(Kind.SYMBOL, "", line);
+            return i < tokens.size() ? tokens.get(i) : new Token(Kind.SYMBOL, "", line, -1, -1);
         }
 
         boolean has(String word) {
@@ -90,17 +93,18 @@ final class SqlTokens {
 
     private Token token(char c) {
         int at = line;
+        int begin = i;
         if (c == '\'' || (c == 'e' || c == 'E') && peek(1) == '\'') {
             if (c != '\'') {
                 i++;
             }
             quoted('\'', c != '\'');
-            return new Token(Kind.LITERAL, "'", at);
+            return new Token(Kind.LITERAL, "'", at, begin, i);
         }
         if (c == '"') {
             int from = i + 1;
             quoted('"', false);
-            return new Token(Kind.QUOTED, s.substring(from, i - 1).replace("\"\"", "\""), at);
+            return new Token(Kind.QUOTED, s.substring(from, i - 1).replace("\"\"", "\""), at, begin, i);
         }
         if (c == '$') {
             String tag = dollarTag();
@@ -115,7 +119,7 @@ final class SqlTokens {
                     }
                 }
                 i = end + tag.length();
-                return new Token(Kind.LITERAL, tag, at);
+                return new Token(Kind.LITERAL, tag, at, begin, i);
             }
         }
         if (Character.isLetter(c) || c == '_') {
@@ -124,17 +128,17 @@ final class SqlTokens {
                     || s.charAt(i) == '$')) {
                 i++;
             }
-            return new Token(Kind.WORD, s.substring(from, i).toLowerCase(java.util.Locale.ROOT), at);
+            return new Token(Kind.WORD, s.substring(from, i).toLowerCase(java.util.Locale.ROOT), at, begin, i);
         }
         if (Character.isDigit(c)) {
             int from = i;
             while (i < s.length() && (Character.isDigit(s.charAt(i)) || s.charAt(i) == '.')) {
                 i++;
             }
-            return new Token(Kind.NUMBER, s.substring(from, i), at);
+            return new Token(Kind.NUMBER, s.substring(from, i), at, begin, i);
         }
         i++;
-        return new Token(Kind.SYMBOL, String.valueOf(c), at);
+        return new Token(Kind.SYMBOL, String.valueOf(c), at, begin, i);
     }
 
     /** The {@code $tag$} starting at {@code i}, or null when this {@code $} opens none. */

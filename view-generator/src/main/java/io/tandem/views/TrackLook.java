@@ -33,6 +33,17 @@ record TrackLook(ReleaseState release, long behind) {
     }
 
     /**
+     * Whether a switch may be tried now: the track within {@code window} and the moment {@code quiet}, whose locks are
+     * watched from the time the track is near, so that it has watched them by the time the track is within.
+     */
+    boolean admits(SwitchWindow window, QuietMoment quiet) throws SQLException {
+        if (window.near(behind)) {
+            quiet.look();
+        }
+        return window.admits(behind) && quiet.allows();
+    }
+
+    /**
      * Waits until the next look: 10 ms when the track is near the window, whose lag comes and goes with each batch it
      * projects, else 50 ms (counting how far behind it is reads the journal rows in between).
      */

@@ -10,6 +10,7 @@ import io.tandem.core.definitions.VersionDefinition;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -99,14 +100,23 @@ public final class ViewGenerator {
      *                                   on its search_path ({@link ShadowCheck})
      */
     public List<String> statements(Connection c, VersionDefinition v) throws SQLException {
+        return statements(c, v, PendingMove.NONE);
+    }
+
+    /**
+     * {@link #statements(Connection, VersionDefinition)} for a switch that will then move tables: the generated
+     * function bodies name the tables and sequences of {@code move}'s schema where they will be.
+     */
+    List<String> statements(Connection c, VersionDefinition v, PendingMove move) throws SQLException {
         SqlIdentifier role = ownRole(v);
         JournalOwnerCheck.verify(c, v);
         TandemSchemaCheck.verify(c, v);
-        return generate(c, v, role);
+        return generate(c, v, role, move);
     }
 
     /** {@link #statements} without the generating role's check: a script is run, and checked, by its runner. */
-    private List<String> generate(Connection c, VersionDefinition v, SqlIdentifier role) throws SQLException {
+    private List<String> generate(Connection c, VersionDefinition v, SqlIdentifier role, PendingMove move)
+            throws SQLException {
         ShadowCheck.verify(c, v);
         SqlIdentifier schema = SqlIdentifier.of(v.viewSchema());
         SqlIdentifier plain = SqlIdentifier.of(v.plainViewSchema());
@@ -127,12 +137,14 @@ public final class ViewGenerator {
             sql.add("DROP VIEW IF EXISTS " + objects.view());
             sql.add("DROP VIEW IF EXISTS " + objects.plainView());
             CompiledSelect compiled = CompiledSelect.of(c, select);
-            sql.add(OwnStateFunction.create(objects.ownFunction(), v, entity, compiled.qualified()));
+            sql.add(OwnStateFunction.create(objects.ownFunction(), v, entity, move.named(compiled.qualified())));
             sql.add(OverlayView.create(objects, entity, select, compiled.columnTypes()));
             sql.add("CREATE VIEW " + objects.plainView() + " AS\n" + select);
             ownFunctions.add(objects.ownFunction());
             if (!entity.readOnly()) {
-                sql.add(WriteTrigger.function(objects, v, entity, KeySequences.ofKeyFields(c, entity)));
+                Map<String, KeySequences.Sequence> keySequences = new LinkedHashMap<>();
+                KeySequences.ofKeyFields(c, entity).forEach((field, seq) -> keySequences.put(field, move.named(seq)));
+                sql.add(WriteTrigger.function(objects, v, entity, keySequences));
                 for (String target : List.of(objects.view(), objects.plainView())) {
                     sql.add(WriteTrigger.create(objects, target));
                     writable.add(target);
@@ -140,7 +152,7 @@ public final class ViewGenerator {
             }
         }
         sql.add(createRole(role));
-        sql.addAll(grants(List.of(schema, plain), role, KeySequences.of(c, v)));
+        sql.addAll(grants(List.of(schema, plain), role, KeySequences.of(c, v), move));
         for (String view : writable) {
             sql.add("GRANT INSERT, UPDATE, DELETE ON " + view + " TO " + role.quoted());
         }
@@ -199,7 +211,7 @@ public final class ViewGenerator {
         SqlIdentifier role = ownRole(v);
         List<String> statements = new ArrayList<>(List.of(JournalOwnerCheck.statement(v),
                 TandemSchemaCheck.statement(v)));
-        statements.addAll(generate(c, v, role));
+        statements.addAll(generate(c, v, role, PendingMove.NONE));
         return statements.stream().map(s -> s + ";\n").collect(Collectors.joining("\n", header + "\n", ""));
     }
 
@@ -271,8 +283,12 @@ public final class ViewGenerator {
                 $$""", Map.of("name", SqlLiteral.of(role.name()), "role", role.quoted()));
     }
 
+    /**
+     * The role's grants; on the key sequences where they are now (a grant follows its object through a move), and
+     * on their schemas where they will be ({@code move}), since the write triggers reach them by name.
+     */
     private static List<String> grants(List<SqlIdentifier> viewSchemas, SqlIdentifier role,
-                                       Set<KeySequences.Sequence> seqs) {
+                                       Set<KeySequences.Sequence> seqs, PendingMove move) {
         String to = " TO " + role.quoted();
         List<String> sql = new ArrayList<>();
         for (SqlIdentifier schema : viewSchemas) {
@@ -292,7 +308,7 @@ public final class ViewGenerator {
                 // (Tandem schema V10)
                 "GRANT SELECT ON " + String.join(", ", ROLE_VIEWS) + to));
         Set<String> sequenceSchemas = new LinkedHashSet<>();
-        seqs.forEach(s -> sequenceSchemas.add(s.quotedSchema()));
+        seqs.forEach(s -> sequenceSchemas.add(move.named(s).quotedSchema()));
         sequenceSchemas.forEach(s -> sql.add("GRANT USAGE ON SCHEMA " + s + to));
         seqs.forEach(s -> sql.add("GRANT USAGE ON SEQUENCE " + s.quoted() + to));
         return sql;

@@ -1,0 +1,187 @@
+package io.tandem.views;
+
+import io.tandem.core.db.VersionRegistry;
+import io.tandem.core.definitions.EntityDefinition;
+import io.tandem.core.definitions.SqlIdentifier;
+import io.tandem.core.definitions.VersionDefinition;
+import io.tandem.core.definitions.WriteItem;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A switch's new views, created in its transaction before it holds anything, under their final names, reading the
+ * incoming tables where they are now; the views they replace set aside under other names, to be dropped once the
+ * switch holds the views.
+ *
+ * <p>Why: recreating every version's views, functions and grants is catalog work that grows with the entities and
+ * versions (about 15 ms of generation and 25 ms of DDL a version of two entities on a 2-core machine), and while the
+ * switch holds the views every reader and writer of the app waits. Done before the hold, none of that is waited for.
+ * Nobody else sees any of it before the commit: the renamed schemas keep their old names for every other session, so
+ * the app goes on reading and writing the views it has; at the commit the old views are gone, and every statement
+ * resolves the names again, to the new ones.
+ *
+ * <p>A view binds the tables it reads when it is created and follows them when the switch moves them into the live
+ * schema. So staging needs every table the new views and write items name to be one the switch leaves live: an
+ * incoming table (found first, through the search_path) or a live table that stays. A definition that names a
+ * live table the switch moves out (e.g. {@code public.customer}, schema-qualified) cannot be staged; the switch then
+ * recreates the views while it holds them, as an in-place release does.
+ */
+final class StagedViews {
+    private static final String SAVEPOINT = "tandem_staged_views";
+
+    /** Relations the staged views read that the switch moves out, or that stay behind in the incoming schema. */
+    private static final String STRANDED = """
+            SELECT DISTINCT vn.nspname || '.' || v.relname, tn.nspname || '.' || t.relname
+              FROM pg_catalog.pg_rewrite r
+              JOIN pg_catalog.pg_class v ON v.oid = r.ev_class
+              JOIN pg_catalog.pg_namespace vn ON vn.oid = v.relnamespace
+              JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass
+                   AND d.objid = r.oid AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+              JOIN pg_catalog.pg_class t ON t.oid = d.refobjid AND t.oid <> v.oid
+              JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace
+             WHERE vn.nspname = ANY (?)
+               AND (tn.nspname = ? AND t.relname = ANY (?) OR tn.nspname = ? AND t.relname <> ALL (?))
+             ORDER BY 1, 2""";
+
+    private final List<String> aside;
+
+    private StagedViews(List<String> aside) {
+        this.aside = aside;
+    }
+
+    /**
+     * Sets the views of {@code app}'s live versions (and of any of {@code versions}) aside and creates those of
+     * {@code versions} over the tables the switch will make live: {@code incoming}, now in {@code inSchema}, and the
+     * tables of {@code live} outside {@code outgoing}. Empty, with nothing changed, when a definition names a table
+     * the switch moves out (said through {@code progress}).
+     */
+    static Optional<StagedViews> prepare(Connection c, DefinitionsSwitch definitions, String app,
+                                         List<VersionDefinition> versions, String live, String inSchema,
+                                         List<String> outgoing, List<String> incoming, MigrationProgress progress)
+            throws SQLException {
+        execute(c, "SAVEPOINT " + SAVEPOINT);
+        Set<String> schemas = viewSchemas(c, app, versions);
+        List<String> aside = setAside(c, schemas);
+        String path = searchPath(c);
+        setSearchPath(c, SqlIdentifier.of(inSchema).quoted() + ", " + path);
+        definitions.createViews(c, versions, new PendingMove(inSchema, live));
+        List<String> stranded = stranded(c, versions, schemas, live, inSchema, outgoing, incoming);
+        setSearchPath(c, path);
+        if (!stranded.isEmpty()) {
+            execute(c, "ROLLBACK TO SAVEPOINT " + SAVEPOINT);
+            progress.step("Switch: the views are recreated while the switch holds them, not before: "
+                    + String.join("; ", stranded) + ": not live after the switch");
+            return Optional.empty();
+        }
+        execute(c, "RELEASE SAVEPOINT " + SAVEPOINT);
+        return Optional.of(new StagedViews(aside));
+    }
+
+    /** Drops the views set aside, waiting for the transactions reading or writing through them to end. */
+    void dropAside(Connection c) throws SQLException {
+        for (String schema : aside) {
+            execute(c, "DROP SCHEMA " + SqlIdentifier.of(schema).quoted() + " CASCADE");
+        }
+    }
+
+    private static Set<String> viewSchemas(Connection c, String app, List<VersionDefinition> versions)
+            throws SQLException {
+        Set<String> schemas = new LinkedHashSet<>();
+        List<VersionDefinition> all = new ArrayList<>(VersionRegistry.live(c, app));
+        all.addAll(versions);
+        for (VersionDefinition v : all) {
+            schemas.add(v.viewSchema());
+            if (SqlIdentifier.isValid(v.plainViewSchema())) { // else released before the plain views existed
+                schemas.add(v.plainViewSchema());
+            }
+        }
+        return schemas;
+    }
+
+    /** Renames each of {@code schemas} that exists to {@code tandem_aside_<oid>}; returns the new names. */
+    private static List<String> setAside(Connection c, Set<String> schemas) throws SQLException {
+        List<String> renamed = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT oid, nspname FROM pg_catalog.pg_namespace"
+                + " WHERE nspname = ANY (?) ORDER BY oid")) {
+            s.setArray(1, c.createArrayOf("text", schemas.toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    String to = "tandem_aside_" + rs.getLong(1);
+                    execute(c, "ALTER SCHEMA " + SqlIdentifier.of(rs.getString(2)).quoted() + " RENAME TO "
+                            + SqlIdentifier.of(to).quoted());
+                    renamed.add(to);
+                }
+            }
+        }
+        return renamed;
+    }
+
+    /**
+     * What the staged objects name that will not be live after the switch: relations the new views read, and write
+     * items' tables (whose key sequences the write triggers draw from), as "what: which table" lines.
+     */
+    private static List<String> stranded(Connection c, List<VersionDefinition> versions, Set<String> schemas,
+                                         String live, String inSchema, List<String> outgoing, List<String> incoming)
+            throws SQLException {
+        List<String> stranded = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(STRANDED)) {
+            s.setArray(1, c.createArrayOf("text", schemas.toArray()));
+            s.setString(2, live);
+            s.setArray(3, c.createArrayOf("text", outgoing.toArray()));
+            s.setString(4, inSchema);
+            s.setArray(5, c.createArrayOf("text", incoming.toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    stranded.add("view " + rs.getString(1) + " reads " + rs.getString(2));
+                }
+            }
+        }
+        try (PreparedStatement s = c.prepareStatement("SELECT n.nspname, t.relname FROM pg_catalog.pg_class t"
+                + " JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace WHERE t.oid = pg_catalog.to_regclass(?)")) {
+            for (VersionDefinition v : versions) {
+                for (EntityDefinition entity : v.entities().values()) {
+                    for (WriteItem item : entity.writes()) {
+                        s.setString(1, item.tableName().quoted());
+                        try (ResultSet rs = s.executeQuery()) {
+                            if (rs.next() && rs.getString(1).equals(live) && outgoing.contains(rs.getString(2))) {
+                                stranded.add("version " + v.version() + "'s " + entity.name() + " writes "
+                                        + live + "." + rs.getString(2));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return stranded;
+    }
+
+    private static String searchPath(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW search_path")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /** For the rest of the transaction, or until set again. */
+    private static void setSearchPath(Connection c, String path) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT pg_catalog.set_config('search_path', ?, true)")) {
+            s.setString(1, path);
+            s.execute();
+        }
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+}
