@@ -33,7 +33,9 @@ import java.util.Set;
  * schema. So staging needs every table the new views and write items name to be one the switch leaves live: an
  * incoming table (found first, through the search_path) or a live table that stays. A definition that names a
  * live table the switch moves out (e.g. {@code public.customer}, schema-qualified) cannot be staged; the switch then
- * recreates the views while it holds them, as an in-place release does.
+ * recreates the views while it holds them, as an in-place release does. So it does when creating them fails (a lock
+ * timeout aside, which fails the try like any other): the same work done while held says what is wrong, if anything
+ * still is.
  */
 final class StagedViews {
     private static final String SAVEPOINT = "tandem_staged_views";
@@ -69,13 +71,26 @@ final class StagedViews {
                                          List<String> outgoing, List<String> incoming, MigrationProgress progress)
             throws SQLException {
         execute(c, "SAVEPOINT " + SAVEPOINT);
-        Set<String> schemas = viewSchemas(c, app, versions);
-        List<String> aside = setAside(c, schemas);
-        String path = searchPath(c);
-        setSearchPath(c, SqlIdentifier.of(inSchema).quoted() + ", " + path);
-        definitions.createViews(c, versions, new PendingMove(inSchema, live));
-        List<String> stranded = stranded(c, versions, schemas, live, inSchema, outgoing, incoming);
-        setSearchPath(c, path);
+        List<String> aside;
+        List<String> stranded;
+        try {
+            Set<String> schemas = viewSchemas(c, app, versions);
+            aside = setAside(c, schemas);
+            String path = searchPath(c);
+            setSearchPath(c, SqlIdentifier.of(inSchema).quoted() + ", " + path);
+            definitions.createViews(c, versions, new PendingMove(inSchema, live));
+            stranded = stranded(c, versions, schemas, live, inSchema, outgoing, incoming);
+            setSearchPath(c, path);
+        } catch (SQLException | RuntimeException e) {
+            if (e instanceof SQLException sql && "55P03".equals(sql.getSQLState())) {
+                throw e; // lock_not_available: a try of the switch, repeated like any other
+            }
+            // the same work done while held says what is wrong, if anything still is
+            execute(c, "ROLLBACK TO SAVEPOINT " + SAVEPOINT);
+            progress.step("Switch: the views are recreated while the switch holds them, not before, where creating"
+                    + " them failed: " + e.getMessage());
+            return Optional.empty();
+        }
         if (!stranded.isEmpty()) {
             execute(c, "ROLLBACK TO SAVEPOINT " + SAVEPOINT);
             progress.step("Switch: the views are recreated while the switch holds them, not before: "
