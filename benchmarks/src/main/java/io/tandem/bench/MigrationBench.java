@@ -263,7 +263,8 @@ final class MigrationBench {
             };
             Revert revert = side.equals(ONLINE) ? () -> {
                 long t0 = System.nanoTime();
-                SwitchTime held = new ReleaseControl(migratorPool).revert("shop");
+                SwitchTime held = new ReleaseControl(migratorPool).progress(step -> r.progress(String.format(
+                        "  revert +%d ms: %s", (System.nanoTime() - t0) / 1_000_000, step))).revert("shop");
                 extra.put("revert_ms", (System.nanoTime() - t0) / 1e6);
                 extra.put("revert_views_held_ms", (double) held.viewsMillis());
                 extra.put("revert_applier_held_ms", (double) held.applierMillis());

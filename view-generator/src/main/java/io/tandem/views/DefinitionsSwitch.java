@@ -5,6 +5,7 @@ import io.tandem.core.definitions.Release;
 import io.tandem.core.definitions.SqlIdentifier;
 import io.tandem.core.definitions.VersionDefinition;
 
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -83,12 +84,27 @@ final class DefinitionsSwitch {
      * of {@code move} where it will put them.
      */
     void createViews(Connection c, List<VersionDefinition> versions, PendingMove move) throws SQLException {
+        execute(c, statements(c, versions, move));
+    }
+
+    /** The statements {@link #createViews} runs, in order. */
+    List<String> statements(Connection c, List<VersionDefinition> versions, PendingMove move) throws SQLException {
+        List<String> statements = new ArrayList<>();
         for (VersionDefinition version : versions) {
-            try (Statement s = c.createStatement()) {
-                for (String sql : views.statements(c, version, move)) {
-                    s.execute(sql);
-                }
+            statements.addAll(views.statements(c, version, move));
+        }
+        return statements;
+    }
+
+    /** Runs {@code statements} in one round trip: on a busy server each round trip waits its turn for a core. */
+    static void execute(Connection c, List<String> statements) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.addBatch(sql);
             }
+            s.executeBatch();
+        } catch (BatchUpdateException e) {
+            throw e.getNextException() != null ? e.getNextException() : e; // the server's own error
         }
     }
 

@@ -19,6 +19,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -183,6 +184,8 @@ final class OnlineRelease {
             SwitchWindow window = new SwitchWindow(options.switchWithin());
             QuietMoment quiet = new QuietMoment(dataSource, release.app(), "switch", progress, options.quietWait(),
                     state.liveSchema(), state.tables());
+            Optional<StagedViews.Plan> views = StagedViews.plan(dataSource, definitions, release.versions(),
+                    state.liveSchema(), state.buildSchema(), state.tables(), progress);
             while (true) {
                 if (track.state() == ApplierState.HALTED) {
                     throw new TandemException("The release of app '" + release.app() + "' cannot catch up: "
@@ -213,7 +216,7 @@ final class OnlineRelease {
                 };
                 try {
                     SwitchTime held = new ReleaseSwitch(dataSource, definitions, options.lockTimeout(),
-                            window.catchUpWait(), progress).forward(release, now, ready);
+                            window.catchUpWait(), progress).forward(release, now, views, ready);
                     progress.step("Switched: views held " + held.viewsMillis() + " ms, applier held "
                             + held.applierMillis() + " ms; the previous tables are kept in " + now.previousSchema()
                             + " until `tandem release finish --app " + release.app() + "`");

@@ -206,6 +206,14 @@ public final class ReleaseControl {
         SwitchWindow window = new SwitchWindow(REVERT_WINDOW);
         QuietMoment quiet = new QuietMoment(dataSource, app, "revert", progress, quietWait, state.liveSchema(),
                 state.movedIn());
+        DefinitionsSwitch definitions = new DefinitionsSwitch(views, progress);
+        Optional<StagedViews.Plan> staged;
+        try {
+            staged = StagedViews.plan(dataSource, definitions, state.previousDefinitions(), state.liveSchema(),
+                    state.previousSchema(), state.movedIn(), progress);
+        } catch (SQLException e) {
+            throw failed(app, "prepare the revert's views", e);
+        }
         for (int attempt = 1; ; attempt++) {
             try {
                 awaitNear(app, window, quiet);
@@ -213,8 +221,8 @@ public final class ReleaseControl {
                     TrackLook again = TrackLook.take(dataSource, app, window).orElseThrow(() -> none(app));
                     return again.admits(window, quiet) && !again.release().paused();
                 };
-                SwitchTime held = new ReleaseSwitch(dataSource, new DefinitionsSwitch(views, progress), lockTimeout,
-                        window.catchUpWait(), progress).back(state, out, ready);
+                SwitchTime held = new ReleaseSwitch(dataSource, definitions, lockTimeout, window.catchUpWait(),
+                        progress).back(state, out, staged, ready);
                 try (Connection c = dataSource.getConnection()) {
                     dropSchema(c, out);
                 }

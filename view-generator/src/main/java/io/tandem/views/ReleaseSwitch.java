@@ -28,12 +28,13 @@ import static io.tandem.views.TableShape.q;
 /**
  * The switch of an online release, and its revert: one transaction that moves whole tables between schemas, hands
  * the key sequences over, re-points the foreign keys of untouched tables, records the migrations, and stores the
- * definitions and recreates the views — the work of catalog rows, not of table sizes, so its locks are held for
+ * definitions and replaces the views — the work of catalog rows, not of table sizes, so its locks are held for
  * milliseconds.
  *
- * <p>It starts by keeping maintenance off the tables it moves ({@link SchemaMoves#holdAgainstMaintenance}: a lock
- * that stops {@code VACUUM} but no reader or writer), then holds the live applier at a batch boundary (its state
- * row), then waits, outside any DDL, until the release track has projected exactly as far as the live one: only
+ * <p>It starts by creating the new views ({@link StagedViews}), which holds nothing another session waits for, and
+ * then waits until the caller says the switch is still worth trying ({@link Ready}). It keeps maintenance off the
+ * tables it moves ({@link SchemaMoves#holdAgainstMaintenance}: a lock that stops {@code VACUUM} but no reader or
+ * writer), then holds the live applier at a batch boundary (its state row), then waits, outside any DDL, until the release track has projected exactly as far as the live one: only
  * then do the built tables hold what the live ones hold, and the switch loses and repeats nothing. The release
  * track is then held too (its row), and both resume after the commit — the live track on the new tables with the
  * new definitions, the release track on the previous tables with the previous definitions.
@@ -67,15 +68,16 @@ final class ReleaseSwitch {
     }
 
     /**
-     * Switches {@code release}'s build in; returns how long the applier and the views were held.
+     * Switches {@code release}'s build in; returns how long the applier and the views were held. With
+     * {@code views} ({@link StagedViews#plan}) the views are created before anything is held.
      *
      * @throws NotYet when this try must be repeated (nothing changed)
      */
-    SwitchTime forward(Release release, ReleaseState state, Ready ready) throws SQLException, NotYet {
+    SwitchTime forward(Release release, ReleaseState state, Optional<StagedViews.Plan> views, Ready ready)
+            throws SQLException, NotYet {
         Set<String> notMoved = Set.of(BuildMigration.HISTORY, BuildCopy.POSITION_TABLE);
-        Stage stage = c -> StagedViews.prepare(c, definitions, state.app(), release.versions(), state.liveSchema(),
-                state.buildSchema(), state.tables(), new SchemaMoves(c).relations(state.buildSchema(), notMoved),
-                progress);
+        Stage stage = c -> views.isEmpty() ? Optional.empty() : StagedViews.prepare(c, views.get(), state.app(),
+                state.tables(), new SchemaMoves(c).relations(state.buildSchema(), notMoved), progress);
         return inTransaction(state, state.tables(), state.buildSchema(), stage, ready, (c, held, staged) -> {
             List<VersionDefinition> previous = new ArrayList<>(VersionRegistry.live(c, state.app()));
             previous.addAll(release.previousVersions());
@@ -111,13 +113,15 @@ final class ReleaseSwitch {
 
     /**
      * Switches the previous tables back in and the release's out (to be dropped), restoring the previous
-     * definitions; returns how long the applier and the views were held.
+     * definitions; returns how long the applier and the views were held. With {@code views} the views are created
+     * before anything is held.
      *
      * @throws NotYet when this try must be repeated (nothing changed)
      */
-    SwitchTime back(ReleaseState state, String outSchema, Ready ready) throws SQLException, NotYet {
-        Stage stage = c -> StagedViews.prepare(c, definitions, state.app(), state.previousDefinitions(),
-                state.liveSchema(), state.previousSchema(), state.movedIn(), state.tables(), progress);
+    SwitchTime back(ReleaseState state, String outSchema, Optional<StagedViews.Plan> views, Ready ready)
+            throws SQLException, NotYet {
+        Stage stage = c -> views.isEmpty() ? Optional.empty() : StagedViews.prepare(c, views.get(), state.app(),
+                state.movedIn(), state.tables(), progress);
         return inTransaction(state, state.movedIn(), state.previousSchema(), stage, ready, (c, held, staged) -> {
             String live = state.liveSchema();
             SchemaMoves moves = new SchemaMoves(c);
@@ -346,8 +350,8 @@ final class ReleaseSwitch {
         long deadline = System.nanoTime() + catchUpWait.toNanos();
         while (!ready.now()) {
             if (System.nanoTime() > deadline) {
-                throw new NotYet("the release track fell out of the switch's window while the views were created"
-                        + " and was not back within " + catchUpWait.toMillis() + " ms");
+                throw new NotYet("once the views were created, the release track was not within the switch's"
+                        + " window (or the views were not quiet) for " + catchUpWait.toMillis() + " ms");
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
         }

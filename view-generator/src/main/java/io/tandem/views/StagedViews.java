@@ -6,6 +6,7 @@ import io.tandem.core.definitions.SqlIdentifier;
 import io.tandem.core.definitions.VersionDefinition;
 import io.tandem.core.definitions.WriteItem;
 
+import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -39,6 +40,8 @@ import java.util.Set;
  */
 final class StagedViews {
     private static final String SAVEPOINT = "tandem_staged_views";
+    private static final String HELD = "Switch: the views are recreated while the switch holds them, not before: ";
+    private static final String NOT_LIVE = ": not live after the switch";
 
     /** Relations the staged views read that the switch moves out, or that stay behind in the incoming schema. */
     private static final String STRANDED = """
@@ -61,40 +64,76 @@ final class StagedViews {
     }
 
     /**
-     * Sets the views of {@code app}'s live versions (and of any of {@code versions}) aside and creates those of
-     * {@code versions} over the tables the switch will make live: {@code incoming}, now in {@code inSchema}, and the
-     * tables of {@code live} outside {@code outgoing}. Empty, with nothing changed, when a definition names a table
-     * the switch moves out (said through {@code progress}).
+     * The statements that create a switch's views, generated ahead, on a connection of their own: generating them
+     * reads the catalog in a few dozen round trips, which on a busy server each wait their turn for a core, so it is
+     * done once, before the switch is tried, rather than in every try.
+     *
+     * @param live       the live schema
+     * @param inSchema   where the incoming tables are until the switch moves them into {@code live}
+     * @param statements the views, functions and grants of every version, in order
      */
-    static Optional<StagedViews> prepare(Connection c, DefinitionsSwitch definitions, String app,
-                                         List<VersionDefinition> versions, String live, String inSchema,
-                                         List<String> outgoing, List<String> incoming, MigrationProgress progress)
+    record Plan(String live, String inSchema, List<VersionDefinition> versions, List<String> statements) {
+    }
+
+    /**
+     * Generates the statements that create {@code versions}' views over the tables a switch will make live (those of
+     * {@code inSchema}, found first, and those of {@code live} outside {@code outgoing}). Empty, said through
+     * {@code progress}, when a write item names a table the switch moves out, or generating fails: the switch then
+     * recreates the views while it holds them, where the same work says what is wrong, if anything still is.
+     */
+    static Optional<Plan> plan(DataSource dataSource, DefinitionsSwitch definitions, List<VersionDefinition> versions,
+                               String live, String inSchema, List<String> outgoing, MigrationProgress progress)
             throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                setSearchPath(c, SqlIdentifier.of(inSchema).quoted() + ", " + searchPath(c));
+                List<String> stranded = strandedWrites(c, versions, live, outgoing);
+                if (!stranded.isEmpty()) {
+                    progress.step(HELD + String.join("; ", stranded) + NOT_LIVE);
+                    return Optional.empty();
+                }
+                return Optional.of(new Plan(live, inSchema, versions,
+                        definitions.statements(c, versions, new PendingMove(inSchema, live))));
+            } catch (SQLException | RuntimeException e) {
+                progress.step(HELD + "generating them failed: " + e.getMessage());
+                return Optional.empty();
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
+    /**
+     * Sets the views of {@code app}'s live versions (and of any of the plan's versions) aside and creates the plan's.
+     * Empty, with nothing changed, when a new view reads a table the switch moves out ({@code outgoing}) or one it
+     * leaves in the incoming schema (not {@code incoming}), or creating them fails (said through {@code progress});
+     * a lock timeout is thrown, to be retried like any try of the switch.
+     */
+    static Optional<StagedViews> prepare(Connection c, Plan plan, String app, List<String> outgoing,
+                                         List<String> incoming, MigrationProgress progress) throws SQLException {
         execute(c, "SAVEPOINT " + SAVEPOINT);
         List<String> aside;
         List<String> stranded;
         try {
-            Set<String> schemas = viewSchemas(c, app, versions);
+            Set<String> schemas = viewSchemas(c, app, plan.versions());
             aside = setAside(c, schemas);
             String path = searchPath(c);
-            setSearchPath(c, SqlIdentifier.of(inSchema).quoted() + ", " + path);
-            definitions.createViews(c, versions, new PendingMove(inSchema, live));
-            stranded = stranded(c, versions, schemas, live, inSchema, outgoing, incoming);
+            setSearchPath(c, SqlIdentifier.of(plan.inSchema()).quoted() + ", " + path);
+            DefinitionsSwitch.execute(c, plan.statements());
             setSearchPath(c, path);
+            stranded = strandedReads(c, schemas, plan.live(), plan.inSchema(), outgoing, incoming);
         } catch (SQLException | RuntimeException e) {
             if (e instanceof SQLException sql && "55P03".equals(sql.getSQLState())) {
-                throw e; // lock_not_available: a try of the switch, repeated like any other
+                throw e; // lock_not_available
             }
-            // the same work done while held says what is wrong, if anything still is
             execute(c, "ROLLBACK TO SAVEPOINT " + SAVEPOINT);
-            progress.step("Switch: the views are recreated while the switch holds them, not before, where creating"
-                    + " them failed: " + e.getMessage());
+            progress.step(HELD + "creating them failed: " + e.getMessage());
             return Optional.empty();
         }
         if (!stranded.isEmpty()) {
             execute(c, "ROLLBACK TO SAVEPOINT " + SAVEPOINT);
-            progress.step("Switch: the views are recreated while the switch holds them, not before: "
-                    + String.join("; ", stranded) + ": not live after the switch");
+            progress.step(HELD + String.join("; ", stranded) + NOT_LIVE);
             return Optional.empty();
         }
         execute(c, "RELEASE SAVEPOINT " + SAVEPOINT);
@@ -140,13 +179,9 @@ final class StagedViews {
         return renamed;
     }
 
-    /**
-     * What the staged objects name that will not be live after the switch: relations the new views read, and write
-     * items' tables (whose key sequences the write triggers draw from), as "what: which table" lines.
-     */
-    private static List<String> stranded(Connection c, List<VersionDefinition> versions, Set<String> schemas,
-                                         String live, String inSchema, List<String> outgoing, List<String> incoming)
-            throws SQLException {
+    /** Relations the new views read that will not be live after the switch, as "view ... reads ..." lines. */
+    private static List<String> strandedReads(Connection c, Set<String> schemas, String live, String inSchema,
+                                              List<String> outgoing, List<String> incoming) throws SQLException {
         List<String> stranded = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement(STRANDED)) {
             s.setArray(1, c.createArrayOf("text", schemas.toArray()));
@@ -160,6 +195,16 @@ final class StagedViews {
                 }
             }
         }
+        return stranded;
+    }
+
+    /**
+     * Write items whose table is one the switch moves out, as "version N's entity writes ..." lines: the write
+     * triggers draw keys from that table's sequences.
+     */
+    private static List<String> strandedWrites(Connection c, List<VersionDefinition> versions, String live,
+                                               List<String> outgoing) throws SQLException {
+        List<String> stranded = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("SELECT n.nspname, t.relname FROM pg_catalog.pg_class t"
                 + " JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace WHERE t.oid = pg_catalog.to_regclass(?)")) {
             for (VersionDefinition v : versions) {
