@@ -78,10 +78,15 @@ final class ReleaseSwitch {
         Set<String> notMoved = Set.of(BuildMigration.HISTORY, BuildCopy.POSITION_TABLE);
         Stage stage = c -> views.isEmpty() ? Optional.empty() : StagedViews.prepare(c, views.get(), state.app(),
                 state.tables(), new SchemaMoves(c).relations(state.buildSchema(), notMoved), progress);
-        return inTransaction(state, state.tables(), state.buildSchema(), stage, ready, (c, held, staged) -> {
-            List<VersionDefinition> previous = new ArrayList<>(VersionRegistry.live(c, state.app()));
+        try (Connection c = dataSource.getConnection()) {
+            List<String> problems = definitions.problems(c, release); // the hold checks the versions are still these
+            if (!problems.isEmpty()) {
+                throw new MigrationRefusedException(release.app(), problems);
+            }
+        }
+        return inTransaction(state, state.tables(), state.buildSchema(), stage, ready, (c, held, staged, versions) -> {
+            List<VersionDefinition> previous = new ArrayList<>(versions);
             previous.addAll(release.previousVersions());
-            List<String> problems = definitions.problems(c, release);
             String live = state.liveSchema();
             SchemaMoves moves = new SchemaMoves(c);
             dropViews(c, state.app(), staged);
@@ -97,7 +102,7 @@ final class ReleaseSwitch {
                 s.execute("DROP SCHEMA " + q(state.buildSchema()) + " CASCADE"); // only its history and position left
             }
             long moved = System.nanoTime();
-            store(c, state.app(), release.versions(), problems, staged);
+            store(c, state.app(), release.versions(), staged);
             report(held, cleared, moved, staged);
             try (PreparedStatement s = c.prepareStatement("UPDATE tandem.releases SET phase = 'switched',"
                     + " switched_at = now(), previous_definitions = ?::jsonb, moved_in = ?,"
@@ -122,7 +127,7 @@ final class ReleaseSwitch {
             throws SQLException, NotYet {
         Stage stage = c -> views.isEmpty() ? Optional.empty() : StagedViews.prepare(c, views.get(), state.app(),
                 state.movedIn(), state.tables(), progress);
-        return inTransaction(state, state.movedIn(), state.previousSchema(), stage, ready, (c, held, staged) -> {
+        return inTransaction(state, state.movedIn(), state.previousSchema(), stage, ready, (c, held, staged, versions) -> {
             String live = state.liveSchema();
             SchemaMoves moves = new SchemaMoves(c);
             dropViews(c, state.app(), staged);
@@ -140,12 +145,12 @@ final class ReleaseSwitch {
                         .map(m -> m.substring(0, m.indexOf(' '))).toArray()));
                 s.executeUpdate();
             }
-            for (VersionDefinition v : VersionRegistry.live(c, state.app())) {
+            for (VersionDefinition v : versions) {
                 if (state.previousDefinitions().stream().noneMatch(p -> p.version() == v.version())) {
                     VersionRegistry.retire(c, state.app(), v.version());
                 }
             }
-            store(c, state.app(), state.previousDefinitions(), List.of(), staged);
+            store(c, state.app(), state.previousDefinitions(), staged);
             try (PreparedStatement s = c.prepareStatement("DELETE FROM tandem.releases WHERE app = ?")) {
                 s.setString(1, state.app());
                 s.executeUpdate();
@@ -168,8 +173,10 @@ final class ReleaseSwitch {
         Optional<StagedViews> prepare(Connection c) throws SQLException;
     }
 
+    /** The switch's work once it holds everything; {@code live}: the app's live versions, read before the hold. */
     private interface Work {
-        List<TableShape.ForeignKey> run(Connection c, long heldAt, Optional<StagedViews> staged) throws SQLException;
+        List<TableShape.ForeignKey> run(Connection c, long heldAt, Optional<StagedViews> staged,
+                                        List<VersionDefinition> live) throws SQLException;
     }
 
     /** Drops the views being replaced: the ones set aside when staged, else every live version's. */
@@ -182,15 +189,12 @@ final class ReleaseSwitch {
     }
 
     /** Stores the definitions, and creates their views unless they were staged. */
-    private void store(Connection c, String app, List<VersionDefinition> versions, List<String> problems,
-                       Optional<StagedViews> staged) throws SQLException {
+    private void store(Connection c, String app, List<VersionDefinition> versions, Optional<StagedViews> staged)
+            throws SQLException {
         if (staged.isPresent()) {
-            if (!problems.isEmpty()) {
-                throw new MigrationRefusedException(app, problems);
-            }
             definitions.save(c, versions);
         } else {
-            definitions.store(c, app, versions, problems, false);
+            definitions.store(c, app, versions, List.of(), false);
         }
     }
 
@@ -213,6 +217,7 @@ final class ReleaseSwitch {
             c.setAutoCommit(false);
             try {
                 LockTimeout.set(c, lockTimeout);
+                List<VersionDefinition> versions = VersionRegistry.live(c, state.app()); // parsed before the hold
                 long staging = System.nanoTime();
                 Optional<StagedViews> staged = stage.prepare(c);
                 if (staged.isPresent()) {
@@ -237,7 +242,11 @@ final class ReleaseSwitch {
                 awaitReleaseTrack(state.app(), live);
                 lockRelease(c, state.app(), live);
                 long heldAt = System.nanoTime();
-                repointed = work.run(c, heldAt, staged);
+                if (!VersionRegistry.liveNumbers(c, state.app())
+                        .equals(versions.stream().map(VersionDefinition::version).toList())) {
+                    throw new NotYet("the app's live versions changed (tandem retire) while the switch prepared");
+                }
+                repointed = work.run(c, heldAt, staged, versions);
                 c.commit();
                 long now = System.nanoTime();
                 held = new SwitchTime(TimeUnit.NANOSECONDS.toMillis(now - pausedAt), TimeUnit.NANOSECONDS.toMillis(now - heldAt));

@@ -30,6 +30,9 @@ import java.util.Set;
  * the app goes on reading and writing the views it has; at the commit the old views are gone, and every statement
  * resolves the names again, to the new ones.
  *
+ * <p>The statements are generated once, before the switch is tried ({@link #plan}, on a connection of their own),
+ * and each try of the switch creates them ({@link #prepare}) in one round trip.
+ *
  * <p>A view binds the tables it reads when it is created and follows them when the switch moves them into the live
  * schema. So staging needs every table the new views and write items name to be one the switch leaves live: an
  * incoming table (found first, through the search_path) or a live table that stays. A definition that names a

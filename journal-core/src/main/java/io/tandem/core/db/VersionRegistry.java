@@ -67,6 +67,21 @@ public final class VersionRegistry {
         return List.copyOf(versions);
     }
 
+    /** The numbers of {@code app}'s live versions, lowest first: {@link #live} without reading the definitions. */
+    public static List<Integer> liveNumbers(Connection c, String app) throws SQLException {
+        List<Integer> versions = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT version FROM tandem.versions"
+                + " WHERE app = ? AND retired_at IS NULL ORDER BY version")) {
+            s.setString(1, app);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    versions.add(rs.getInt(1));
+                }
+            }
+        }
+        return List.copyOf(versions);
+    }
+
     /**
      * Version {@code version} of {@code app}, if it is live and the connection's role may read its definition: a
      * member of the version's role (so an app connected as {@code <app>_v<N>_app} reads its own version and nothing
