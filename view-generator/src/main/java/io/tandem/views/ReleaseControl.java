@@ -223,11 +223,13 @@ public final class ReleaseControl {
                 };
                 SwitchTime held = new ReleaseSwitch(dataSource, definitions, lockTimeout, window.catchUpWait(),
                         progress).back(state, out, staged, ready);
+                long dropping = System.nanoTime();
                 try (Connection c = dataSource.getConnection()) {
                     dropSchema(c, out);
                 }
                 progress.step("Reverted the release of app " + app + ": views held " + held.viewsMillis()
-                        + " ms; the release's tables were dropped");
+                        + " ms, applier held " + held.applierMillis() + " ms; the release's tables were dropped in "
+                        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - dropping) + " ms");
                 return held;
             } catch (ReleaseSwitch.NotYet e) {
                 if (attempt >= 50) {

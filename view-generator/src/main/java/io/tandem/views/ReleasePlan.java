@@ -189,7 +189,8 @@ public record ReleasePlan(String app, List<String> pending, List<PlannedStatemen
         lines.add(String.format("  disk: the copied tables once more (~%,d MB) until `tandem release finish`",
                 built.stream().mapToLong(TableSize::bytes).sum() >> 20));
         lines.add("  at the switch (milliseconds, whatever the size): the built tables are moved in, the previous ones"
-                + " moved aside and kept in step, foreign keys of untouched tables re-pointed, views recreated");
+                + " moved aside and kept in step, foreign keys of untouched tables re-pointed, the new views (created"
+                + " beforehand) swapped in");
         return lines;
     }
 }

@@ -49,8 +49,8 @@ final class ReleaseSwitch {
         }
     }
 
-    /** A wait for maintenance on the moving tables at least this long is reported as a progress step. */
-    private static final long MAINTENANCE_WAIT_REPORTED_MS = 100;
+    /** A wait (for maintenance on the moving tables, for the track after staging) this long is reported. */
+    private static final long WAIT_REPORTED_MS = 100;
 
     private final DataSource dataSource;
     private final DefinitionsSwitch definitions;
@@ -224,12 +224,17 @@ final class ReleaseSwitch {
                     progress.step("Switch: views and grants created in " + millisSince(staging) + " ms, before"
                             + " anything is held; the app goes on with the ones it has until the switch commits");
                 }
+                long readyAt = System.nanoTime();
                 awaitReady(ready);
+                if (millisSince(readyAt) >= WAIT_REPORTED_MS) {
+                    progress.step("Switch: waited " + millisSince(readyAt) + " ms, holding nothing, for the release"
+                            + " track to be within its window and the views quiet again");
+                }
                 LockTimeout.set(c, OnlineOptions.maintenanceWait(lockTimeout));
                 long started = System.nanoTime();
                 int tables = new SchemaMoves(c).holdAgainstMaintenance(state.liveSchema(), outgoing, inSchema);
                 long waited = millisSince(started);
-                if (waited >= MAINTENANCE_WAIT_REPORTED_MS) {
+                if (waited >= WAIT_REPORTED_MS) {
                     progress.step("Switch: waited " + waited + " ms for maintenance (VACUUM, ANALYZE) to leave the "
                             + tables + " table(s) it moves; readers and writers went on meanwhile");
                 }

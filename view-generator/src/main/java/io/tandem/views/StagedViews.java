@@ -73,6 +73,7 @@ final class StagedViews {
      *
      * @param live       the live schema
      * @param inSchema   where the incoming tables are until the switch moves them into {@code live}
+     * @param versions   the versions whose views these are
      * @param statements the views, functions and grants of every version, in order
      */
     record Plan(String live, String inSchema, List<VersionDefinition> versions, List<String> statements) {
