@@ -186,6 +186,7 @@ final class OnlineRelease {
                     state.liveSchema(), state.tables());
             Optional<StagedViews.Plan> views = StagedViews.plan(dataSource, definitions, release.versions(),
                     state.liveSchema(), state.buildSchema(), state.tables(), progress);
+            boolean early = true; // the first try prepares while the track closes in; later ones wait until it is in
             while (true) {
                 if (track.state() == ApplierState.HALTED) {
                     throw new TandemException("The release of app '" + release.app() + "' cannot catch up: "
@@ -205,7 +206,7 @@ final class OnlineRelease {
                             + " applier; the switch is tried within %,d", now.appliedRows(), look.behind(),
                             window.rows()));
                 }
-                if (!look.admits(window, quiet) || now.paused()) {
+                if (!look.ready(window, quiet, early) || now.paused()) {
                     look.pause(window);
                     continue;
                 }
@@ -222,6 +223,7 @@ final class OnlineRelease {
                             + " until `tandem release finish --app " + release.app() + "`");
                     return new Outcome(copied, rate, now.appliedRows(), held, notYet + timeouts + 1);
                 } catch (ReleaseSwitch.NotYet e) {
+                    early = false;
                     if (++notYet % 10 == 1) {
                         progress.step("Switch not yet: " + e.getMessage() + "; trying again");
                     }

@@ -216,7 +216,7 @@ public final class ReleaseControl {
         }
         for (int attempt = 1; ; attempt++) {
             try {
-                awaitNear(app, window, quiet);
+                awaitNear(app, window, quiet, attempt == 1);
                 ReleaseSwitch.Ready ready = () -> {
                     TrackLook again = TrackLook.take(dataSource, app, window).orElseThrow(() -> none(app));
                     return again.admits(window, quiet) && !again.release().paused();
@@ -249,14 +249,15 @@ public final class ReleaseControl {
     }
 
     /**
-     * Waits, holding nothing, until the release track is within {@code window} of the live applier, so that the
+     * Waits, holding nothing, until the release track is within {@code window} of the live applier (near it, when
+     * {@code early}: the first try creates its views, holding nothing, while the track closes in), so that the
      * revert holds the live applier only while the track projects its last rows ({@link SwitchWindow}), and for a
      * {@link QuietMoment} on the views; reports how far behind the track is every second.
      *
      * @throws TandemException when the release halts or is paused meanwhile, or no applier has led its track for
      *                         {@link #idleTrackWait}
      */
-    private void awaitNear(String app, SwitchWindow window, QuietMoment quiet) throws SQLException {
+    private void awaitNear(String app, SwitchWindow window, QuietMoment quiet, boolean early) throws SQLException {
         long lastReport = 0;
         long leaderlessSince = -1;
         while (true) {
@@ -270,10 +271,10 @@ public final class ReleaseControl {
                         + " revert waited for its release track. Resume it (tandem release resume --app " + app
                         + ") and revert again. Nothing changed.");
             }
-            if (look.admits(window, quiet)) {
+            if (look.ready(window, quiet, early)) {
                 return;
             }
-            if (window.admits(look.behind())) {
+            if (early ? window.near(look.behind()) : window.admits(look.behind())) {
                 look.pause(window); // the quiet moment says what it waits for
                 continue;
             }

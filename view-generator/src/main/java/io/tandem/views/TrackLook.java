@@ -37,10 +37,19 @@ record TrackLook(ReleaseState release, long behind) {
      * watched from the time the track is near, so that it has watched them by the time the track is within.
      */
     boolean admits(SwitchWindow window, QuietMoment quiet) throws SQLException {
+        return ready(window, quiet, false);
+    }
+
+    /**
+     * Whether a switch may start preparing now ({@code early}: the track near the window, for the switch's first
+     * part holds nothing and takes time, while the track closes in) or be tried now (the track within), the moment
+     * {@code quiet} either way.
+     */
+    boolean ready(SwitchWindow window, QuietMoment quiet, boolean early) throws SQLException {
         if (window.near(behind)) {
             quiet.look();
         }
-        return window.admits(behind) && quiet.allows();
+        return (early ? window.near(behind) : window.admits(behind)) && quiet.allows();
     }
 
     /**
