@@ -84,16 +84,20 @@ final class DefinitionsSwitch {
      * of {@code move} where it will put them.
      */
     void createViews(Connection c, List<VersionDefinition> versions, PendingMove move) throws SQLException {
-        execute(c, statements(c, versions, move));
+        execute(c, statements(c, versions, move).all());
     }
 
-    /** The statements {@link #createViews} runs, in order. */
-    List<String> statements(Connection c, List<VersionDefinition> versions, PendingMove move) throws SQLException {
-        List<String> statements = new ArrayList<>();
+    /** The statements {@link #createViews} runs, in their two parts ({@link ViewGenerator.Parts}). */
+    ViewGenerator.Parts statements(Connection c, List<VersionDefinition> versions, PendingMove move)
+            throws SQLException {
+        List<String> own = new ArrayList<>();
+        List<String> shared = new ArrayList<>();
         for (VersionDefinition version : versions) {
-            statements.addAll(views.statements(c, version, move));
+            ViewGenerator.Parts parts = views.parts(c, version, move);
+            own.addAll(parts.own());
+            shared.addAll(parts.shared());
         }
-        return statements;
+        return new ViewGenerator.Parts(own, shared);
     }
 
     /** Runs {@code statements} in one round trip: on a busy server each round trip waits its turn for a core. */

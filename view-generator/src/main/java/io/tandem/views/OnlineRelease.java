@@ -206,15 +206,12 @@ final class OnlineRelease {
                             + " applier; the switch is tried within %,d", now.appliedRows(), look.behind(),
                             window.rows()));
                 }
-                if (!look.ready(window, quiet, early) || now.paused()) {
+                if (now.paused() || !look.ready(window, quiet, early)) {
                     look.pause(window);
                     continue;
                 }
-                ReleaseSwitch.Ready ready = () -> {
-                    TrackLook again = TrackLook.take(dataSource, release.app(), window)
-                            .orElseThrow(() -> aborted(release.app()));
-                    return again.admits(window, quiet) && !again.release().paused();
-                };
+                ReleaseSwitch.Ready ready = TrackLook.ready(dataSource, release.app(), window, quiet,
+                        () -> aborted(release.app()));
                 try {
                     SwitchTime held = new ReleaseSwitch(dataSource, definitions, options.lockTimeout(),
                             window.catchUpWait(), progress).forward(release, now, views, ready);
@@ -229,6 +226,7 @@ final class OnlineRelease {
                     }
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.min(500, 20L * notYet)));
                 } catch (SQLException e) {
+                    early = false;
                     if (!"55P03".equals(e.getSQLState()) || ++timeouts >= options.attempts()) {
                         throw e;
                     }

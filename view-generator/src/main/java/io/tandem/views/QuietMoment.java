@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  * apart than {@link #GAP}, a transaction first seen may have been open for an hour, so the next {@link #LONG} of
  * looks only watches. Looks are at least {@link #SPACING} apart ({@code pg_locks} takes the lock manager's locks to
  * read). Used by one thread: the loop that {@link #look}s while the track is near the switch window and asks {@link
- * #allows} once it is within it.
+ * #allows} before a try of the switch.
  */
 final class QuietMoment {
     /** A transaction that has held the locks this long is worth waiting for. */

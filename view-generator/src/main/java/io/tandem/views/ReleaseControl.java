@@ -217,10 +217,7 @@ public final class ReleaseControl {
         for (int attempt = 1; ; attempt++) {
             try {
                 awaitNear(app, window, quiet, attempt == 1);
-                ReleaseSwitch.Ready ready = () -> {
-                    TrackLook again = TrackLook.take(dataSource, app, window).orElseThrow(() -> none(app));
-                    return again.admits(window, quiet) && !again.release().paused();
-                };
+                ReleaseSwitch.Ready ready = TrackLook.ready(dataSource, app, window, quiet, () -> none(app));
                 SwitchTime held = new ReleaseSwitch(dataSource, definitions, lockTimeout, window.catchUpWait(),
                         progress).back(state, out, staged, ready);
                 long dropping = System.nanoTime();

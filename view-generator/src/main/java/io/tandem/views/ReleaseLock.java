@@ -9,20 +9,26 @@ import java.sql.SQLException;
 
 /**
  * One {@code tandem migrate} per app at a time: a session advisory lock held for the whole release, so a second
- * one fails at once with a clear message instead of racing the first; a killed one's lock ends with its session.
+ * one (or a {@code tandem retire}, whose dropped views a switch would recreate) fails at once with a clear message
+ * instead of racing the first; a killed one's lock ends with its session.
  */
 final class ReleaseLock {
     private ReleaseLock() {
     }
 
     static void take(Connection c, String app) throws SQLException {
+        take(c, app, "Another tandem migrate of app '" + app + "' is running; wait for it");
+    }
+
+    /** Takes the lock, or throws {@code busy} (what to do) followed by where to see the release's progress. */
+    static void take(Connection c, String app, String busy) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT pg_try_advisory_lock(hashtextextended(?, 0))")) {
             s.setString(1, io.tandem.core.db.LockNames.migrate(app));
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 if (!rs.getBoolean(1)) {
-                    throw new TandemException("Another tandem migrate of app '" + app + "' is running; wait for it"
-                            + " (tandem release status --app " + app + " shows its progress). Nothing changed.");
+                    throw new TandemException(busy + " (tandem release status --app " + app + " shows its progress)."
+                            + " Nothing changed.");
                 }
             }
         }

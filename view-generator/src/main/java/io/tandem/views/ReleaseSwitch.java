@@ -31,13 +31,14 @@ import static io.tandem.views.TableShape.q;
  * definitions and replaces the views — the work of catalog rows, not of table sizes, so its locks are held for
  * milliseconds.
  *
- * <p>It starts by creating the new views ({@link StagedViews}), which holds nothing another session waits for, and
- * then waits until the caller says the switch is still worth trying ({@link Ready}). It keeps maintenance off the
- * tables it moves ({@link SchemaMoves#holdAgainstMaintenance}: a lock that stops {@code VACUUM} but no reader or
- * writer), then holds the live applier at a batch boundary (its state row), then waits, outside any DDL, until the release track has projected exactly as far as the live one: only
- * then do the built tables hold what the live ones hold, and the switch loses and repeats nothing. The release
- * track is then held too (its row), and both resume after the commit — the live track on the new tables with the
- * new definitions, the release track on the previous tables with the previous definitions.
+ * <p>It starts by creating the new views ({@link StagedViews}), which holds nothing the app waits for, and then
+ * waits until the caller says the switch is still worth trying ({@link Ready}). It keeps maintenance off the tables it
+ * moves ({@link SchemaMoves#holdAgainstMaintenance}: a lock that stops {@code VACUUM} but no reader or writer), then
+ * holds the live applier at a batch boundary (its state row), then waits, outside any DDL, until the release track
+ * has projected exactly as far as the live one: only then do the built tables hold what the live ones hold, and the
+ * switch loses and repeats nothing. The release track is then held too (its row), and both resume after the commit —
+ * the live track on the new tables with the new definitions, the release track on the previous tables with the
+ * previous definitions.
  */
 final class ReleaseSwitch {
     /** A try that must be repeated: the applier was mid-batch, or the release track did not catch up in time. */
@@ -48,6 +49,9 @@ final class ReleaseSwitch {
             super(message);
         }
     }
+
+    /** The longest a try waits for {@link Ready} once it has created its views. */
+    private static final Duration READY_WAIT = Duration.ofSeconds(1);
 
     /** A wait (for maintenance on the moving tables, for the track after staging) this long is reported. */
     private static final long WAIT_REPORTED_MS = 100;
@@ -76,7 +80,7 @@ final class ReleaseSwitch {
     SwitchTime forward(Release release, ReleaseState state, Optional<StagedViews.Plan> views, Ready ready)
             throws SQLException, NotYet {
         Set<String> notMoved = Set.of(BuildMigration.HISTORY, BuildCopy.POSITION_TABLE);
-        Stage stage = c -> views.isEmpty() ? Optional.empty() : StagedViews.prepare(c, views.get(), state.app(),
+        Stage stage = (c, live) -> views.isEmpty() ? Optional.empty() : StagedViews.prepare(c, views.get(), live,
                 state.tables(), new SchemaMoves(c).relations(state.buildSchema(), notMoved), progress);
         try (Connection c = dataSource.getConnection()) {
             List<String> problems = definitions.problems(c, release); // the hold checks the versions are still these
@@ -125,9 +129,10 @@ final class ReleaseSwitch {
      */
     SwitchTime back(ReleaseState state, String outSchema, Optional<StagedViews.Plan> views, Ready ready)
             throws SQLException, NotYet {
-        Stage stage = c -> views.isEmpty() ? Optional.empty() : StagedViews.prepare(c, views.get(), state.app(),
+        Stage stage = (c, live) -> views.isEmpty() ? Optional.empty() : StagedViews.prepare(c, views.get(), live,
                 state.movedIn(), state.tables(), progress);
-        return inTransaction(state, state.movedIn(), state.previousSchema(), stage, ready, (c, held, staged, versions) -> {
+        return inTransaction(state, state.movedIn(), state.previousSchema(), stage, ready,
+                (c, held, staged, versions) -> {
             String live = state.liveSchema();
             SchemaMoves moves = new SchemaMoves(c);
             dropViews(c, state.app(), staged);
@@ -170,7 +175,7 @@ final class ReleaseSwitch {
 
     /** Creates the switch's views before it holds anything, or says why not (empty). */
     private interface Stage {
-        Optional<StagedViews> prepare(Connection c) throws SQLException;
+        Optional<StagedViews> prepare(Connection c, List<VersionDefinition> live) throws SQLException;
     }
 
     /** The switch's work once it holds everything; {@code live}: the app's live versions, read before the hold. */
@@ -182,7 +187,7 @@ final class ReleaseSwitch {
     /** Drops the views being replaced: the ones set aside when staged, else every live version's. */
     private void dropViews(Connection c, String app, Optional<StagedViews> staged) throws SQLException {
         if (staged.isPresent()) {
-            staged.get().dropAside(c);
+            staged.get().swapIn(c);
         } else {
             definitions.clearViews(c, app);
         }
@@ -219,7 +224,7 @@ final class ReleaseSwitch {
                 LockTimeout.set(c, lockTimeout);
                 List<VersionDefinition> versions = VersionRegistry.live(c, state.app()); // parsed before the hold
                 long staging = System.nanoTime();
-                Optional<StagedViews> staged = stage.prepare(c);
+                Optional<StagedViews> staged = stage.prepare(c, versions);
                 if (staged.isPresent()) {
                     progress.step("Switch: views and grants created in " + millisSince(staging) + " ms, before"
                             + " anything is held; the app goes on with the ones it has until the switch commits");
@@ -227,8 +232,8 @@ final class ReleaseSwitch {
                 long readyAt = System.nanoTime();
                 awaitReady(ready);
                 if (millisSince(readyAt) >= WAIT_REPORTED_MS) {
-                    progress.step("Switch: waited " + millisSince(readyAt) + " ms, holding nothing, for the release"
-                            + " track to be within its window and the views quiet again");
+                    progress.step("Switch: waited " + millisSince(readyAt) + " ms, holding nothing the app waits for,"
+                            + " for the release track to be within its window and the views quiet again");
                 }
                 LockTimeout.set(c, OnlineOptions.maintenanceWait(lockTimeout));
                 long started = System.nanoTime();
@@ -254,7 +259,8 @@ final class ReleaseSwitch {
                 repointed = work.run(c, heldAt, staged, versions);
                 c.commit();
                 long now = System.nanoTime();
-                held = new SwitchTime(TimeUnit.NANOSECONDS.toMillis(now - pausedAt), TimeUnit.NANOSECONDS.toMillis(now - heldAt));
+                held = new SwitchTime(TimeUnit.NANOSECONDS.toMillis(now - pausedAt),
+                        TimeUnit.NANOSECONDS.toMillis(now - heldAt));
             } catch (SQLException | RuntimeException | NotYet e) {
                 c.rollback();
                 throw e;
@@ -360,12 +366,17 @@ final class ReleaseSwitch {
         }
     }
 
+    /**
+     * Waits for {@code ready} for up to the catch-up wait, at most {@link #READY_WAIT}: the views created meanwhile
+     * keep locks on the tables they read (a reader's), which a DDL statement on one of them would queue behind.
+     */
     private void awaitReady(Ready ready) throws SQLException, NotYet {
-        long deadline = System.nanoTime() + catchUpWait.toNanos();
+        Duration wait = catchUpWait.compareTo(READY_WAIT) < 0 ? catchUpWait : READY_WAIT;
+        long deadline = System.nanoTime() + wait.toNanos();
         while (!ready.now()) {
             if (System.nanoTime() > deadline) {
-                throw new NotYet("once the views were created, the release track was not within the switch's"
-                        + " window (or the views were not quiet) for " + catchUpWait.toMillis() + " ms");
+                throw new NotYet("the release track was not within the switch's window (or the views were not"
+                        + " quiet) for " + wait.toMillis() + " ms");
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
         }

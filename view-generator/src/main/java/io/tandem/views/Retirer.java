@@ -20,7 +20,8 @@ import java.util.Objects;
  * boundary.
  *
  * <p>Refuses while journal rows of the version are still unapplied (they would become rejects), and, when asked,
- * while sessions of the version's role are connected (they would start failing).
+ * while sessions of the version's role are connected (they would start failing); and while a {@code tandem migrate}
+ * of the app runs, whose switch would bring the version's views back.
  */
 public final class Retirer {
     private final DataSource dataSource;
@@ -47,24 +48,37 @@ public final class Retirer {
     /** Retires {@code version} of {@code app}; throws, changing nothing, when it may not. */
     public void retire(String app, int version) {
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
+            ReleaseLock.take(c, app, "A tandem migrate of app '" + app + "' is running: retire version " + version
+                    + " once it has ended");
             try {
-                TrackRow.live(app).hold(c, lockTimeout);
-                refuseIfBusy(c, app, version);
-                try (Statement s = c.createStatement()) {
-                    for (String sql : views.dropStatements(app, version)) {
-                        s.execute(sql);
-                    }
-                }
-                VersionRegistry.retire(c, app, version);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+                retire(c, app, version);
+            } finally {
+                ReleaseLock.release(c, app);
             }
         } catch (SQLException e) {
             throw new TandemException("Could not retire version " + version + " of app '" + app + "': "
                     + e.getMessage() + ". Nothing changed.", e);
+        }
+    }
+
+    /** The retirement, in one transaction on {@code c} (which holds the release lock). */
+    private void retire(Connection c, String app, int version) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            TrackRow.live(app).hold(c, lockTimeout);
+            refuseIfBusy(c, app, version);
+            try (Statement s = c.createStatement()) {
+                for (String sql : views.dropStatements(app, version)) {
+                    s.execute(sql);
+                }
+            }
+            VersionRegistry.retire(c, app, version);
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
         }
     }
 

@@ -1,6 +1,5 @@
 package io.tandem.views;
 
-import io.tandem.core.db.VersionRegistry;
 import io.tandem.core.definitions.EntityDefinition;
 import io.tandem.core.definitions.SqlIdentifier;
 import io.tandem.core.definitions.VersionDefinition;
@@ -46,24 +45,33 @@ final class StagedViews {
     private static final String HELD = "Switch: the views are recreated while the switch holds them, not before: ";
     private static final String NOT_LIVE = ": not live after the switch";
 
-    /** Relations the staged views read that the switch moves out, or that stay behind in the incoming schema. */
+    /**
+     * Tables the new views read (or whose row type they use) that the switch moves out, or that stay behind in the
+     * incoming schema.
+     */
     private static final String STRANDED = """
             SELECT DISTINCT vn.nspname || '.' || v.relname, tn.nspname || '.' || t.relname
               FROM pg_catalog.pg_rewrite r
               JOIN pg_catalog.pg_class v ON v.oid = r.ev_class
               JOIN pg_catalog.pg_namespace vn ON vn.oid = v.relnamespace
               JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass
-                   AND d.objid = r.oid AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
-              JOIN pg_catalog.pg_class t ON t.oid = d.refobjid AND t.oid <> v.oid
+                   AND d.objid = r.oid
+              LEFT JOIN pg_catalog.pg_type ty ON d.refclassid = 'pg_catalog.pg_type'::pg_catalog.regclass
+                   AND ty.oid = d.refobjid
+              JOIN pg_catalog.pg_class t ON t.oid = CASE d.refclassid
+                   WHEN 'pg_catalog.pg_class'::pg_catalog.regclass THEN d.refobjid ELSE ty.typrelid END
+                   AND t.oid <> v.oid
               JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace
              WHERE vn.nspname = ANY (?)
                AND (tn.nspname = ? AND t.relname = ANY (?) OR tn.nspname = ? AND t.relname <> ALL (?))
              ORDER BY 1, 2""";
 
     private final List<String> aside;
+    private final List<String> shared;
 
-    private StagedViews(List<String> aside) {
+    private StagedViews(List<String> aside, List<String> shared) {
         this.aside = aside;
+        this.shared = shared;
     }
 
     /**
@@ -74,16 +82,19 @@ final class StagedViews {
      * @param live       the live schema
      * @param inSchema   where the incoming tables are until the switch moves them into {@code live}
      * @param versions   the versions whose views these are
-     * @param statements the views, functions and grants of every version, in order
+     * @param statements the views, functions and grants of every version: the part created ahead, and the part run
+     *                   while the switch holds the app ({@link ViewGenerator.Parts})
      */
-    record Plan(String live, String inSchema, List<VersionDefinition> versions, List<String> statements) {
+    record Plan(String live, String inSchema, List<VersionDefinition> versions, ViewGenerator.Parts statements) {
     }
 
     /**
      * Generates the statements that create {@code versions}' views over the tables a switch will make live (those of
      * {@code inSchema}, found first, and those of {@code live} outside {@code outgoing}). Empty, said through
-     * {@code progress}, when a write item names a table the switch moves out, or generating fails: the switch then
-     * recreates the views while it holds them, where the same work says what is wrong, if anything still is.
+     * {@code progress}, when a write item names a table the switch moves out or a definition cannot be generated
+     * there (an error of the definition, SQLSTATE class 42, or a literal naming {@code inSchema}): the switch then
+     * recreates the views while it holds them, where the same work says what is wrong, if anything still is. A
+     * refusal ({@link MigrationRefusedException}) and any other error are thrown, before anything is held.
      */
     static Optional<Plan> plan(DataSource dataSource, DefinitionsSwitch definitions, List<VersionDefinition> versions,
                                String live, String inSchema, List<String> outgoing, MigrationProgress progress)
@@ -99,8 +110,14 @@ final class StagedViews {
                 }
                 return Optional.of(new Plan(live, inSchema, versions,
                         definitions.statements(c, versions, new PendingMove(inSchema, live))));
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException e) {
+                if (!definitionError(e)) {
+                    throw e;
+                }
                 progress.step(HELD + "generating them failed: " + e.getMessage());
+                return Optional.empty();
+            } catch (PendingMove.Unmovable e) {
+                progress.step(HELD + e.getMessage());
                 return Optional.empty();
             } finally {
                 c.rollback();
@@ -109,52 +126,65 @@ final class StagedViews {
     }
 
     /**
-     * Sets the views of {@code app}'s live versions (and of any of the plan's versions) aside and creates the plan's.
-     * Empty, with nothing changed, when a new view reads a table the switch moves out ({@code outgoing}) or one it
-     * leaves in the incoming schema (not {@code incoming}), or creating them fails (said through {@code progress});
-     * a lock timeout is thrown, to be retried like any try of the switch.
+     * Sets the views of {@code live}'s versions (and of the plan's) aside and creates the plan's own part. Empty, with
+     * nothing changed, when a new view reads a table the switch moves out ({@code outgoing}) or leaves in the
+     * incoming schema (not {@code incoming}), or the database refuses a definition (SQLSTATE class 42; said through
+     * {@code progress}); any other error is thrown, a lock timeout to be retried like any try of the switch.
      */
-    static Optional<StagedViews> prepare(Connection c, Plan plan, String app, List<String> outgoing,
+    static Optional<StagedViews> prepare(Connection c, Plan plan, List<VersionDefinition> live, List<String> outgoing,
                                          List<String> incoming, MigrationProgress progress) throws SQLException {
         execute(c, "SAVEPOINT " + SAVEPOINT);
         List<String> aside;
         List<String> stranded;
         try {
-            Set<String> schemas = viewSchemas(c, app, plan.versions());
+            Set<String> schemas = viewSchemas(live, plan.versions());
             aside = setAside(c, schemas);
             String path = searchPath(c);
             setSearchPath(c, SqlIdentifier.of(plan.inSchema()).quoted() + ", " + path);
-            DefinitionsSwitch.execute(c, plan.statements());
+            DefinitionsSwitch.execute(c, plan.statements().own());
             setSearchPath(c, path);
             stranded = strandedReads(c, schemas, plan.live(), plan.inSchema(), outgoing, incoming);
-        } catch (SQLException | RuntimeException e) {
-            if (e instanceof SQLException sql && "55P03".equals(sql.getSQLState())) {
-                throw e; // lock_not_available
+        } catch (SQLException e) {
+            if (!definitionError(e)) {
+                throw e;
             }
-            execute(c, "ROLLBACK TO SAVEPOINT " + SAVEPOINT);
+            undo(c);
             progress.step(HELD + "creating them failed: " + e.getMessage());
             return Optional.empty();
         }
         if (!stranded.isEmpty()) {
-            execute(c, "ROLLBACK TO SAVEPOINT " + SAVEPOINT);
+            undo(c);
             progress.step(HELD + String.join("; ", stranded) + NOT_LIVE);
             return Optional.empty();
         }
         execute(c, "RELEASE SAVEPOINT " + SAVEPOINT);
-        return Optional.of(new StagedViews(aside));
+        return Optional.of(new StagedViews(aside, plan.statements().shared()));
     }
 
-    /** Drops the views set aside, waiting for the transactions reading or writing through them to end. */
-    void dropAside(Connection c) throws SQLException {
+    /**
+     * Drops the views set aside, waiting for the transactions reading or writing through them to end, and runs the
+     * grants on what the versions share with others.
+     */
+    void swapIn(Connection c) throws SQLException {
         for (String schema : aside) {
             execute(c, "DROP SCHEMA " + SqlIdentifier.of(schema).quoted() + " CASCADE");
         }
+        DefinitionsSwitch.execute(c, shared);
     }
 
-    private static Set<String> viewSchemas(Connection c, String app, List<VersionDefinition> versions)
-            throws SQLException {
+    /** An error of a definition (syntax, an undefined or duplicate name, a type mismatch...), not of the moment. */
+    private static boolean definitionError(SQLException e) {
+        return e.getSQLState() != null && e.getSQLState().startsWith("42");
+    }
+
+    private static void undo(Connection c) throws SQLException {
+        execute(c, "ROLLBACK TO SAVEPOINT " + SAVEPOINT);
+        execute(c, "RELEASE SAVEPOINT " + SAVEPOINT);
+    }
+
+    private static Set<String> viewSchemas(List<VersionDefinition> live, List<VersionDefinition> versions) {
         Set<String> schemas = new LinkedHashSet<>();
-        List<VersionDefinition> all = new ArrayList<>(VersionRegistry.live(c, app));
+        List<VersionDefinition> all = new ArrayList<>(live);
         all.addAll(versions);
         for (VersionDefinition v : all) {
             schemas.add(v.viewSchema());
@@ -210,7 +240,8 @@ final class StagedViews {
                                                List<String> outgoing) throws SQLException {
         List<String> stranded = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("SELECT n.nspname, t.relname FROM pg_catalog.pg_class t"
-                + " JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace WHERE t.oid = pg_catalog.to_regclass(?)")) {
+                + " JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace"
+                + " WHERE t.oid = pg_catalog.to_regclass(?)")) {
             for (VersionDefinition v : versions) {
                 for (EntityDefinition entity : v.entities().values()) {
                     for (WriteItem item : entity.writes()) {

@@ -7,13 +7,15 @@ import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * One look at an app's release track while a switch or a revert waits for it: the release's row and how many
  * journal rows the track is behind the live applier, read on one connection and fed to the {@link SwitchWindow}.
- * Both wait this way, holding nothing, until the track is within the window.
+ * Both wait this way, holding nothing, until the track is near the window (a first try, which creates its views
+ * while the track closes in) or within it.
  *
  * @param release the release's row
  * @param behind  journal rows the live applier has applied and the release track has not
@@ -50,6 +52,20 @@ record TrackLook(ReleaseState release, long behind) {
             quiet.look();
         }
         return (early ? window.near(behind) : window.admits(behind)) && quiet.allows();
+    }
+
+    /**
+     * What a switch asks once its views are created ({@link ReleaseSwitch.Ready}): a new look, and whether the release
+     * is not paused, the track within {@code window} and the moment {@code quiet}.
+     *
+     * @param gone what to throw when the release is gone meanwhile (aborted)
+     */
+    static ReleaseSwitch.Ready ready(DataSource dataSource, String app, SwitchWindow window, QuietMoment quiet,
+                                     Supplier<? extends RuntimeException> gone) {
+        return () -> {
+            TrackLook look = take(dataSource, app, window).orElseThrow(gone);
+            return !look.release().paused() && look.admits(window, quiet);
+        };
     }
 
     /**

@@ -108,14 +108,34 @@ public final class ViewGenerator {
      * function bodies name the tables and sequences of {@code move}'s schema where they will be.
      */
     List<String> statements(Connection c, VersionDefinition v, PendingMove move) throws SQLException {
+        return parts(c, v, move).all();
+    }
+
+    /** {@link #statements(Connection, VersionDefinition, PendingMove)}, in its two parts. */
+    Parts parts(Connection c, VersionDefinition v, PendingMove move) throws SQLException {
         SqlIdentifier role = ownRole(v);
         JournalOwnerCheck.verify(c, v);
         TandemSchemaCheck.verify(c, v);
         return generate(c, v, role, move);
     }
 
+    /**
+     * A version's statements in two parts, to be run in this order: {@code own}, its schemas and everything in them,
+     * its role and the grants on its own objects; {@code shared}, the grants on what it shares with other versions
+     * and apps (Tandem's schema, the journal, key sequences and their schemas) and its row in
+     * {@code tandem.version_roles} — catalog rows that another app's release writes too, so a switch that creates
+     * the first part ahead runs the second only while it holds the app, for milliseconds.
+     */
+    record Parts(List<String> own, List<String> shared) {
+        List<String> all() {
+            List<String> all = new ArrayList<>(own);
+            all.addAll(shared);
+            return all;
+        }
+    }
+
     /** {@link #statements} without the generating role's check: a script is run, and checked, by its runner. */
-    private List<String> generate(Connection c, VersionDefinition v, SqlIdentifier role, PendingMove move)
+    private Parts generate(Connection c, VersionDefinition v, SqlIdentifier role, PendingMove move)
             throws SQLException {
         ShadowCheck.verify(c, v);
         SqlIdentifier schema = SqlIdentifier.of(v.viewSchema());
@@ -152,7 +172,10 @@ public final class ViewGenerator {
             }
         }
         sql.add(createRole(role));
-        sql.addAll(grants(List.of(schema, plain), role, KeySequences.of(c, v), move));
+        for (SqlIdentifier viewSchema : List.of(schema, plain)) {
+            sql.add("GRANT USAGE ON SCHEMA " + viewSchema.quoted() + " TO " + role.quoted());
+            sql.add("GRANT SELECT ON ALL TABLES IN SCHEMA " + viewSchema.quoted() + " TO " + role.quoted());
+        }
         for (String view : writable) {
             sql.add("GRANT INSERT, UPDATE, DELETE ON " + view + " TO " + role.quoted());
         }
@@ -164,8 +187,9 @@ public final class ViewGenerator {
         if (writes) {
             sql.addAll(JournalAppend.grants(v, role));
         }
-        sql.addAll(policy(role, v.app(), v.version()));
-        return sql;
+        List<String> shared = new ArrayList<>(sharedGrants(role, KeySequences.of(c, v), move));
+        shared.addAll(policy(role, v.app(), v.version()));
+        return new Parts(sql, shared);
     }
 
     /**
@@ -211,7 +235,7 @@ public final class ViewGenerator {
         SqlIdentifier role = ownRole(v);
         List<String> statements = new ArrayList<>(List.of(JournalOwnerCheck.statement(v),
                 TandemSchemaCheck.statement(v)));
-        statements.addAll(generate(c, v, role, PendingMove.NONE));
+        statements.addAll(generate(c, v, role, PendingMove.NONE).all());
         return statements.stream().map(s -> s + ";\n").collect(Collectors.joining("\n", header + "\n", ""));
     }
 
@@ -284,18 +308,13 @@ public final class ViewGenerator {
     }
 
     /**
-     * The role's grants; on the key sequences where they are now (a grant follows its object through a move), and
-     * on their schemas where they will be ({@code move}), since the write triggers reach them by name.
+     * The role's grants on what it shares with other versions: Tandem's schema, the journal, its functions and role
+     * views; the key sequences where they are now (a grant follows its object through a move), and their schemas
+     * where they will be ({@code move}), since the write triggers reach them by name.
      */
-    private static List<String> grants(List<SqlIdentifier> viewSchemas, SqlIdentifier role,
-                                       Set<KeySequences.Sequence> seqs, PendingMove move) {
+    private static List<String> sharedGrants(SqlIdentifier role, Set<KeySequences.Sequence> seqs, PendingMove move) {
         String to = " TO " + role.quoted();
-        List<String> sql = new ArrayList<>();
-        for (SqlIdentifier schema : viewSchemas) {
-            sql.add("GRANT USAGE ON SCHEMA " + schema.quoted() + to);
-            sql.add("GRANT SELECT ON ALL TABLES IN SCHEMA " + schema.quoted() + to);
-        }
-        sql.addAll(List.of(
+        List<String> sql = new ArrayList<>(List.of(
                 "GRANT USAGE ON SCHEMA " + TandemSchema.SCHEMA + to,
                 "GRANT INSERT (" + WRITER_COLUMNS + ") ON " + JOURNAL + to,
                 // the journal's insert trigger allocates seq as the inserting role (Tandem schema V6)

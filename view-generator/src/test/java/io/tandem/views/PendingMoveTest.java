@@ -3,6 +3,8 @@ package io.tandem.views;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** How a pending move renames the names a generated function body holds as text. */
 class PendingMoveTest {
@@ -19,11 +21,23 @@ class PendingMoveTest {
 
     @Test
     void literalsCommentsAndOtherNamesStayAsTheyAre() {
-        String sql = "SELECT 'tandem_build_shop.customer', $$tandem_build_shop.x$$, c.tandem_build_shop,"
+        String sql = "SELECT 'tandem_build_shop', $$tandem_build_shop$$, c.tandem_build_shop,"
                 + " \"tandem_build_shop.customer\".id /* tandem_build_shop.y */"
                 + " FROM tandem_build_shop_old.customer c, public.tandem_build_shop t";
         assertEquals(sql, move.named(sql));
         assertEquals(sql, PendingMove.NONE.named(sql));
+    }
+
+    @Test
+    void operatorsOfTheMovedSchemaMoveWithIt() {
+        assertEquals("SELECT a OPERATOR(\"public\".=) b", move.named("SELECT a OPERATOR(tandem_build_shop.=) b"));
+    }
+
+    @Test
+    void aLiteralNamingTheMovedSchemaCannotBeMoved() {
+        PendingMove.Unmovable e = assertThrows(PendingMove.Unmovable.class,
+                () -> move.named("SELECT 'tandem_build_shop.customer'::regclass::oid AS t FROM tandem_build_shop.x"));
+        assertTrue(e.getMessage().contains("'tandem_build_shop.customer'"), e.getMessage());
     }
 
     @Test

@@ -36,9 +36,10 @@ class StagedViewsFallbackTest {
         assertTrue(progress.stream().anyMatch(step -> step.startsWith("Switch: the views are recreated while the"
                 + " switch holds them, not before: ") && step.contains("view stage_v2.legacy reads public.item")),
                 String.join("\n", progress));
-        assertEquals(1, OnlineReleaseTest.count(db, "SELECT count(DISTINCT d.refobjid) FROM pg_depend d JOIN pg_rewrite r"
-                + " ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid"
-                + " WHERE r.ev_class = 'stage_v2.legacy'::regclass AND d.refobjid = 'public.item'::regclass"), "the view reads the table that is live after the switch");
+        assertEquals(1, OnlineReleaseTest.count(db, "SELECT count(DISTINCT d.refobjid) FROM pg_depend d"
+                + " JOIN pg_rewrite r ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid"
+                + " WHERE r.ev_class = 'stage_v2.legacy'::regclass AND d.refobjid = 'public.item'::regclass"),
+                "the view reads the table that is live after the switch");
     }
 
 }
