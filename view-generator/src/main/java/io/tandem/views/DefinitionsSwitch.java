@@ -35,10 +35,9 @@ final class DefinitionsSwitch {
     void clearViews(Connection c, String app) throws SQLException {
         try (Statement s = c.createStatement()) {
             for (VersionDefinition live : VersionRegistry.live(c, app)) {
-                if (SqlIdentifier.isValid(live.plainViewSchema())) { // else released before the plain views existed
-                    s.execute("DROP SCHEMA IF EXISTS " + SqlIdentifier.of(live.plainViewSchema()).quoted() + " CASCADE");
+                for (String schema : live.viewSchemas()) {
+                    s.execute("DROP SCHEMA IF EXISTS " + SqlIdentifier.of(schema).quoted() + " CASCADE");
                 }
-                s.execute("DROP SCHEMA IF EXISTS " + SqlIdentifier.of(live.viewSchema()).quoted() + " CASCADE");
             }
         }
     }

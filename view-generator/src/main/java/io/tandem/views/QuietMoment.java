@@ -182,8 +182,7 @@ final class QuietMoment {
             if (viewSchemas == null) {
                 List<String> schemas = new ArrayList<>();
                 for (VersionDefinition v : VersionRegistry.live(c, app)) {
-                    schemas.add(v.viewSchema());
-                    schemas.add(v.plainViewSchema());
+                    schemas.addAll(v.viewSchemas());
                 }
                 viewSchemas = List.copyOf(schemas);
             }

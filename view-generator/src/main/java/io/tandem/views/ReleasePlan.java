@@ -114,8 +114,7 @@ public record ReleasePlan(String app, List<String> pending, List<PlannedStatemen
     private static java.util.Set<String> tandemSchemas(Connection c, String app) throws SQLException {
         java.util.Set<String> schemas = new java.util.HashSet<>();
         for (io.tandem.core.definitions.VersionDefinition v : io.tandem.core.db.VersionRegistry.live(c, app)) {
-            schemas.add(v.viewSchema());
-            schemas.add(v.plainViewSchema());
+            schemas.addAll(v.viewSchemas());
         }
         return schemas;
     }

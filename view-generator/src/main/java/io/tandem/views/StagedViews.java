@@ -102,7 +102,7 @@ final class StagedViews {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                setSearchPath(c, SqlIdentifier.of(inSchema).quoted() + ", " + searchPath(c));
+                putFirst(c, inSchema);
                 List<String> stranded = strandedWrites(c, versions, live, outgoing);
                 if (!stranded.isEmpty()) {
                     progress.step(HELD + String.join("; ", stranded) + NOT_LIVE);
@@ -139,8 +139,7 @@ final class StagedViews {
         try {
             Set<String> schemas = viewSchemas(live, plan.versions());
             aside = setAside(c, schemas);
-            String path = searchPath(c);
-            setSearchPath(c, SqlIdentifier.of(plan.inSchema()).quoted() + ", " + path);
+            String path = putFirst(c, plan.inSchema());
             DefinitionsSwitch.execute(c, plan.statements().own());
             setSearchPath(c, path);
             stranded = strandedReads(c, schemas, plan.live(), plan.inSchema(), outgoing, incoming);
@@ -187,10 +186,7 @@ final class StagedViews {
         List<VersionDefinition> all = new ArrayList<>(live);
         all.addAll(versions);
         for (VersionDefinition v : all) {
-            schemas.add(v.viewSchema());
-            if (SqlIdentifier.isValid(v.plainViewSchema())) { // else released before the plain views existed
-                schemas.add(v.plainViewSchema());
-            }
+            schemas.addAll(v.viewSchemas());
         }
         return schemas;
     }
@@ -257,6 +253,16 @@ final class StagedViews {
             }
         }
         return stranded;
+    }
+
+    /**
+     * Puts {@code schema} first on the search_path for the rest of the transaction, so that the definitions' table
+     * names find the incoming tables; returns the search_path before.
+     */
+    private static String putFirst(Connection c, String schema) throws SQLException {
+        String path = searchPath(c);
+        setSearchPath(c, SqlIdentifier.of(schema).quoted() + ", " + path);
+        return path;
     }
 
     private static String searchPath(Connection c) throws SQLException {

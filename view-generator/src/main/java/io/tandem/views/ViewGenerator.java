@@ -100,18 +100,13 @@ public final class ViewGenerator {
      *                                   on its search_path ({@link ShadowCheck})
      */
     public List<String> statements(Connection c, VersionDefinition v) throws SQLException {
-        return statements(c, v, PendingMove.NONE);
+        return parts(c, v, PendingMove.NONE).all();
     }
 
     /**
-     * {@link #statements(Connection, VersionDefinition)} for a switch that will then move tables: the generated
-     * function bodies name the tables and sequences of {@code move}'s schema where they will be.
+     * {@link #statements} in its two parts, for a switch that may then move tables: the generated function bodies
+     * name the tables and sequences of {@code move}'s schema where they will be.
      */
-    List<String> statements(Connection c, VersionDefinition v, PendingMove move) throws SQLException {
-        return parts(c, v, move).all();
-    }
-
-    /** {@link #statements(Connection, VersionDefinition, PendingMove)}, in its two parts. */
     Parts parts(Connection c, VersionDefinition v, PendingMove move) throws SQLException {
         SqlIdentifier role = ownRole(v);
         JournalOwnerCheck.verify(c, v);
@@ -204,15 +199,12 @@ public final class ViewGenerator {
         if (version <= 0) {
             throw new IllegalArgumentException("version must be positive, not " + version);
         }
-        SqlIdentifier schema = SqlIdentifier.of(VersionDefinition.viewSchema(SqlIdentifier.of(app).name(), version));
-        String plain = VersionDefinition.plainViewSchema(app, version);
+        SqlIdentifier.of(app); // a bad name is refused as the app's
         SqlIdentifier role = role(app, version);
         List<String> sql = new ArrayList<>();
-        // a version released before the plain views, whose app name leaves no room for "_plain", has none to drop
-        if (SqlIdentifier.isValid(plain)) {
-            sql.add("DROP SCHEMA IF EXISTS " + SqlIdentifier.of(plain).quoted() + " CASCADE");
+        for (String schema : VersionDefinition.viewSchemas(app, version)) {
+            sql.add("DROP SCHEMA IF EXISTS " + SqlIdentifier.of(schema).quoted() + " CASCADE");
         }
-        sql.add("DROP SCHEMA IF EXISTS " + schema.quoted() + " CASCADE");
         sql.add("DELETE FROM tandem.version_roles WHERE role = " + SqlLiteral.of(role.name()));
         sql.add(dropRole(role));
         return sql;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -61,6 +62,22 @@ public record VersionDefinition(String app, int version, Map<String, EntityDefin
     /** The plain view schema of {@code app} version {@code version}, e.g. {@code shop_v1_plain}. */
     public static String plainViewSchema(String app, int version) {
         return viewSchema(app, version) + "_plain";
+    }
+
+    /** The schemas that hold this version's views ({@link #viewSchemas(String, int)}). */
+    public List<String> viewSchemas() {
+        return viewSchemas(app, version);
+    }
+
+    /**
+     * The schemas that hold {@code app} version {@code version}'s views: its plain view schema, unless its name is
+     * not valid (a version released before the plain views existed, whose app name leaves no room for
+     * {@code _plain}, has none), then its view schema.
+     */
+    public static List<String> viewSchemas(String app, int version) {
+        String plain = plainViewSchema(app, version);
+        return SqlIdentifier.isValid(plain) ? List.of(plain, viewSchema(app, version))
+                : List.of(viewSchema(app, version));
     }
 
     /**
