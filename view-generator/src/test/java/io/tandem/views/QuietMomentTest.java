@@ -53,14 +53,12 @@ class QuietMomentTest {
                     db.newPool(10)).progress(progress::add).migrate(Release.load(MigrateTest.RELEASE_2)));
             Await.until("the switch waits for the open transaction", () -> quietReports(progress, pid) > 0);
 
-            long deadline = System.nanoTime() + Await.SAFETY_NET.toNanos();
             try (Connection c = app.getConnection(); Statement s = c.createStatement();
                  Connection owner = db.connect(); Statement locks = owner.createStatement()) {
                 s.execute("SET lock_timeout = '1s'"); // behind a switch's lock request a read would wait, and fail
-                while (quietReports(progress, pid) < 2) { // the switch still waits, seconds later
+                Await.until("a second report, seconds later, while the app reads and nobody queues", () -> {
                     assertFalse(release.isDone(), () -> "the release ended while the report was open:\n"
                             + String.join("\n", progress));
-                    assertTrue(System.nanoTime() < deadline, "no second report in " + Await.SAFETY_NET);
                     try (ResultSet rs = s.executeQuery("SELECT full_name FROM shop_v1.customer WHERE id = 7")) {
                         assertTrue(rs.next(), "the app reads through the views while the switch waits");
                     }
@@ -70,8 +68,8 @@ class QuietMomentTest {
                         rs.next();
                         assertEquals(0, rs.getLong(1), "nobody asks for a lock on the views or tables meanwhile");
                     }
-                    Thread.sleep(20);
-                }
+                    return quietReports(progress, pid) >= 2; // the switch still waits, seconds later
+                });
                 assertEquals(1, s.executeUpdate("UPDATE shop_v1.customer SET email = 'quiet@example.com'"
                         + " WHERE id = 7"), "and writes");
             }
