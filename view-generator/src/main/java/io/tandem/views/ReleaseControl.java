@@ -169,11 +169,30 @@ public final class ReleaseControl {
      * Switches the previous tables back in: every write since the switch is in them (the release track kept them
      * in step), the previous definitions and views return, and the release's tables are dropped.
      *
+     * <p>Holds the app's release lock throughout, as {@code tandem migrate} does: a {@code tandem retire} meanwhile
+     * would drop views the revert has already created again, and a second revert would race this one.
+     *
      * @return how long the applier and the views were held
      * @throws TandemException when the previous tables could not follow (a version new in the release wrote
-     *                         something they cannot hold) or a live version has no mapping onto them
+     *                         something they cannot hold), a live version has no mapping onto them, or a migrate,
+     *                         revert or retire of the app is running
      */
     public SwitchTime revert(String app) {
+        try (Connection lock = dataSource.getConnection()) {
+            lock.setAutoCommit(true);
+            ReleaseLock.take(lock, app, "A tandem migrate, release revert or retire of app '" + app + "' is running:"
+                    + " revert once it has ended");
+            try {
+                return revertHolding(app);
+            } finally {
+                ReleaseLock.release(lock, app);
+            }
+        } catch (SQLException e) {
+            throw failed(app, "take the release lock to revert the release", e);
+        }
+    }
+
+    private SwitchTime revertHolding(String app) {
         ReleaseState state = require(app);
         if (state.phase() != ReleasePhase.SWITCHED) {
             throw new TandemException("The release of app '" + app + "' has not switched (phase " + state.phase().sql()

@@ -8,9 +8,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
- * One {@code tandem migrate} per app at a time: a session advisory lock held for the whole release, so a second
- * one (or a {@code tandem retire}, whose dropped views a switch would recreate) fails at once with a clear message
- * instead of racing the first; a killed one's lock ends with its session.
+ * One {@code tandem migrate}, {@code tandem release revert} or {@code tandem retire} per app at a time: a session
+ * advisory lock held for the whole command, so a second one fails at once with a clear message instead of racing
+ * the first (a switch or revert recreates every live version's views, so a retirement between would be undone, or
+ * deadlock with it); a killed one's lock ends with its session.
  */
 final class ReleaseLock {
     private ReleaseLock() {

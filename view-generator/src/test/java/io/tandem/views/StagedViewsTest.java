@@ -2,6 +2,8 @@ package io.tandem.views;
 
 import io.tandem.applier.Applier;
 import io.tandem.applier.ApplierConfig;
+import io.tandem.core.TandemException;
+import io.tandem.core.db.LockNames;
 import io.tandem.core.db.TrackRow;
 import io.tandem.core.definitions.Release;
 import io.tandem.testing.Await;
@@ -28,6 +30,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -151,8 +154,26 @@ class StagedViewsTest {
             assertEquals(23, OnlineReleaseTest.count(db, "SELECT last_value FROM public.item_id_seq"),
                     "the keys were drawn from the sequence of the table that is live now");
 
+            try (Connection migrating = db.connect(); PreparedStatement lock = migrating.prepareStatement(
+                    "SELECT pg_advisory_lock(hashtextextended(?, 0))")) { // what a running migrate holds
+                lock.setString(1, LockNames.migrate("stage"));
+                lock.execute();
+                TandemException busy = assertThrows(TandemException.class,
+                        () -> new ReleaseControl(db.dataSource()).revert("stage"));
+                assertTrue(busy.getMessage().contains("is running: revert once it has ended")
+                        && busy.getMessage().endsWith("Nothing changed."), busy.getMessage());
+            }
             progress.clear();
-            new ReleaseControl(db.dataSource()).progress(progress::add).revert("stage");
+            List<String> retireRefused = new ArrayList<>();
+            new ReleaseControl(db.dataSource()).progress(step -> {
+                progress.add(step);
+                if (retireRefused.isEmpty()) { // a retire while the revert runs would undo its views
+                    retireRefused.add(assertThrows(TandemException.class, () -> new Retirer(db.dataSource(),
+                            new ViewGenerator()).retire("stage", 2)).getMessage());
+                }
+            }).revert("stage");
+            assertTrue(retireRefused.get(0).contains("release revert of app 'stage' is running"),
+                    retireRefused.get(0));
             assertTrue(progress.stream().anyMatch(step -> step.startsWith("Switch: views and grants created in")),
                     () -> "the revert created its views before it held them:\n" + String.join("\n", progress));
             assertOwnWritesAndKeys(app, "stage_v1", "UPDATE stage_v1.item SET name = 'back' WHERE id = 3",
