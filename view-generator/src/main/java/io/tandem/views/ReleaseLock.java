@@ -18,7 +18,7 @@ final class ReleaseLock {
     }
 
     static void take(Connection c, String app) throws SQLException {
-        take(c, app, "Another tandem migrate of app '" + app + "' is running; wait for it");
+        take(c, app, "Another tandem migrate, release revert or retire of app '" + app + "' is running; wait for it");
     }
 
     /** Takes the lock, or throws {@code busy} (what to do) followed by where to see the release's progress. */

@@ -40,6 +40,9 @@ final class WriteTrigger {
                 IF ${plainSchema} = ANY (pg_catalog.current_schemas(false)) THEN
                     path := pg_catalog.set_config('search_path',
                                                   tandem.overlay_search_path(${plainSchema}, ${viewSchema}), true);
+                    IF pg_catalog.current_setting('plan_cache_mode') = 'auto' THEN
+                        path := pg_catalog.set_config('plan_cache_mode', 'force_generic_plan', true);
+                    END IF;
                 END IF;
                 IF TG_OP = 'INSERT' THEN
                     ${fillKeysFromSequences}

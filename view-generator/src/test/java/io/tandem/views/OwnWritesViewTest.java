@@ -309,6 +309,36 @@ class OwnWritesViewTest {
     }
 
     /**
+     * After the switch a statement is planned once per transaction, not per execution: the overlay costs several times
+     * the plain query to plan, and PostgreSQL keeps re-planning a range query for each execution. A session that chose
+     * its own plan_cache_mode keeps it.
+     */
+    @Test
+    void theFirstWriteAlsoMakesTheTransactionsPreparedStatementsUseGenericPlans(TestDatabase db) throws Exception {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("SET LOCAL ROLE kinds_v1_owntest");
+            s.execute("SET LOCAL search_path = kinds_v1_plain, public");
+            s.execute("PREPARE span(bigint, bigint) AS SELECT name FROM thing WHERE id BETWEEN $1 AND $2");
+            assertTrue(plan(s, "EXPLAIN EXECUTE span(1, 3)").contains("'3'::bigint"), "before: custom plans");
+            one(c, "INSERT INTO thing (name) VALUES ('generic') RETURNING id");
+            assertEquals("force_generic_plan", one(c, "SHOW plan_cache_mode"));
+            String generic = plan(s, "EXPLAIN EXECUTE span(1, 3)");
+            assertTrue(generic.contains("$2") && !generic.contains("'3'::bigint"), generic);
+            c.rollback();
+            assertEquals("auto", one(c, "SHOW plan_cache_mode"), "the setting ends with the transaction");
+
+            s.execute("SET plan_cache_mode = force_custom_plan");
+            s.execute("SET LOCAL ROLE kinds_v1_owntest");
+            s.execute("SET LOCAL search_path = kinds_v1_plain, public");
+            one(c, "INSERT INTO thing (name) VALUES ('custom') RETURNING id");
+            assertEquals("kinds_v1", one(c, "SELECT (current_schemas(false))[1]"));
+            assertEquals("force_custom_plan", one(c, "SHOW plan_cache_mode"), "the session's own choice stays");
+            c.rollback();
+        }
+    }
+
+    /**
      * The overlay's search_path is computed once per session and search_path (Tandem schema 16), keyed on the schemas
      * the session resolves: what a session remembered is used again, and a changed search_path or a schema created
      * since is computed afresh.
