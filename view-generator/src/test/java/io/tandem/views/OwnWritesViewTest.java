@@ -287,8 +287,7 @@ class OwnWritesViewTest {
             assertFalse(plan(s, "EXPLAIN SELECT * FROM kinds_v1_plain.thing WHERE id = 1").contains("Function Scan"),
                     "the plain view is the physical SELECT alone");
             c.setAutoCommit(false);
-            s.execute("SET LOCAL ROLE kinds_v1_owntest");
-            s.execute("SET LOCAL search_path = kinds_v1_plain, public");
+            asAppOnPlainViews(s);
             // a server-side prepared statement whose result has typmods (numeric(12,2)) must survive the switch
             s.execute("PREPARE look(bigint) AS SELECT name, price, blob FROM thing WHERE id = $1");
             assertEquals("thing 1|", one(c, "SELECT name || '|' || coalesce(price::text, '') FROM thing WHERE id = 1"));
@@ -317,8 +316,7 @@ class OwnWritesViewTest {
     void theFirstWriteAlsoMakesTheTransactionsPreparedStatementsUseGenericPlans(TestDatabase db) throws Exception {
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
-            s.execute("SET LOCAL ROLE kinds_v1_owntest");
-            s.execute("SET LOCAL search_path = kinds_v1_plain, public");
+            asAppOnPlainViews(s);
             s.execute("PREPARE span(bigint, bigint) AS SELECT name FROM thing WHERE id BETWEEN $1 AND $2");
             assertTrue(plan(s, "EXPLAIN EXECUTE span(1, 3)").contains("'3'::bigint"), "before: custom plans");
             one(c, "INSERT INTO thing (name) VALUES ('generic') RETURNING id");
@@ -329,8 +327,7 @@ class OwnWritesViewTest {
             assertEquals("auto", one(c, "SHOW plan_cache_mode"), "the setting ends with the transaction");
 
             s.execute("SET plan_cache_mode = force_custom_plan");
-            s.execute("SET LOCAL ROLE kinds_v1_owntest");
-            s.execute("SET LOCAL search_path = kinds_v1_plain, public");
+            asAppOnPlainViews(s);
             one(c, "INSERT INTO thing (name) VALUES ('custom') RETURNING id");
             assertEquals("kinds_v1", one(c, "SELECT (current_schemas(false))[1]"));
             assertEquals("force_custom_plan", one(c, "SHOW plan_cache_mode"), "the session's own choice stays");
@@ -437,6 +434,12 @@ class OwnWritesViewTest {
                 assertTrue(line.contains("never executed"), node + " ran:\n" + plan);
             }
         }
+    }
+
+    /** For the rest of the transaction: the app's role, on the search_path the Hibernate integration sets. */
+    private static void asAppOnPlainViews(Statement s) throws SQLException {
+        s.execute("SET LOCAL ROLE kinds_v1_owntest");
+        s.execute("SET LOCAL search_path = kinds_v1_plain, public");
     }
 
     private static String plan(Statement s, String sql) throws SQLException {
