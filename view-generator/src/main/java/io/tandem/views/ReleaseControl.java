@@ -178,17 +178,47 @@ public final class ReleaseControl {
      *                         revert or retire of the app is running
      */
     public SwitchTime revert(String app) {
-        try (Connection lock = dataSource.getConnection()) {
+        Connection lock = takeReleaseLock(app);
+        try {
+            return revertHolding(app);
+        } finally {
+            letGo(lock, app);
+        }
+    }
+
+    /** The app's release lock, held on a connection of its own until {@link #letGo}. */
+    private Connection takeReleaseLock(String app) {
+        Connection lock = null;
+        try {
+            lock = dataSource.getConnection();
             lock.setAutoCommit(true);
             ReleaseLock.take(lock, app, "A tandem migrate, release revert or retire of app '" + app + "' is running:"
                     + " revert once it has ended");
-            try {
-                return revertHolding(app);
-            } finally {
-                ReleaseLock.release(lock, app);
+            return lock;
+        } catch (SQLException | RuntimeException e) {
+            if (lock != null) {
+                try {
+                    lock.close();
+                } catch (SQLException closing) {
+                    e.addSuppressed(closing);
+                }
             }
+            if (e instanceof SQLException sql) {
+                throw failed(app, "take the release lock to revert the release", sql);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    /**
+     * Lets the release lock go. Failing to means the lock's connection is gone, and the lock ended with its session:
+     * reported, not thrown, so that it never stands in for what the revert did or why it failed.
+     */
+    private void letGo(Connection lock, String app) {
+        try (lock) {
+            ReleaseLock.release(lock, app);
         } catch (SQLException e) {
-            throw failed(app, "take the release lock to revert the release", e);
+            progress.step("The release lock of app " + app + " ended with its connection (" + e.getMessage() + ")");
         }
     }
 

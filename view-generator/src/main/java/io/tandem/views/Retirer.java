@@ -48,8 +48,8 @@ public final class Retirer {
     /** Retires {@code version} of {@code app}; throws, changing nothing, when it may not. */
     public void retire(String app, int version) {
         try (Connection c = dataSource.getConnection()) {
-            ReleaseLock.take(c, app, "A tandem migrate or release revert of app '" + app + "' is running: retire"
-                    + " version " + version + " once it has ended");
+            ReleaseLock.take(c, app, "A tandem migrate, release revert or retire of app '" + app + "' is running:"
+                    + " retire version " + version + " once it has ended");
             try {
                 retire(c, app, version);
             } finally {

@@ -170,10 +170,13 @@ class StagedViewsTest {
                 if (retireRefused.isEmpty()) { // a retire while the revert runs would undo its views
                     retireRefused.add(assertThrows(TandemException.class, () -> new Retirer(db.dataSource(),
                             new ViewGenerator()).retire("stage", 2)).getMessage());
+                    endLockSession(db); // the lock's connection dies: the revert goes on, and says so at the end
                 }
             }).revert("stage");
-            assertTrue(retireRefused.get(0).contains("release revert of app 'stage' is running"),
+            assertTrue(retireRefused.get(0).contains("of app 'stage' is running: retire version 2 once it has ended"),
                     retireRefused.get(0));
+            assertTrue(progress.stream().anyMatch(step -> step.startsWith("The release lock of app stage ended with"
+                    + " its connection")), () -> String.join("\n", progress));
             assertTrue(progress.stream().anyMatch(step -> step.startsWith("Switch: views and grants created in")),
                     () -> "the revert created its views before it held them:\n" + String.join("\n", progress));
             assertOwnWritesAndKeys(app, "stage_v1", "UPDATE stage_v1.item SET name = 'back' WHERE id = 3",
@@ -183,6 +186,20 @@ class StagedViewsTest {
         assertEquals("back", OnlineReleaseTest.text(db, "SELECT name FROM public.item WHERE id = 3"));
         assertEquals(0, OnlineReleaseTest.count(db, "SELECT count(*) FROM pg_namespace"
                 + " WHERE nspname LIKE 'tandem_aside_%'"), "no set-aside views are left");
+    }
+
+    /** Terminates the session that holds {@code stage}'s release lock. */
+    private static void endLockSession(TestDatabase db) {
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement("SELECT pg_terminate_backend(l.pid)"
+                + " FROM pg_locks l, (SELECT hashtextextended(?, 0) AS k) h WHERE l.locktype = 'advisory' AND l.granted"
+                + " AND l.classid::bigint = (h.k >> 32) & 4294967295 AND l.objid::bigint = h.k & 4294967295")) {
+            s.setString(1, LockNames.migrate("stage"));
+            try (ResultSet rs = s.executeQuery()) {
+                assertTrue(rs.next() && rs.getBoolean(1), "one session holds the release lock");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Releases {@code stage}'s first release and returns its second, whose version 2 is {@code v2}. */
