@@ -224,7 +224,7 @@ public final class Migrator {
                         TimeUnit.NANOSECONDS.toMillis(now - start), outcome.copiedRows(), outcome.copyRowsPerSecond(),
                         outcome.caughtUpRows());
             } finally {
-                ReleaseLock.release(c, release.app());
+                ReleaseLock.letGo(c, release.app(), progress);
             }
         } catch (SQLException e) {
             throw new TandemException("The release of app '" + release.app() + "' failed: " + e.getMessage()

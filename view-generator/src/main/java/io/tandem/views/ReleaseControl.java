@@ -210,15 +210,13 @@ public final class ReleaseControl {
         }
     }
 
-    /**
-     * Lets the release lock go. Failing to means the lock's connection is gone, and the lock ended with its session:
-     * reported, not thrown, so that it never stands in for what the revert did or why it failed.
-     */
+    /** Lets the release lock go ({@link ReleaseLock#letGo}) and closes its connection. */
     private void letGo(Connection lock, String app) {
         try (lock) {
-            ReleaseLock.release(lock, app);
+            ReleaseLock.letGo(lock, app, progress);
         } catch (SQLException e) {
-            progress.step("The release lock of app " + app + " ended with its connection (" + e.getMessage() + ")");
+            progress.step("The release lock's connection of app " + app + " did not close cleanly (" + e.getMessage()
+                    + ")");
         }
     }
 

@@ -35,6 +35,19 @@ final class ReleaseLock {
         }
     }
 
+    /**
+     * Lets the lock go after a command that worked on other connections meanwhile. Failing to means the lock's
+     * connection is gone, and the lock ended with its session: reported, not thrown, so that it never stands in for
+     * what the command did or why it failed.
+     */
+    static void letGo(Connection c, String app, MigrationProgress progress) {
+        try {
+            release(c, app);
+        } catch (SQLException e) {
+            progress.step("The release lock of app " + app + " ended with its connection (" + e.getMessage() + ")");
+        }
+    }
+
     static void release(Connection c, String app) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_unlock(hashtextextended(?, 0))")) {
             s.setString(1, io.tandem.core.db.LockNames.migrate(app));

@@ -124,6 +124,7 @@ class StagedViewsTest {
                         assertEquals(before, oid(app, "stage_v1.item"), "the app still resolves the old view");
                         insert(app, "stage_v1", "during staging");
                         checked.add("read and written");
+                        endLockSession(db); // the release goes on: its lock's connection is only held
                     } catch (Throwable t) {
                         whileStaged.set(t);
                     }
@@ -132,6 +133,9 @@ class StagedViewsTest {
             assertNull(whileStaged.get(), () -> "while the switch's views were staged: " + whileStaged.get());
             assertEquals(List.of("read and written"), checked, String.join("\n", progress));
             assertEquals("online", report.mode());
+            assertTrue(progress.stream().anyMatch(step -> step.startsWith("The release lock of app stage ended with"
+                    + " its connection")), () -> "the lock's session ended during the release:\n"
+                    + String.join("\n", progress));
             assertTrue(progress.stream().anyMatch(step -> step.startsWith("Switch: views dropped in")
                     && step.contains(", definitions stored in ")),
                     () -> "the hold did not create the views again:\n" + String.join("\n", progress));
