@@ -14,6 +14,9 @@ import java.sql.SQLException;
  * deadlock with it); a killed one's lock ends with its session.
  */
 final class ReleaseLock {
+    private static final String KEEP_IDLE = "SELECT pg_catalog.set_config('idle_session_timeout', '0', false)"
+            + " WHERE pg_catalog.current_setting('server_version_num')::int >= 140000";
+
     private ReleaseLock() {
     }
 
@@ -21,8 +24,16 @@ final class ReleaseLock {
         take(c, app, "Another tandem migrate, release revert or retire of app '" + app + "' is running; wait for it");
     }
 
-    /** Takes the lock, or throws {@code busy} (what to do) followed by where to see the release's progress. */
+    /**
+     * Takes the lock, or throws {@code busy} (what to do) followed by where to see the release's progress. The
+     * connection then sits idle while the command works on others, for as long as a copy and catch-up take: it is
+     * exempted from the server's {@code idle_session_timeout} (PostgreSQL 14 and later), which would end the session
+     * and the lock with it, and let a second command start beside the first.
+     */
     static void take(Connection c, String app, String busy) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(KEEP_IDLE)) {
+            s.execute();
+        }
         try (PreparedStatement s = c.prepareStatement("SELECT pg_try_advisory_lock(hashtextextended(?, 0))")) {
             s.setString(1, io.tandem.core.db.LockNames.migrate(app));
             try (ResultSet rs = s.executeQuery()) {
