@@ -17,6 +17,16 @@ final class ReleaseLock {
     private static final String KEEP_IDLE = "SELECT pg_catalog.set_config('idle_session_timeout', '0', false)"
             + " WHERE pg_catalog.current_setting('server_version_num')::int >= 140000";
 
+    /** A bigint advisory lock shows in pg_locks as its high and low 32 bits, objsubid 1. */
+    private static final String HOLDER = """
+            SELECT l.pid, a.application_name, pg_catalog.to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS TZ')
+              FROM pg_catalog.pg_locks l
+              LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid,
+                   (SELECT pg_catalog.hashtextextended(?, 0) AS k) h
+             WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+               AND l.classid::pg_catalog.int8 = (h.k >> 32) & 4294967295
+               AND l.objid::pg_catalog.int8 = h.k & 4294967295""";
+
     private ReleaseLock() {
     }
 
@@ -39,9 +49,25 @@ final class ReleaseLock {
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 if (!rs.getBoolean(1)) {
-                    throw new TandemException(busy + " (tandem release status --app " + app + " shows its progress)."
-                            + " Nothing changed.");
+                    throw new TandemException(busy + " (" + holder(c, app) + "; tandem release status --app " + app
+                            + " shows a release's progress). Nothing changed.");
                 }
+            }
+        }
+    }
+
+    /** The session holding the lock, as far as this login may see it: which one to wait for, or to end if stale. */
+    private static String holder(Connection c, String app) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(HOLDER)) {
+            s.setString(1, io.tandem.core.db.LockNames.migrate(app));
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return "its session has just ended";
+                }
+                String name = rs.getString(2);
+                String since = rs.getString(3);
+                return "held by session " + rs.getInt(1) + (name == null || name.isEmpty() ? "" : " '" + name + "'")
+                        + (since == null ? "" : ", connected since " + since);
             }
         }
     }

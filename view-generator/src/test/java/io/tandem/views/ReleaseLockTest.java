@@ -36,7 +36,9 @@ class ReleaseLockTest {
             try (Connection other = db.connect()) {
                 TandemException busy = assertThrows(TandemException.class,
                         () -> ReleaseLock.take(other, "idle", "A release of app 'idle' runs"));
-                assertTrue(busy.getMessage().startsWith("A release of app 'idle' runs"), busy.getMessage());
+                String says = busy.getMessage();
+                assertTrue(says.startsWith("A release of app 'idle' runs (held by session " + pid(holder) + " ")
+                        && says.contains(", connected since ") && says.endsWith("Nothing changed."), says);
             }
             ReleaseLock.release(holder, "idle"); // the holder's session lived: this would throw on a closed one
         }
