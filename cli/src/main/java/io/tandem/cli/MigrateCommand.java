@@ -97,6 +97,7 @@ final class MigrateCommand implements Callable<Integer> {
                 out.put("copied_rows", report.copiedRows());
                 out.put("copy_rows_per_s", Math.round(report.copyRowsPerSecond()));
                 out.put("caught_up_rows", report.caughtUpRows());
+                out.put("quiet_wait_ms", report.quietWaitMillis());
                 out.put("attempts", report.attempts());
                 out.put("total_ms", report.totalMillis());
                 json.print(out);

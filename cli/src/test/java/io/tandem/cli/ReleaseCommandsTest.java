@@ -93,6 +93,7 @@ class ReleaseCommandsTest {
         assertEquals("[1,2]", two.get("versions").toString());
         assertEquals("online", two.get("mode").asText());
         assertTrue(two.get("switch_ms").asLong() >= 0 && two.get("copied_rows").asLong() >= 0, two.toString());
+        assertTrue(two.has("quiet_wait_ms") && two.get("quiet_wait_ms").isIntegralNumber(), two.toString());
 
         JsonNode release = JSON.readTree(run(db, "release", "status", "--app", "shop", "--json").out());
         assertEquals("switched", release.get("release").get("phase").asText(), release.toString());

@@ -18,8 +18,10 @@ import java.util.List;
  * @param copiedRows        rows an online release copied into its build (0 in place, or when resumed after the copy)
  * @param copyRowsPerSecond the copy's rate
  * @param caughtUpRows      journal rows the build was caught up with after the copy
+ * @param quietWaitMillis   how long an online switch waited, holding nothing, for app transactions that held the
+ *                          views to end (its quiet moment; at most {@link Migrator#quietWait}); 0 in place
  */
 public record MigrationReport(String app, String mode, List<String> migrationsApplied, List<Integer> versions,
                               long pauseMillis, long switchMillis, int attempts, long totalMillis, long copiedRows,
-                              double copyRowsPerSecond, long caughtUpRows) {
+                              double copyRowsPerSecond, long caughtUpRows, long quietWaitMillis) {
 }

@@ -184,7 +184,7 @@ public final class Migrator {
                             + existing.switchedAt() + "); `tandem release finish` or `revert` ends it");
                     return new MigrationReport(release.app(), "online", existing.migrations(),
                             release.versions().stream().map(VersionDefinition::version).toList(), 0, 0, 0,
-                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), 0, 0, 0);
+                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), 0, 0, 0, 0);
                 }
                 if (existing != null && existing.phase() == ReleasePhase.SWITCHED) {
                     progress.step("The previous release of app " + release.app() + " switched and was not finished;"
@@ -222,7 +222,7 @@ public final class Migrator {
                         release.versions().stream().map(VersionDefinition::version).toList(),
                         outcome.held().applierMillis(), outcome.held().viewsMillis(), outcome.switchAttempts(),
                         TimeUnit.NANOSECONDS.toMillis(now - start), outcome.copiedRows(), outcome.copyRowsPerSecond(),
-                        outcome.caughtUpRows());
+                        outcome.caughtUpRows(), outcome.quietWaitMillis());
             } finally {
                 ReleaseLock.letGo(c, release.app(), progress);
             }
@@ -343,7 +343,7 @@ public final class Migrator {
         List<Integer> versions = release.versions().stream().map(VersionDefinition::version).toList();
         progress.step("Committed: applier resumed after a pause of " + pauseMillis + " ms; live versions " + versions);
         return new MigrationReport(release.app(), "in-place", List.copyOf(applied), versions, pauseMillis,
-                pauseMillis, attempt, TimeUnit.NANOSECONDS.toMillis(now - start), 0, 0, 0);
+                pauseMillis, attempt, TimeUnit.NANOSECONDS.toMillis(now - start), 0, 0, 0, 0);
     }
 
     private long definitionsOnly(Release release, DefinitionsSwitch definitions) {

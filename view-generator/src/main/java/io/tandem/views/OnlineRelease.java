@@ -51,7 +51,7 @@ final class OnlineRelease {
 
     /** What the online release did, for the report. */
     record Outcome(long copiedRows, double copyRowsPerSecond, long caughtUpRows, SwitchTime held,
-                   int switchAttempts) {
+                   int switchAttempts, long quietWaitMillis) {
     }
 
     Outcome run(Release release, ReleasePlan plan, String liveSchema, MigrationVersion liveVersion,
@@ -218,7 +218,8 @@ final class OnlineRelease {
                     progress.step("Switched: views held " + held.viewsMillis() + " ms, applier held "
                             + held.applierMillis() + " ms; the previous tables are kept in " + now.previousSchema()
                             + " until `tandem release finish --app " + release.app() + "`");
-                    return new Outcome(copied, rate, now.appliedRows(), held, notYet + timeouts + 1);
+                    return new Outcome(copied, rate, now.appliedRows(), held, notYet + timeouts + 1,
+                            quiet.waitedMillis());
                 } catch (ReleaseSwitch.NotYet e) {
                     early = false;
                     if (++notYet % 10 == 1) {

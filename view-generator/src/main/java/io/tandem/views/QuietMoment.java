@@ -200,4 +200,9 @@ final class QuietMoment {
             }
         }
     }
+
+    /** How long this moment's switch has waited for a transaction that held the views (its tries together). */
+    long waitedMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(waited);
+    }
 }

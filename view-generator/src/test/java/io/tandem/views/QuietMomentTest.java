@@ -76,7 +76,9 @@ class QuietMomentTest {
             assertFalse(release.isDone());
 
             open.commit();
-            assertEquals("online", release.get(120, TimeUnit.SECONDS).mode());
+            MigrationReport done = release.get(120, TimeUnit.SECONDS);
+            assertEquals("online", done.mode());
+            assertTrue(done.quietWaitMillis() > 0, () -> "the report says how long the switch waited: " + done);
         }
         assertEquals(ReleasePhase.SWITCHED, new ReleaseControl(db.dataSource()).status("shop").orElseThrow()
                 .release().phase());
