@@ -184,7 +184,7 @@ final class OnlineRelease {
             SwitchWindow window = new SwitchWindow(options.switchWithin());
             QuietMoment quiet = new QuietMoment(dataSource, release.app(), "switch", progress, options.quietWait(),
                     state.liveSchema(), state.tables());
-            Optional<StagedViews.Plan> views = StagedViews.plan(dataSource, definitions, release.versions(),
+            Optional<StagedViews.Plan> views = StagedViews.plan("switch", dataSource, definitions, release.versions(),
                     state.liveSchema(), state.buildSchema(), state.tables(), progress);
             boolean early = true; // the first try prepares while the track closes in; later ones wait until it is in
             while (true) {

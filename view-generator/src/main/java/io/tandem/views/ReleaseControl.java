@@ -256,7 +256,7 @@ public final class ReleaseControl {
         DefinitionsSwitch definitions = new DefinitionsSwitch(views, progress);
         Optional<StagedViews.Plan> staged;
         try {
-            staged = StagedViews.plan(dataSource, definitions, state.previousDefinitions(), state.liveSchema(),
+            staged = StagedViews.plan("revert", dataSource, definitions, state.previousDefinitions(), state.liveSchema(),
                     state.previousSchema(), state.movedIn(), progress);
         } catch (SQLException e) {
             throw failed(app, "prepare the revert's views", e);

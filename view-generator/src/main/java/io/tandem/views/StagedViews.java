@@ -42,8 +42,6 @@ import java.util.Set;
  */
 final class StagedViews {
     private static final String SAVEPOINT = "tandem_staged_views";
-    private static final String HELD = "Switch: the views are recreated while the switch holds them, not before: ";
-    private static final String NOT_LIVE = ": not live after the switch";
 
     /**
      * Tables the new views read (or whose row type they use) that the switch moves out, or that stay behind in the
@@ -79,13 +77,21 @@ final class StagedViews {
      * reads the catalog in a few dozen round trips, which on a busy server each wait their turn for a core, so it is
      * done once, before the switch is tried, rather than in every try.
      *
+     * @param step       what creates them, {@code switch} or {@code revert}, as its progress says
      * @param live       the live schema
      * @param inSchema   where the incoming tables are until the switch moves them into {@code live}
      * @param versions   the versions whose views these are
      * @param statements the views, functions and grants of every version: the part created ahead, and the part run
      *                   while the switch holds the app ({@link ViewGenerator.Parts})
      */
-    record Plan(String live, String inSchema, List<VersionDefinition> versions, ViewGenerator.Parts statements) {
+    record Plan(String step, String live, String inSchema, List<VersionDefinition> versions,
+                ViewGenerator.Parts statements) {
+    }
+
+    /** How a fallback is reported: {@code step} is {@code switch} or {@code revert}. */
+    private static String held(String step) {
+        return Character.toUpperCase(step.charAt(0)) + step.substring(1) + ": the views are recreated while the " + step
+                + " holds them, not before: ";
     }
 
     /**
@@ -96,8 +102,9 @@ final class StagedViews {
      * recreates the views while it holds them, where the same work says what is wrong, if anything still is. A
      * refusal ({@link MigrationRefusedException}) and any other error are thrown, before anything is held.
      */
-    static Optional<Plan> plan(DataSource dataSource, DefinitionsSwitch definitions, List<VersionDefinition> versions,
-                               String live, String inSchema, List<String> outgoing, MigrationProgress progress)
+    static Optional<Plan> plan(String step, DataSource dataSource, DefinitionsSwitch definitions,
+                               List<VersionDefinition> versions, String live, String inSchema, List<String> outgoing,
+                               MigrationProgress progress)
             throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -105,19 +112,19 @@ final class StagedViews {
                 putFirst(c, inSchema);
                 List<String> stranded = strandedWrites(c, versions, live, outgoing);
                 if (!stranded.isEmpty()) {
-                    progress.step(HELD + String.join("; ", stranded) + NOT_LIVE);
+                    progress.step(held(step) + String.join("; ", stranded) + ": not live after the " + step);
                     return Optional.empty();
                 }
-                return Optional.of(new Plan(live, inSchema, versions,
+                return Optional.of(new Plan(step, live, inSchema, versions,
                         definitions.statements(c, versions, new PendingMove(inSchema, live))));
             } catch (SQLException e) {
                 if (!definitionError(e)) {
                     throw e;
                 }
-                progress.step(HELD + "generating them failed: " + e.getMessage());
+                progress.step(held(step) + "generating them failed: " + e.getMessage());
                 return Optional.empty();
             } catch (PendingMove.Unmovable e) {
-                progress.step(HELD + e.getMessage());
+                progress.step(held(step) + e.getMessage());
                 return Optional.empty();
             } finally {
                 c.rollback();
@@ -148,12 +155,12 @@ final class StagedViews {
                 throw e;
             }
             undo(c);
-            progress.step(HELD + "creating them failed: " + e.getMessage());
+            progress.step(held(plan.step()) + "creating them failed: " + e.getMessage());
             return Optional.empty();
         }
         if (!stranded.isEmpty()) {
             undo(c);
-            progress.step(HELD + String.join("; ", stranded) + NOT_LIVE);
+            progress.step(held(plan.step()) + String.join("; ", stranded) + ": not live after the " + plan.step());
             return Optional.empty();
         }
         execute(c, "RELEASE SAVEPOINT " + SAVEPOINT);

@@ -181,7 +181,7 @@ class StagedViewsTest {
                     retireRefused.get(0));
             assertTrue(progress.stream().anyMatch(step -> step.startsWith("The release lock of app stage ended with"
                     + " its connection")), () -> String.join("\n", progress));
-            assertTrue(progress.stream().anyMatch(step -> step.startsWith("Switch: views and grants created in")),
+            assertTrue(progress.stream().anyMatch(step -> step.startsWith("Revert: views and grants created in")),
                     () -> "the revert created its views before it held them:\n" + String.join("\n", progress));
             assertOwnWritesAndKeys(app, "stage_v1", "UPDATE stage_v1.item SET name = 'back' WHERE id = 3",
                     "SELECT name FROM stage_v1.item WHERE id = 3", "back");
