@@ -188,25 +188,11 @@ public final class ReleaseControl {
 
     /** The app's release lock, held on a connection of its own until {@link #letGo}. */
     private Connection takeReleaseLock(String app) {
-        Connection lock = null;
         try {
-            lock = dataSource.getConnection();
-            lock.setAutoCommit(true);
-            ReleaseLock.take(lock, app, "A tandem migrate, release revert or retire of app '" + app + "' is running:"
-                    + " revert once it has ended");
-            return lock;
-        } catch (SQLException | RuntimeException e) {
-            if (lock != null) {
-                try {
-                    lock.close();
-                } catch (SQLException closing) {
-                    e.addSuppressed(closing);
-                }
-            }
-            if (e instanceof SQLException sql) {
-                throw failed(app, "take the release lock to revert the release", sql);
-            }
-            throw (RuntimeException) e;
+            return ReleaseLock.hold(dataSource, app, "A tandem migrate, release revert or retire of app '" + app
+                    + "' is running: revert once it has ended");
+        } catch (SQLException e) {
+            throw failed(app, "take the release lock to revert the release", e);
         }
     }
 

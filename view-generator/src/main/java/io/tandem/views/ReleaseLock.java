@@ -2,10 +2,12 @@ package io.tandem.views;
 
 import io.tandem.core.TandemException;
 
+import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Optional;
 
 /**
  * One {@code tandem migrate}, {@code tandem release revert} or {@code tandem retire} per app at a time: a session
@@ -49,25 +51,51 @@ final class ReleaseLock {
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 if (!rs.getBoolean(1)) {
-                    throw new TandemException(busy + " (" + holder(c, app) + "; tandem release status --app " + app
+                    String held = holder(c, app).map(Holder::toString).orElse("its session has just ended");
+                    throw new TandemException(busy + " (" + held + "; tandem release status --app " + app
                             + " shows a release's progress). Nothing changed.");
                 }
             }
         }
     }
 
-    /** The session holding the lock, as far as this login may see it: which one to wait for, or to end if stale. */
-    private static String holder(Connection c, String app) throws SQLException {
+    /**
+     * Takes the lock on a connection of its own, for a command that works on others meanwhile (a revert); the
+     * connection is closed if the lock is not taken.
+     */
+    static Connection hold(DataSource dataSource, String app, String busy) throws SQLException {
+        Connection c = dataSource.getConnection();
+        try {
+            c.setAutoCommit(true);
+            take(c, app, busy);
+            return c;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.close();
+            } catch (SQLException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+    }
+
+    /** The session that holds an app's lock, as far as the asking login may see it. */
+    record Holder(int pid, String application, String connectedSince) {
+        /** Which session to wait for, or to end if it is left over. */
+        @Override
+        public String toString() {
+            return "held by session " + pid + (application == null || application.isEmpty() ? "" : " '" + application
+                    + "'") + (connectedSince == null ? "" : ", connected since " + connectedSince);
+        }
+    }
+
+    /** The session holding {@code app}'s lock; empty when none does. */
+    static Optional<Holder> holder(Connection c, String app) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(HOLDER)) {
             s.setString(1, io.tandem.core.db.LockNames.migrate(app));
             try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    return "its session has just ended";
-                }
-                String name = rs.getString(2);
-                String since = rs.getString(3);
-                return "held by session " + rs.getInt(1) + (name == null || name.isEmpty() ? "" : " '" + name + "'")
-                        + (since == null ? "" : ", connected since " + since);
+                return rs.next() ? Optional.of(new Holder(rs.getInt(1), rs.getString(2), rs.getString(3)))
+                        : Optional.empty();
             }
         }
     }

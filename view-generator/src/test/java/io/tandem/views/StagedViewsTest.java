@@ -194,12 +194,11 @@ class StagedViewsTest {
 
     /** Terminates the session that holds {@code stage}'s release lock. */
     private static void endLockSession(TestDatabase db) {
-        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement("SELECT pg_terminate_backend(l.pid)"
-                + " FROM pg_locks l, (SELECT hashtextextended(?, 0) AS k) h WHERE l.locktype = 'advisory' AND l.granted"
-                + " AND l.classid::bigint = (h.k >> 32) & 4294967295 AND l.objid::bigint = h.k & 4294967295")) {
-            s.setString(1, LockNames.migrate("stage"));
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement("SELECT pg_terminate_backend(?)")) {
+            s.setInt(1, ReleaseLock.holder(c, "stage").orElseThrow(() -> new AssertionError("no session holds the"
+                    + " release lock")).pid());
             try (ResultSet rs = s.executeQuery()) {
-                assertTrue(rs.next() && rs.getBoolean(1), "one session holds the release lock");
+                assertTrue(rs.next() && rs.getBoolean(1), "the release lock's session was ended");
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
