@@ -182,9 +182,9 @@ final class OnlineRelease {
             int notYet = 0;
             int timeouts = 0;
             SwitchWindow window = new SwitchWindow(options.switchWithin());
-            QuietMoment quiet = new QuietMoment(dataSource, release.app(), "switch", progress, options.quietWait(),
+            QuietMoment quiet = new QuietMoment(dataSource, release.app(), SwitchStep.SWITCH, progress, options.quietWait(),
                     state.liveSchema(), state.tables());
-            Optional<StagedViews.Plan> views = StagedViews.plan("switch", dataSource, definitions, release.versions(),
+            Optional<StagedViews.Plan> views = StagedViews.plan(SwitchStep.SWITCH, dataSource, definitions, release.versions(),
                     state.liveSchema(), state.buildSchema(), state.tables(), progress);
             boolean early = true; // the first try prepares while the track closes in; later ones wait until it is in
             while (true) {

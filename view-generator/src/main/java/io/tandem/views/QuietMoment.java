@@ -63,7 +63,7 @@ final class QuietMoment {
 
     private final DataSource dataSource;
     private final String app;
-    private final String what;
+    private final SwitchStep what;
     private final MigrationProgress progress;
     private final Duration maxWait;
     private final String tableSchema;
@@ -82,12 +82,12 @@ final class QuietMoment {
     private long lastReport = -1;
 
     /**
-     * @param what        what waits, for the progress: "switch" or "revert"
+     * @param what        what waits, for the progress
      * @param tableSchema the schema of the tables the switch moves out
      * @param tables      those tables
      * @param maxWait     how long to wait for a quiet moment at most; zero: never wait, never look
      */
-    QuietMoment(DataSource dataSource, String app, String what, MigrationProgress progress, Duration maxWait,
+    QuietMoment(DataSource dataSource, String app, SwitchStep what, MigrationProgress progress, Duration maxWait,
                 String tableSchema, List<String> tables) {
         this.dataSource = dataSource;
         this.app = app;

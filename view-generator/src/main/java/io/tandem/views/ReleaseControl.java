@@ -237,12 +237,12 @@ public final class ReleaseControl {
         }
         String out = "tandem_reverted_" + app;
         SwitchWindow window = new SwitchWindow(REVERT_WINDOW);
-        QuietMoment quiet = new QuietMoment(dataSource, app, "revert", progress, quietWait, state.liveSchema(),
+        QuietMoment quiet = new QuietMoment(dataSource, app, SwitchStep.REVERT, progress, quietWait, state.liveSchema(),
                 state.movedIn());
         DefinitionsSwitch definitions = new DefinitionsSwitch(views, progress);
         Optional<StagedViews.Plan> staged;
         try {
-            staged = StagedViews.plan("revert", dataSource, definitions, state.previousDefinitions(), state.liveSchema(),
+            staged = StagedViews.plan(SwitchStep.REVERT, dataSource, definitions, state.previousDefinitions(), state.liveSchema(),
                     state.previousSchema(), state.movedIn(), progress);
         } catch (SQLException e) {
             throw failed(app, "prepare the revert's views", e);

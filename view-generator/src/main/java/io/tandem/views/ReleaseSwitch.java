@@ -88,7 +88,7 @@ final class ReleaseSwitch {
                 throw new MigrationRefusedException(release.app(), problems);
             }
         }
-        return inTransaction("Switch", state, state.tables(), state.buildSchema(), stage, ready,
+        return inTransaction(SwitchStep.SWITCH, state, state.tables(), state.buildSchema(), stage, ready,
                 (c, held, staged, versions) -> {
             List<VersionDefinition> previous = new ArrayList<>(versions);
             previous.addAll(release.previousVersions());
@@ -108,7 +108,7 @@ final class ReleaseSwitch {
             }
             long moved = System.nanoTime();
             store(c, state.app(), release.versions(), staged);
-            report("Switch", held, cleared, moved, staged);
+            report(held, cleared, moved, staged);
             try (PreparedStatement s = c.prepareStatement("UPDATE tandem.releases SET phase = 'switched',"
                     + " switched_at = now(), previous_definitions = ?::jsonb, moved_in = ?,"
                     + " definitions_generation = definitions_generation + 1 WHERE app = ?")) {
@@ -132,7 +132,7 @@ final class ReleaseSwitch {
             throws SQLException, NotYet {
         Stage stage = (c, live) -> views.isEmpty() ? Optional.empty() : StagedViews.prepare(c, views.get(), live,
                 state.movedIn(), state.tables(), progress);
-        return inTransaction("Revert", state, state.movedIn(), state.previousSchema(), stage, ready,
+        return inTransaction(SwitchStep.REVERT, state, state.movedIn(), state.previousSchema(), stage, ready,
                 (c, held, staged, versions) -> {
             String live = state.liveSchema();
             SchemaMoves moves = new SchemaMoves(c);
@@ -204,8 +204,8 @@ final class ReleaseSwitch {
         }
     }
 
-    private void report(String name, long held, long cleared, long moved, Optional<StagedViews> staged) {
-        progress.step(name + ": views dropped in " + (cleared - held) / 1_000_000 + " ms, tables moved in "
+    private void report(long held, long cleared, long moved, Optional<StagedViews> staged) {
+        progress.step(SwitchStep.SWITCH.heading() + ": views dropped in " + (cleared - held) / 1_000_000 + " ms, tables moved in "
                 + (moved - cleared) / 1_000_000 + " ms, " + (staged.isPresent() ? "definitions stored" : "views and"
                 + " grants recreated") + " in " + millisSince(moved) + " ms");
     }
@@ -213,9 +213,9 @@ final class ReleaseSwitch {
     /**
      * Runs {@code work} in one transaction that first stages the new views ({@code stage}), then keeps maintenance
      * off the tables it moves ({@code outgoing} of the live schema, every table of {@code inSchema}), then holds the
-     * live applier and the release track. {@code name} ({@code Switch}, {@code Revert}) heads its progress lines.
+     * live applier and the release track. {@code step} heads its progress lines.
      */
-    private SwitchTime inTransaction(String name, ReleaseState state, List<String> outgoing, String inSchema,
+    private SwitchTime inTransaction(SwitchStep step, ReleaseState state, List<String> outgoing, String inSchema,
                                      Stage stage, Ready ready, Work work) throws SQLException, NotYet {
         List<TableShape.ForeignKey> repointed;
         SwitchTime held;
@@ -227,13 +227,13 @@ final class ReleaseSwitch {
                 long staging = System.nanoTime();
                 Optional<StagedViews> staged = stage.prepare(c, versions);
                 if (staged.isPresent()) {
-                    progress.step(name + ": views and grants created in " + millisSince(staging) + " ms, before"
+                    progress.step(step.heading() + ": views and grants created in " + millisSince(staging) + " ms, before"
                             + " anything is held; the app goes on with the ones it has until this commits");
                 }
                 long readyAt = System.nanoTime();
                 awaitReady(ready);
                 if (millisSince(readyAt) >= WAIT_REPORTED_MS) {
-                    progress.step(name + ": waited " + millisSince(readyAt) + " ms, holding nothing the app waits for,"
+                    progress.step(step.heading() + ": waited " + millisSince(readyAt) + " ms, holding nothing the app waits for,"
                             + " for the release track to be within its window and the views quiet again");
                 }
                 LockTimeout.set(c, OnlineOptions.maintenanceWait(lockTimeout));
@@ -241,7 +241,7 @@ final class ReleaseSwitch {
                 int tables = new SchemaMoves(c).holdAgainstMaintenance(state.liveSchema(), outgoing, inSchema);
                 long waited = millisSince(started);
                 if (waited >= WAIT_REPORTED_MS) {
-                    progress.step(name + ": waited " + waited + " ms for maintenance (VACUUM, ANALYZE) to leave the "
+                    progress.step(step.heading() + ": waited " + waited + " ms for maintenance (VACUUM, ANALYZE) to leave the "
                             + tables + " table(s) it moves; readers and writers went on meanwhile");
                 }
                 TrackRow.live(state.app()).hold(c, lockTimeout);

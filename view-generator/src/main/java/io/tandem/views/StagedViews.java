@@ -77,21 +77,20 @@ final class StagedViews {
      * reads the catalog in a few dozen round trips, which on a busy server each wait their turn for a core, so it is
      * done once, before the switch is tried, rather than in every try.
      *
-     * @param step       what creates them, {@code switch} or {@code revert}, as its progress says
+     * @param step       what creates them, as its progress says
      * @param live       the live schema
      * @param inSchema   where the incoming tables are until the switch moves them into {@code live}
      * @param versions   the versions whose views these are
      * @param statements the views, functions and grants of every version: the part created ahead, and the part run
      *                   while the switch holds the app ({@link ViewGenerator.Parts})
      */
-    record Plan(String step, String live, String inSchema, List<VersionDefinition> versions,
+    record Plan(SwitchStep step, String live, String inSchema, List<VersionDefinition> versions,
                 ViewGenerator.Parts statements) {
     }
 
-    /** How a fallback is reported: {@code step} is {@code switch} or {@code revert}. */
-    private static String held(String step) {
-        return Character.toUpperCase(step.charAt(0)) + step.substring(1) + ": the views are recreated while the " + step
-                + " holds them, not before: ";
+    /** How a fallback is reported. */
+    private static String held(SwitchStep step) {
+        return step.heading() + ": the views are recreated while the " + step + " holds them, not before: ";
     }
 
     /**
@@ -102,7 +101,7 @@ final class StagedViews {
      * recreates the views while it holds them, where the same work says what is wrong, if anything still is. A
      * refusal ({@link MigrationRefusedException}) and any other error are thrown, before anything is held.
      */
-    static Optional<Plan> plan(String step, DataSource dataSource, DefinitionsSwitch definitions,
+    static Optional<Plan> plan(SwitchStep step, DataSource dataSource, DefinitionsSwitch definitions,
                                List<VersionDefinition> versions, String live, String inSchema, List<String> outgoing,
                                MigrationProgress progress)
             throws SQLException {
