@@ -8,7 +8,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The {@code tandem} command as a production install runs it ({@code cli/target/tandem.jar}): applier, status,
- * views, migrate, release, retire, version. Exit codes: 0 success, 1 failure, 2 usage error.
+ * views, migrate, release, retire, journal, version, help. Exit codes: 0 success, 1 failure, 2 usage error. Every
+ * command shows its usage with {@code --help}.
  *
  * <p>Each subcommand is a class of its own in this package; they share the mixins {@link ConnectionOptions} and
  * {@link JsonOption}. A bad command line (unknown or missing option, a value that does not parse or is out of range,
@@ -22,7 +23,7 @@ import java.nio.charset.StandardCharsets;
 @Command(name = "tandem", mixinStandardHelpOptions = true, versionProvider = VersionCommand.class,
         description = "Zero-downtime schema changes for Java apps, built on a write-ahead journal.",
         subcommands = {ApplierCommand.class, MigrateCommand.class, ReleaseCommand.class, RetireCommand.class,
-                StatusCommand.class, JournalCommand.class, ViewsCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+                StatusCommand.class, JournalCommand.class, ViewsCommand.class, VersionCommand.class, HelpCommand.class})
 public final class TandemCommand implements Runnable {
 
     @CommandLine.Spec
@@ -42,12 +43,29 @@ public final class TandemCommand implements Runnable {
         for (Object command : extra) {
             cli.addSubcommand(command); // before the settings below, which apply to the subcommands there are
         }
+        addHelp(cli);
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler(new UsageErrorHandler());
         cli.setExecutionExceptionHandler(new FailureHandler());
         return cli;
+    }
+
+    /**
+     * Gives every subcommand {@code -h, --help}, which shows its usage even when it lacks a required option. (Not
+     * through {@code mixinStandardHelpOptions}: that also adds {@code --version}, which {@code retire} takes for the
+     * app version it retires.)
+     */
+    private static void addHelp(CommandLine cli) {
+        for (CommandLine sub : cli.getSubcommands().values()) {
+            CommandLine.Model.CommandSpec spec = sub.getCommandSpec();
+            if (spec.findOption("--help") == null && !spec.helpCommand()) {
+                spec.addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
+                        .description("Show this help and exit").build());
+            }
+            addHelp(sub);
+        }
     }
 
     /** Runs the product's command line on the given streams and returns the exit code; never exits the JVM. */

@@ -13,18 +13,9 @@ final class UsageErrorHandler implements CommandLine.IParameterExceptionHandler 
     public int handleParseException(CommandLine.ParameterException e, String[] args) {
         CommandLine cli = e.getCommandLine();
         String command = cli.getCommandSpec().qualifiedName(" ");
-        cli.getErr().println(command + ": " + oneLine(e.getMessage()) + " (usage: " + helpHint(cli) + ")");
+        cli.getErr().println(command + ": " + oneLine(e.getMessage()) + " (usage: " + command + " --help)");
         cli.getErr().flush();
         return cli.getCommandSpec().exitCodeOnInvalidInput();
-    }
-
-    /** {@code tandem --help}, {@code tandem help applier}, {@code tandem views check --help}. */
-    private static String helpHint(CommandLine cli) {
-        CommandLine.Model.CommandSpec spec = cli.getCommandSpec();
-        if (spec.parent() == null || spec.parent().parent() != null) {
-            return spec.qualifiedName(" ") + " --help";
-        }
-        return spec.root().name() + " help " + spec.name();
     }
 
     private static String oneLine(String message) {

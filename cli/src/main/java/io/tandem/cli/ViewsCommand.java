@@ -38,8 +38,6 @@ final class ViewsCommand implements Runnable {
 
     @Command(name = "check", description = "Lint every live version's definition; exit 1 on any problem.")
     static final class Check implements java.util.concurrent.Callable<Integer> {
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit")
-        boolean help;
         @Mixin
         ConnectionOptions connection;
         @Mixin
@@ -81,8 +79,6 @@ final class ViewsCommand implements Runnable {
 
     @Command(name = "generate", description = "Write each version's views and grants as SQL for review.")
     static final class Generate implements java.util.concurrent.Callable<Integer> {
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit")
-        boolean help;
         @Mixin
         ConnectionOptions connection;
         @Mixin
@@ -125,8 +121,6 @@ final class ViewsCommand implements Runnable {
     @Command(name = "scaffold", description = "Draft the first release of an app whose tables predate Tandem from"
             + " the live tables: migrations/V1__baseline.sql and versions/v1.yaml, for review.")
     static final class ScaffoldFirst implements java.util.concurrent.Callable<Integer> {
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit")
-        boolean help;
         @Mixin
         ConnectionOptions connection;
         @Option(names = "--app", required = true, paramLabel = "APP", description = "The app's name")

@@ -130,6 +130,6 @@ class ReleaseCommandsTest {
         CliRun usage = CliRun.of("migrate", "--schemas");
         assertEquals(2, usage.exitCode());
         assertTrue(usage.err().startsWith("tandem migrate: Missing required parameter for option '--schemas'")
-                && usage.err().contains("tandem help migrate"), usage.err());
+                && usage.err().contains("tandem migrate --help"), usage.err());
     }
 }

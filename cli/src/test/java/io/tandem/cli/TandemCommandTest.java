@@ -35,8 +35,30 @@ class TandemCommandTest {
         CliRun run = CliRun.of("version", "--no-such-flag");
         assertEquals(2, run.exitCode());
         assertTrue(run.err().startsWith("tandem version: Unknown option: '--no-such-flag'")
-                && run.err().contains("tandem help version"), run.err());
+                && run.err().contains("(usage: tandem version --help)"), run.err());
         assertEquals(1, run.err().strip().lines().count(), run.err());
+    }
+
+    /** Even a command with required options shows its usage, and so does {@code help} with the command's path. */
+    @Test
+    void everyCommandShowsItsUsage() {
+        commands().filter(c -> !c.getCommandSpec().helpCommand()).forEach(command -> {
+            String name = command.getCommandSpec().qualifiedName(" ");
+            List<String> path = List.of(name.substring("tandem ".length()).split(" "));
+            for (List<String> args : List.of(concat(path, "--help"), concat(path, "-h"), concat(List.of("help"), path.toArray(String[]::new)))) {
+                CliRun run = CliRun.of(args.toArray(String[]::new));
+                assertEquals(0, run.exitCode(), args + ": " + run.err());
+                assertTrue(run.out().startsWith("Usage: " + name + " "), args + ": " + run.out());
+            }
+        });
+        CliRun unknown = CliRun.of("help", "journal", "nosuch");
+        assertEquals(2, unknown.exitCode());
+        assertTrue(unknown.err().contains("'nosuch' is not a command of tandem journal (status, retention, resolve,"
+                + " replay)"), unknown.err());
+    }
+
+    private static List<String> concat(List<String> path, String... more) {
+        return Stream.concat(path.stream(), Stream.of(more)).toList();
     }
 
     @Test

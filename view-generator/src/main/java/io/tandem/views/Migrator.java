@@ -246,23 +246,44 @@ public final class Migrator {
                 pending = java.util.Arrays.copyOfRange(pending, 1, pending.length);
             }
             ReleasePlan plan = ReleasePlan.of(c, release, pending, currentSchema(c));
-            boolean online = !baseline && flyway.info().current() != null && pending.length > 0
+            boolean first = flyway.info().current() == null;
+            boolean online = !baseline && !first && pending.length > 0
                     && (mode == Mode.ONLINE || mode == Mode.AUTO && plan.heavy());
-            return new PlannedRelease(plan, online, baseline);
+            return new PlannedRelease(plan, online, baseline, first);
         } catch (SQLException e) {
             throw new TandemException("Could not plan the release of app '" + release.app() + "': " + e.getMessage(), e);
         }
     }
 
-    /** A plan and the path {@code migrate} would take. */
-    public record PlannedRelease(ReleasePlan plan, boolean online, boolean adopts) {
+    /**
+     * A plan and the path {@code migrate} would take: online, or else in place, where {@code firstRelease} (no
+     * migration applied yet) and {@code adopts} say why.
+     */
+    public record PlannedRelease(ReleasePlan plan, boolean online, boolean adopts, boolean firstRelease) {
         public List<String> describe() {
             List<String> lines = new ArrayList<>();
             if (adopts) {
                 lines.add("Adopt the existing tables: the first migration is recorded as applied without running it");
             }
             lines.addAll(plan.describe(online));
+            if (!online) {
+                lines.add(inPlace());
+            }
             return lines;
+        }
+
+        private String inPlace() {
+            if (firstRelease && !adopts) {
+                return "In place: the app's first release creates its tables; nothing live is held meanwhile";
+            }
+            if (plan.pending().isEmpty()) {
+                return "Nothing to migrate: definitions, views and grants are stored again; the switch holds the"
+                        + " views and the applier for milliseconds";
+            }
+            return plan.heavy() ? "In place" + (adopts ? "" : " (as asked)") + ": the live tables above are locked"
+                    + " while the migrations run"
+                    : "In place: every change is metadata only; the switch holds the views and the applier for"
+                    + " milliseconds";
         }
     }
 

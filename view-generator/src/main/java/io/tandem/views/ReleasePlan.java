@@ -164,7 +164,7 @@ public record ReleasePlan(String app, List<String> pending, List<PlannedStatemen
         }
     }
 
-    /** The plan for people, one line each. */
+    /** The plan for people, one line each: the statements, and when {@code online} how the build goes. */
     public List<String> describe(boolean online) {
         List<String> lines = new ArrayList<>();
         lines.add("Release of app " + app + ": " + pending.size() + " pending migration(s) " + pending);
@@ -172,9 +172,6 @@ public record ReleasePlan(String app, List<String> pending, List<PlannedStatemen
             lines.add("  " + s.describe());
         }
         if (!online) {
-            lines.add(heavy() ? "In place (as asked): the live tables above are locked while the migrations run"
-                    : "In place: every change is metadata only; the switch holds the views and the applier for"
-                    + " milliseconds");
             return lines;
         }
         lines.add("Online: built beside the live tables, then switched in one short transaction");

@@ -408,14 +408,13 @@ final class ReleasePlanner {
         return actions;
     }
 
+    /** The statement's first words as written (the tokens lowercase them), cut at 80 characters. */
     private static String summary(Statement s) {
-        StringBuilder text = new StringBuilder();
-        for (int k = 0; k < Math.min(s.tokens().size(), 6); k++) {
-            Token t = s.tokens().get(k);
-            text.append(k == 0 ? "" : " ").append(t.kind() == Kind.WORD && k < 3
-                    ? t.text().toUpperCase(java.util.Locale.ROOT) : t.text());
+        String text = s.opening(6);
+        if (text.length() > 80) {
+            return text.substring(0, 77) + "...";
         }
-        return s.tokens().size() > 6 ? text + " ..." : text.toString();
+        return s.tokens().size() > 6 ? text + " ..." : text;
     }
 
     private static int skip(Statement s, int i, String... words) {

@@ -27,14 +27,20 @@ final class SqlTokens {
         }
     }
 
-    /** One statement: its tokens, never empty, and the line it starts on. */
-    record Statement(List<Token> tokens, int line) {
+    /** One statement: its tokens, never empty, the line it starts on, and the script it is part of. */
+    record Statement(List<Token> tokens, int line, String script) {
         Token at(int i) {
             return i < tokens.size() ? tokens.get(i) : new Token(Kind.SYMBOL, "", line, -1, -1);
         }
 
         boolean has(String word) {
             return tokens.stream().anyMatch(t -> t.is(word));
+        }
+
+        /** The statement's first {@code count} tokens as the script spells them, on one line. */
+        String opening(int count) {
+            Token last = tokens.get(Math.min(count, tokens.size()) - 1);
+            return script.substring(tokens.get(0).start(), last.end()).replaceAll("\\s+", " ");
         }
     }
 
@@ -74,7 +80,7 @@ final class SqlTokens {
                 blockComment();
             } else if (c == ';') {
                 if (!current.isEmpty()) {
-                    statements.add(new Statement(List.copyOf(current), start));
+                    statements.add(new Statement(List.copyOf(current), start, s));
                     current.clear();
                 }
                 i++;
@@ -86,7 +92,7 @@ final class SqlTokens {
             }
         }
         if (!current.isEmpty()) {
-            statements.add(new Statement(List.copyOf(current), start));
+            statements.add(new Statement(List.copyOf(current), start, s));
         }
         return statements;
     }

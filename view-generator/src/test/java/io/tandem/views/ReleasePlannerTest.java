@@ -55,6 +55,19 @@ class ReleasePlannerTest {
     }
 
     @Test
+    void aStatementIsShownAsTheScriptSpellsIt() {
+        ReleasePlanner p = plan("""
+                ALTER SEQUENCE customer_id_seq
+                    OWNED BY Customer.id;
+                create table "Note" (id bigint);
+                COMMENT ON TABLE customer IS 'a long comment, long enough to be cut where the plan line ends';
+                """);
+        assertEquals(List.of("ALTER SEQUENCE customer_id_seq OWNED BY Customer ...", "create table \"Note\" (id bigint ...",
+                        "COMMENT ON TABLE customer IS 'a long comment, long enough to be cut where the..."),
+                p.statements().stream().map(PlannedStatement::text).toList());
+    }
+
+    @Test
     void aTableRebuiltUnderItsOwnNameIsTheLiveTableUntilItIsCreated() {
         ReleasePlanner p = plan("""
                 CREATE TABLE customer_new (id bigint PRIMARY KEY, name text);
