@@ -206,6 +206,14 @@ public final class ReleaseControl {
         }
     }
 
+    /**
+     * The previous definitions a revert brings back: those of the versions still live. A version retired since the
+     * switch stays retired — {@code tandem retire} is for good, whichever tables are live.
+     */
+    private static List<VersionDefinition> restored(ReleaseState state, List<Integer> live) {
+        return state.previousDefinitions().stream().filter(p -> live.contains(p.version())).toList();
+    }
+
     private SwitchTime revertHolding(String app) {
         ReleaseState state = require(app);
         if (state.phase() != ReleasePhase.SWITCHED) {
@@ -219,11 +227,14 @@ public final class ReleaseControl {
             throw new TandemException("Cannot revert the release of app '" + app + "' while it is paused: the previous"
                     + " tables must first catch up (tandem release resume --app " + app + ")");
         }
+        List<VersionDefinition> restored;
         try (Connection c = dataSource.getConnection()) {
+            List<Integer> live = VersionRegistry.liveNumbers(c, app);
+            restored = restored(state, live);
             List<String> missing = new ArrayList<>();
-            for (VersionDefinition live : VersionRegistry.live(c, app)) {
-                if (state.previousDefinitions().stream().noneMatch(p -> p.version() == live.version())) {
-                    missing.add("version " + live.version());
+            for (int version : live) {
+                if (restored.stream().noneMatch(p -> p.version() == version)) {
+                    missing.add("version " + version);
                 }
             }
             if (!missing.isEmpty()) {
@@ -242,7 +253,7 @@ public final class ReleaseControl {
         DefinitionsSwitch definitions = new DefinitionsSwitch(views, progress);
         Optional<StagedViews.Plan> staged;
         try {
-            staged = StagedViews.plan(SwitchStep.REVERT, dataSource, definitions, state.previousDefinitions(), state.liveSchema(),
+            staged = StagedViews.plan(SwitchStep.REVERT, dataSource, definitions, restored, state.liveSchema(),
                     state.previousSchema(), state.movedIn(), progress);
         } catch (SQLException e) {
             throw failed(app, "prepare the revert's views", e);
@@ -252,7 +263,7 @@ public final class ReleaseControl {
                 awaitNear(app, window, quiet, attempt == 1);
                 ReleaseSwitch.Ready ready = TrackLook.ready(dataSource, app, window, quiet, () -> none(app));
                 SwitchTime held = new ReleaseSwitch(dataSource, definitions, lockTimeout, window.catchUpWait(),
-                        progress).back(state, out, staged, ready);
+                        progress).back(state, restored, out, staged, ready);
                 long dropping = System.nanoTime();
                 try (Connection c = dataSource.getConnection()) {
                     dropSchema(c, out);

@@ -122,13 +122,14 @@ final class ReleaseSwitch {
     }
 
     /**
-     * Switches the previous tables back in and the release's out (to be dropped), restoring the previous
-     * definitions; returns how long the applier and the views were held. With {@code views} the views are created
-     * before anything is held.
+     * Switches the previous tables back in and the release's out (to be dropped), restoring {@code restored} (the
+     * previous definitions of the versions still live); returns how long the applier and the views were held. With
+     * {@code views} the views are created before anything is held.
      *
      * @throws NotYet when this try must be repeated (nothing changed)
      */
-    SwitchTime back(ReleaseState state, String outSchema, Optional<StagedViews.Plan> views, Ready ready)
+    SwitchTime back(ReleaseState state, List<VersionDefinition> restored, String outSchema,
+                    Optional<StagedViews.Plan> views, Ready ready)
             throws SQLException, NotYet {
         Stage stage = (c, live) -> views.isEmpty() ? Optional.empty() : StagedViews.prepare(c, views.get(), live,
                 state.movedIn(), state.tables(), progress);
@@ -152,11 +153,11 @@ final class ReleaseSwitch {
                 s.executeUpdate();
             }
             for (VersionDefinition v : versions) {
-                if (state.previousDefinitions().stream().noneMatch(p -> p.version() == v.version())) {
+                if (restored.stream().noneMatch(p -> p.version() == v.version())) {
                     VersionRegistry.retire(c, state.app(), v.version());
                 }
             }
-            store(c, state.app(), state.previousDefinitions(), staged);
+            store(c, state.app(), restored, staged);
             try (PreparedStatement s = c.prepareStatement("DELETE FROM tandem.releases WHERE app = ?")) {
                 s.setString(1, state.app());
                 s.executeUpdate();

@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -19,9 +20,10 @@ import java.util.Objects;
  * and journal policy, and marks its definition retired, in one transaction with the applier held at a batch
  * boundary.
  *
- * <p>Refuses while journal rows of the version are still unapplied (they would become rejects), and, when asked,
- * while sessions of the version's role are connected (they would start failing); and while a {@code tandem migrate}
- * of the app runs, whose switch would bring the version's views back.
+ * <p>Refuses the app's last live version (the app would be left with no views); while journal rows of the version
+ * are still unapplied (they would become rejects); when asked, while sessions of the version's role are connected
+ * (they would start failing); and while a {@code tandem migrate} of the app runs, whose switch would bring the
+ * version's views back. A {@code tandem release revert} after it leaves the version retired.
  */
 public final class Retirer {
     private final DataSource dataSource;
@@ -83,6 +85,12 @@ public final class Retirer {
     }
 
     private void refuseIfBusy(Connection c, String app, int version) throws SQLException {
+        if (VersionRegistry.liveNumbers(c, app).equals(List.of(version))) {
+            throw new TandemException("Version " + version + " is the last live version of app '" + app + "': retired,"
+                    + " the app would have no views to read or write through, and a retired version does not come"
+                    + " back. Release the version that replaces it first (tandem migrate), then retire this one."
+                    + " Nothing changed.");
+        }
         Backlog backlog = TrackRow.live(app).backlog(c, version);
         if (backlog.rows() > 0) {
             throw new TandemException("Version " + version + " of app '" + app + "' still has " + backlog.rows()

@@ -242,6 +242,10 @@ class MigrateTest {
         }
         TandemException again = assertThrows(TandemException.class, () -> retirer.retire("shop", 1));
         assertTrue(again.getMessage().contains("not live"), again.getMessage());
+        TandemException last = assertThrows(TandemException.class, () -> retirer.retire("shop", 2));
+        assertTrue(last.getMessage().startsWith("Version 2 is the last live version of app 'shop'")
+                && last.getMessage().endsWith("Nothing changed."), last.getMessage());
+        assertEquals("1", one(db, "SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'shop_v2'"));
     }
 
     /** The newest shop release with a v2 that reads a column that does not exist. */
