@@ -1,7 +1,10 @@
 package io.tandem.views;
 
 import io.tandem.core.TandemException;
+import io.tandem.core.db.ApplierState;
 import io.tandem.core.db.Backlog;
+import io.tandem.core.db.LockNames;
+import io.tandem.core.db.LockView;
 import io.tandem.core.db.TrackRow;
 
 import java.sql.Connection;
@@ -16,7 +19,7 @@ import java.util.concurrent.locks.LockSupport;
  * Paces the build's copy, between chunks: at most {@code rowsPerSecond} (0: no limit), not while the live applier
  * is more than {@code maxLag} behind (the copy competes with it for the same disks and cores; like gh-ost's max-lag,
  * the copy yields to the live traffic), not while the release is paused ({@code tandem release pause}), and not at
- * all once the release was aborted.
+ * all once the release was aborted or the live applier halted (it would not catch up until an operator acts).
  */
 final class BuildThrottle {
     /** The release was aborted (its row is gone) while it was being built. */
@@ -56,7 +59,7 @@ final class BuildThrottle {
                 Backlog backlog = TrackRow.live(app).backlog(side, null);
                 if (backlog.oldestMillis() > maxLag.toMillis()) {
                     reason = "the live applier is " + backlog.oldestMillis() + " ms behind (limit "
-                            + maxLag.toMillis() + " ms)";
+                            + maxLag.toMillis() + " ms)" + unattended(side, app, backlog);
                 }
             }
             if (reason == null && rowsPerSecond > 0 && copied.rowsPerSecond() > rowsPerSecond) {
@@ -73,6 +76,24 @@ final class BuildThrottle {
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(reason.isEmpty() ? 20 : 200));
         }
+    }
+
+    /**
+     * Why the live applier may stay behind until someone acts: a halted applier fails the copy (nothing applies the
+     * journal until an operator deals with the transaction it halted at), an applier nobody leads is named in the
+     * wait's line; empty when one leads it.
+     */
+    private static String unattended(Connection side, String app, Backlog backlog) throws SQLException {
+        TrackRow.Report live = TrackRow.live(app).reported(side);
+        if (live.state() == ApplierState.HALTED) {
+            throw new TandemException("The release of app '" + app + "' cannot copy on: the live applier is halted ("
+                    + live.haltedReason() + ") and " + backlog.rows() + " row(s) wait, the oldest "
+                    + backlog.oldestMillis() + " ms; `tandem status --app " + app + "` says what to do. The live"
+                    + " schema is unchanged; once the applier runs again, the same tandem migrate resumes the release"
+                    + " (or tandem release abort --app " + app + " drops it).");
+        }
+        return LockView.held(side, LockNames.applierLeader(app)) ? ""
+                : ", and no applier leads app " + app + ": start one (tandem applier --app " + app + ")";
     }
 
     /** The release's paused flag, or null when it no longer exists. */

@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -108,8 +109,44 @@ class OnlineReleaseControlTest {
         assertNothingLeft(db);
     }
 
+    /**
+     * The copy yields while the live applier is behind; when nobody applies, its line says to start an applier, and
+     * when the applier halted the release fails at once, resumable, instead of waiting for an operator in silence.
+     */
     @Test
     @Order(4)
+    void aCopyWaitingForAnUnattendedApplierSaysSoAndAHaltedOneFailsTheRelease(TestDatabase db) throws Exception {
+        applier.close();
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO tandem.journal (app, app_version, entity, op, key, data, changed) VALUES ('shop', 1,"
+                    + " 'customer', 'update', '{\"id\": 1}', '{\"email\": \"ada@waiting.example\"}', '{email}')");
+        }
+        List<String> progress = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<MigrationReport> release = CompletableFuture.supplyAsync(() -> new Migrator(db.newPool(10))
+                .maxLag(Duration.ofMillis(1)).progress(progress::add).migrate(Release.load(MigrateTest.RELEASE_2)));
+        Await.until("the copy waits, saying nobody applies", () -> List.copyOf(progress).stream().anyMatch(l ->
+                l.startsWith("copy waits: the live applier is ") && l.endsWith(" ms), and no applier leads app shop:"
+                        + " start one (tandem applier --app shop)")));
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("UPDATE tandem.applier_state SET state = 'halted', halted_reason = 'a test halts it'"
+                    + " WHERE app = 'shop'");
+        }
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> release.get(60, TimeUnit.SECONDS));
+        String message = failed.getCause().getMessage();
+        assertTrue(message.startsWith("The release of app 'shop' cannot copy on: the live applier is halted (a test"
+                + " halts it) and 1 row(s) wait") && message.contains("the same tandem migrate resumes the release"),
+                message);
+        ReleaseControl control = new ReleaseControl(db.dataSource());
+        assertEquals(ReleasePhase.COPYING, control.status("shop").orElseThrow().release().phase(), "resumable");
+        control.abort("shop");
+        applier = Applier.start(new ApplierConfig(db.newPool(8), "shop"));
+        Await.until("the waiting write is applied", () -> "ada@waiting.example".equals(
+                OnlineReleaseTest.text(db, "SELECT email FROM customer WHERE id = 1")));
+        assertNothingLeft(db);
+    }
+
+    @Test
+    @Order(5)
     void aRevertNeedsAMappingForTheNewVersionThenFinishKeepsTheRelease(TestDatabase db) throws Exception {
         Path folder = ReleaseFixture.shop(dir, "no-previous-mapping");
         Files.delete(folder.resolve("versions/previous/v2.yaml"));
