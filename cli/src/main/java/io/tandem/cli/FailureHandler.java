@@ -17,7 +17,7 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
         if (JsonOption.requestedOn(cli)) {
             Output.json(cli.getOut(), Map.of("ok", false, "error", message));
         } else {
-            cli.getErr().println("tandem " + cli.getCommandName() + ": " + message);
+            cli.getErr().println(cli.getCommandSpec().qualifiedName(" ") + ": " + message);
             if (!(e instanceof TandemException)) {
                 e.printStackTrace(cli.getErr());
             }

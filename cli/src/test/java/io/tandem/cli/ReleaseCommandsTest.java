@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The release engineer's commands, in release order: views check/generate, migrate, status, retire. */
@@ -60,6 +61,21 @@ class ReleaseCommandsTest {
         JsonNode json = JSON.readTree(run.out());
         assertEquals(false, json.get("ok").asBoolean());
         assertTrue(json.get("problems").get(0).asText().startsWith("shop v2 customer.phone: "), run.out());
+    }
+
+    /** A script that does not apply is one line naming its file and the line the error is on, no stack trace. */
+    @Test
+    @Order(2)
+    void viewsCheckNamesTheScriptAndLineAMigrationFailsOn(TestDatabase db, @TempDir Path dir) throws Exception {
+        Path release = io.tandem.testing.TestFiles.copyTree(Path.of(RELEASE_2), dir.resolve("shop"));
+        io.tandem.testing.TestFiles.replace(release.resolve("migrations/V2__split_name.sql"),
+                "ADD COLUMN last_name  text", "ADD COLUMN last_name  txet");
+        CliRun run = run(db, "views", "check", "--schemas", release.toString());
+        assertEquals(1, run.exitCode(), run.err() + run.out());
+        assertEquals("tandem views check: The migrations of app 'shop' do not apply to an empty database: "
+                + release.resolve("migrations/V2__split_name.sql") + ":7: ERROR: type \"txet\" does not exist (in the"
+                + " statement from line 5)", run.err().strip().lines().reduce((a, b) -> b).orElseThrow());
+        assertFalse(run.err().contains("\tat "), "no stack trace: " + run.err());
     }
 
     @Test

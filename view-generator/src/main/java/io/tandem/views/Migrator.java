@@ -322,7 +322,7 @@ public final class Migrator {
                 if (!lockTimedOut) {
                     throw new TandemException("The release of app '" + release.app() + "' failed and was rolled back"
                             + " whole; the applier goes on with the old definitions. Cause: "
-                            + (sql != null ? sql.getMessage() : e.getMessage()), e);
+                            + MigrationFailure.cause(release, e), e);
                 }
                 if (attempt >= attempts) {
                     throw new TandemException("Gave up the release of app '" + release.app() + "' after " + attempt

@@ -101,10 +101,9 @@ final class OnlineRelease {
             if (refused != null) {
                 throw refused;
             }
-            SQLException sql = Migrator.find(e, SQLException.class);
             throw new TandemException("The release of app '" + release.app() + "' failed on its build and was rolled"
                     + " back whole and aborted; the live schema and the applier were never touched. Cause: "
-                    + (sql != null ? sql.getMessage() : e.getMessage()), e);
+                    + MigrationFailure.cause(release, e), e);
         }
     }
 

@@ -1,7 +1,9 @@
 package io.tandem.views;
 
+import io.tandem.core.TandemException;
 import io.tandem.core.definitions.Release;
 import io.tandem.core.definitions.VersionDefinition;
+import org.flywaydb.core.api.FlywayException;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -26,7 +28,12 @@ public final class ReleaseCheck {
 
     /** Applies every migration of {@code release} to the empty {@code scratch} database. */
     public static ReleaseCheck prepare(DataSource scratch, Release release) {
-        AppFlyway.of(scratch, release).migrate();
+        try {
+            AppFlyway.of(scratch, release).migrate();
+        } catch (FlywayException e) {
+            throw new TandemException("The migrations of app '" + release.app() + "' do not apply to an empty"
+                    + " database: " + MigrationFailure.cause(release, e), e);
+        }
         return new ReleaseCheck(scratch, release);
     }
 

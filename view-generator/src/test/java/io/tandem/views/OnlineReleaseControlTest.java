@@ -87,6 +87,8 @@ class OnlineReleaseControlTest {
         TandemException e = assertThrows(TandemException.class, () -> new Migrator(db.dataSource()).migrate(broken));
         assertTrue(e.getMessage().contains("failed on its build") && e.getMessage().contains("first_name_is_an_initial"),
                 e.getMessage());
+        assertTrue(e.getMessage().contains("migrations/V3__fails_halfway.sql:5: ERROR: check constraint"),
+                "names the script and the line of the statement that failed: " + e.getMessage());
         assertNothingLeft(db);
     }
 
