@@ -3,32 +3,57 @@ package io.tandem.cli;
 import io.tandem.core.TandemException;
 import picocli.CommandLine;
 
+import java.sql.SQLException;
 import java.util.Map;
 
 /**
  * Turns an exception escaping a subcommand into exit code 1 and a message: the bare message for a
- * {@link TandemException} (written to be read by the user), the exception with its cause chain otherwise.
+ * {@link TandemException} (written to be read by the user); for a statement the database refused, its message with
+ * what to do about the common causes (a role without the rights, a database without Tandem's schema); otherwise —
+ * a bug — the exception with its cause chain and stack trace.
  */
 final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
-        String message = describe(e);
+        SQLException refused = e instanceof TandemException ? null : refusal(e);
+        String message = e instanceof TandemException ? e.getMessage()
+                : refused != null ? refused(refused) : withCauses(e);
         if (JsonOption.requestedOn(cli)) {
             Output.json(cli.getOut(), Map.of("ok", false, "error", message));
         } else {
             cli.getErr().println(cli.getCommandSpec().qualifiedName(" ") + ": " + message);
-            if (!(e instanceof TandemException)) {
+            if (!(e instanceof TandemException) && refused == null) {
                 e.printStackTrace(cli.getErr());
             }
         }
         return 1;
     }
 
-    private static String describe(Throwable e) {
-        if (e instanceof TandemException) {
-            return e.getMessage();
+    /** The database's refusal among {@code e}'s causes: a {@link SQLException} with a SQLSTATE, or null. */
+    private static SQLException refusal(Throwable e) {
+        for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                return sql;
+            }
         }
+        return null;
+    }
+
+    static String refused(SQLException sql) {
+        String message = sql.getMessage().lines().findFirst().orElse("").strip();
+        String state = sql.getSQLState();
+        String advice = switch (state) {
+            case "42501" -> " The role connected lacks a right this command needs: connect as the role that owns"
+                    + " Tandem's schema, the one that ran tandem migrate (docs/security.md).";
+            case "3F000", "42P01", "42883" -> message.contains("tandem") ? " This database has no Tandem schema, or an"
+                    + " older one: check --jdbc-url, or run tandem migrate, which installs it." : "";
+            default -> "";
+        };
+        return "The database refused: " + message + " [SQLState " + state + "]." + advice;
+    }
+
+    private static String withCauses(Throwable e) {
         StringBuilder text = new StringBuilder(String.valueOf(e));
         for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
             text.append("; caused by ").append(cause);

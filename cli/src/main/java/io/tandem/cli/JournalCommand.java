@@ -1,5 +1,6 @@
 package io.tandem.cli;
 
+import io.tandem.core.TandemException;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tandem.applier.ArchiveReplay;
 import io.tandem.applier.Rejects;
@@ -88,6 +89,7 @@ final class JournalCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             try (HikariDataSource pool = connection.pool("journal", 1); Connection c = pool.getConnection()) {
+                KnownApps.requireInstalled(c, connection.jdbcUrl);
                 JournalStorage storage = JournalStorage.read(c);
                 RetentionPolicy policy = RetentionPolicy.read(c);
                 if (json.requested()) {
@@ -147,7 +149,20 @@ final class JournalCommand implements Runnable {
                             + " archive-url or partition-xids, not " + setting);
                 }
             }
+            if (backToDefault && app == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--default goes with --app: it puts that"
+                        + " app back on the database's --keep");
+            }
+            if (app != null && keep == null && !backToDefault) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--app " + app + " needs --keep PERIOD,"
+                        + " or --default to follow the database's again");
+            }
             try (HikariDataSource pool = connection.pool("journal", 1); Connection c = pool.getConnection()) {
+                if (app != null) {
+                    KnownApps.require(c, app, connection.jdbcUrl);
+                } else {
+                    KnownApps.requireInstalled(c, connection.jdbcUrl);
+                }
                 try {
                     if (app != null) {
                         if (maxBytes != null || archiveDir != null || archiveUrl != null || partitionXids != null
@@ -155,9 +170,7 @@ final class JournalCommand implements Runnable {
                             throw new CommandLine.ParameterException(spec.commandLine(), "--app sets --keep only: the"
                                     + " size cap, archive and partition width are the database's");
                         }
-                        if (keep != null || backToDefault) {
-                            RetentionPolicy.setApp(c, app, backToDefault ? null : keep);
-                        }
+                        RetentionPolicy.setApp(c, app, backToDefault ? null : keep);
                     } else {
                         RetentionPolicy.setDatabase(c, keep, maxBytes, archiveDir, archiveUrl, partitionXids, clear);
                     }
@@ -200,7 +213,13 @@ final class JournalCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             try (HikariDataSource pool = connection.pool("journal", 1); Connection c = pool.getConnection()) {
+                KnownApps.require(c, app, connection.jdbcUrl);
                 int marked = Rejects.resolve(c, app, which.all ? null : which.txid);
+                if (marked == 0 && !which.all) {
+                    throw new TandemException("No unresolved reject of app '" + app + "' has txid " + which.txid
+                            + ": SELECT txid, reason FROM tandem.rejects WHERE app = '" + app + "' AND resolved_at IS"
+                            + " NULL lists those there are. Nothing changed.");
+                }
                 if (json.requested()) {
                     json.print(Map.of("ok", true, "app", app, "resolved", marked));
                 } else {

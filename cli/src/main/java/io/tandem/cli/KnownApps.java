@@ -1,6 +1,7 @@
 package io.tandem.cli;
 
 import io.tandem.core.TandemException;
+import io.tandem.core.db.TandemSchema;
 import io.tandem.core.db.VersionRegistry;
 
 import java.sql.Connection;
@@ -12,11 +13,20 @@ final class KnownApps {
     private KnownApps() {
     }
 
+    /** Returns quietly when Tandem's schema is installed in the database behind {@code c}; else says what to do. */
+    static void requireInstalled(Connection c, String where) throws SQLException {
+        if (TandemSchema.installedVersion(c) == null) {
+            throw new TandemException("Tandem is not installed in " + where + ": run `tandem migrate --schemas DIR` for"
+                    + " the first release, or check --jdbc-url.");
+        }
+    }
+
     /**
-     * Returns quietly when {@code app} has a version released in the database behind {@code c} (Tandem's schema
-     * must be installed); otherwise fails with the apps there are, or with how to release a first one.
+     * Returns quietly when {@code app} has a version released in the database behind {@code c}; otherwise fails
+     * saying Tandem is not installed there, or with the apps there are, or with how to release a first one.
      */
     static void require(Connection c, String app, String where) throws SQLException {
+        requireInstalled(c, where);
         List<String> apps = VersionRegistry.apps(c);
         if (apps.contains(app)) {
             return;

@@ -1,5 +1,7 @@
 package io.tandem.cli;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tandem.core.db.ReleaseState;
 import io.tandem.views.MigrationProgress;
@@ -46,13 +48,16 @@ final class ReleaseCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws SQLException {
         PrintWriter err = spec.commandLine().getErr();
         MigrationProgress progress = line -> {
             err.println("release: " + line);
             err.flush();
         };
         try (HikariDataSource pool = connection.pool("release", 6)) {
+            try (Connection c = pool.getConnection()) {
+                KnownApps.require(c, app, connection.jdbcUrl);
+            }
             ReleaseControl control = new ReleaseControl(pool).progress(progress)
                     .lockTimeout(Duration.ofMillis(lockTimeoutMillis)).quietWait(Duration.ofMillis(quietWaitMillis));
             Map<String, Object> out = new LinkedHashMap<>();

@@ -1,5 +1,7 @@
 package io.tandem.cli;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tandem.views.Retirer;
 import io.tandem.views.ViewGenerator;
@@ -30,8 +32,11 @@ final class RetireCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws SQLException {
         try (HikariDataSource pool = connection.pool("retire", 1)) {
+            try (Connection c = pool.getConnection()) {
+                KnownApps.require(c, app, connection.jdbcUrl);
+            }
             new Retirer(pool, new ViewGenerator()).checkSessions(checkSessions).retire(app, version);
         }
         if (json.requested()) {

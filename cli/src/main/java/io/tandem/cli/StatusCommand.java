@@ -4,7 +4,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.tandem.applier.ApplierStatus;
 import io.tandem.core.db.ApplierState;
 import io.tandem.core.db.ReleaseState;
-import io.tandem.core.db.TandemSchema;
 import io.tandem.core.db.TrackRow;
 import io.tandem.core.storage.JournalStorage;
 import io.tandem.views.ReleaseControl;
@@ -45,11 +44,6 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (HikariDataSource pool = connection.pool("status", 1); Connection c = pool.getConnection()) {
-            String installed = TandemSchema.installedVersion(c);
-            if (installed == null) {
-                throw new io.tandem.core.TandemException("Tandem is not installed in " + connection.jdbcUrl
-                        + ": run `tandem migrate --schemas DIR` for the first release.");
-            }
             KnownApps.require(c, app, connection.jdbcUrl);
             ApplierStatus status = ApplierStatus.read(c, app);
             ReleaseState release = ReleaseState.find(c, app).orElse(null);

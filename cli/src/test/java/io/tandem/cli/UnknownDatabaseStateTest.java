@@ -54,9 +54,15 @@ class UnknownDatabaseStateTest {
             assertNull(TandemSchema.installedVersion(c), "the applier installed nothing");
         }
 
-        CliRun status = run(db, "status", "--app", "shop");
-        assertEquals(1, status.exitCode(), status.err() + status.out());
-        assertTrue(status.err().contains("Tandem is not installed"), status.err());
+        for (List<String> command : List.of(List.of("status", "--app", "shop"), List.of("release", "status", "--app",
+                "shop"), List.of("retire", "--app", "shop", "--version", "1"), List.of("journal", "status"),
+                List.of("journal", "retention", "--keep", "2d"), List.of("journal", "resolve", "--app", "shop", "--all"))) {
+            CliRun run = run(db, command.toArray(String[]::new));
+            assertEquals(1, run.exitCode(), command + ": " + run.err() + run.out());
+            assertEquals("Tandem is not installed in " + db.jdbcUrl() + ": run `tandem migrate --schemas DIR` for the"
+                    + " first release, or check --jdbc-url.", run.err().strip().substring(run.err().indexOf(": ") + 2),
+                    command.toString());
+        }
     }
 
     @Test
@@ -94,7 +100,35 @@ class UnknownDatabaseStateTest {
         assertEquals(1, applier.exitCode(), applier.err() + applier.out());
         assertTrue(applier.err().contains("Tandem knows no app 'shpo'"), applier.err());
 
+        for (List<String> command : List.of(List.of("release", "status", "--app", "shpo"), List.of("retire", "--app",
+                "shpo", "--version", "1"), List.of("journal", "retention", "--app", "shpo", "--keep", "2d"),
+                List.of("journal", "resolve", "--app", "shpo", "--all"))) {
+            CliRun run = run(db, command.toArray(String[]::new));
+            assertEquals(1, run.exitCode(), command + ": " + run.err() + run.out());
+            assertTrue(run.err().contains("Tandem knows no app 'shpo'"), command + ": " + run.err());
+        }
+        CliRun noSuchReject = run(db, "journal", "resolve", "--app", "shop", "--txid", "999");
+        assertEquals(1, noSuchReject.exitCode(), noSuchReject.err() + noSuchReject.out());
+        assertTrue(noSuchReject.err().startsWith("tandem journal resolve: No unresolved reject of app 'shop' has txid"
+                + " 999"), noSuchReject.err());
+
         CliRun known = run(db, "status", "--app", "shop", "--json");
         assertEquals(0, known.exitCode(), known.err() + known.out());
+    }
+
+    /** A statement the database refuses is one line with its SQLSTATE and what to do, not a stack trace. */
+    @Test
+    @Order(4)
+    void aRoleWithoutTheRightsGetsOneLineSayingSo(TestDatabase db) throws Exception {
+        String role = "no_rights_" + db.jdbcUrl().substring(db.jdbcUrl().lastIndexOf('/') + 1);
+        try (Connection c = db.connect(); java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE ROLE " + role + " LOGIN PASSWORD 'secret'");
+        }
+        CliRun status = CliRun.of("status", "--app", "shop", "--jdbc-url", db.jdbcUrl(), "--user", role, "--password",
+                "secret");
+        assertEquals(1, status.exitCode(), status.err() + status.out());
+        assertEquals("tandem status: The database refused: ERROR: permission denied for schema tandem [SQLState 42501]."
+                + " The role connected lacks a right this command needs: connect as the role that owns Tandem's schema,"
+                + " the one that ran tandem migrate (docs/security.md).", status.err().strip());
     }
 }

@@ -44,7 +44,7 @@ record CompiledSelect(List<String> columnTypes, String qualified) {
             });
             if (outcome.failed()) {
                 throw new SQLException("Tandem could not compile a view's SELECT (run `tandem views check`): "
-                        + outcome.error() + "\n" + physicalSelect);
+                        + outcome.error() + "\n" + physicalSelect, outcome.sqlState());
             }
             return outcome.value();
         } finally {

@@ -16,8 +16,8 @@ final class Probe {
         T run(Connection c) throws SQLException;
     }
 
-    /** What the work returned, or the server's one-line error when it failed. */
-    record Outcome<T>(T value, String error) {
+    /** What the work returned, or the server's one-line error and its SQLSTATE when it failed. */
+    record Outcome<T>(T value, String error, String sqlState) {
         boolean failed() {
             return error != null;
         }
@@ -32,12 +32,12 @@ final class Probe {
     <T> Outcome<T> run(Work<T> work) throws SQLException {
         Savepoint savepoint = c.setSavepoint();
         try {
-            return new Outcome<>(work.run(c), null);
+            return new Outcome<>(work.run(c), null, null);
         } catch (SQLException e) {
             if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
                 throw e; // the connection is gone: not a finding about the definition
             }
-            return new Outcome<>(null, oneLine(e));
+            return new Outcome<>(null, oneLine(e), e.getSQLState());
         } finally {
             c.rollback(savepoint);
             c.releaseSavepoint(savepoint);
