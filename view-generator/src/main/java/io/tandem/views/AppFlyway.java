@@ -1,12 +1,16 @@
 package io.tandem.views;
 
+import io.tandem.core.TandemException;
 import io.tandem.core.definitions.Release;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.callback.Callback;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 
 import javax.sql.DataSource;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Flyway set up for an app's physical migrations ({@code schemas/<app>/migrations}): all pending migrations in one
@@ -19,6 +23,25 @@ final class AppFlyway {
 
     static Flyway of(DataSource dataSource, Release release, Callback... callbacks) {
         return configure(dataSource, release, callbacks).load();
+    }
+
+    /**
+     * Refuses a release folder older than the database: migrations the app's history records as applied that the
+     * folder does not hold (Flyway lets a newer one pass unseen, as "future"; what follows would be a release of
+     * the old definitions over the new tables, refused only by lint, with advice to retire the newer versions).
+     */
+    static void refuseOlderFolder(Flyway flyway, Release release) {
+        List<String> absent = Arrays.stream(flyway.info().all())
+                .filter(m -> m.getState() == MigrationState.FUTURE_SUCCESS
+                        || m.getState() == MigrationState.MISSING_SUCCESS)
+                .map(m -> (m.getVersion() == null ? "" : m.getVersion() + " ") + "(" + m.getDescription() + ")")
+                .toList();
+        if (!absent.isEmpty()) {
+            throw new TandemException("The database has migration(s) " + String.join(", ", absent) + " of app '"
+                    + release.app() + "' applied, which " + release.migrationsDir() + " does not hold: this release"
+                    + " folder is older than the database. Release from the folder of the app's newest release,"
+                    + " which holds every migration applied so far. Nothing changed.");
+        }
     }
 
     /** The configuration {@link #of} loads, for a caller that sets more (a baseline). */

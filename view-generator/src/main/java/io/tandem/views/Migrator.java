@@ -162,6 +162,7 @@ public final class Migrator {
         long start = System.nanoTime();
         try (Connection c = dataSource.getConnection()) {
             AppBaseline.check(AppBaseline.look(c), release, baseline); // before anything changes, Tandem's schema too
+            AppFlyway.refuseOlderFolder(AppFlyway.of(dataSource, release), release);
         } catch (SQLException e) {
             throw new TandemException("Could not read the app schema of '" + release.app() + "': " + e.getMessage(), e);
         }
@@ -193,6 +194,7 @@ public final class Migrator {
                     existing = null;
                 }
                 Flyway flyway = AppFlyway.of(dataSource, release);
+                AppFlyway.refuseOlderFolder(flyway, release);
                 MigrationInfo current = flyway.info().current();
                 MigrationInfo[] pending = flyway.info().pending();
                 String liveSchema = currentSchema(c);
@@ -241,6 +243,7 @@ public final class Migrator {
         try (Connection c = dataSource.getConnection()) {
             AppBaseline.check(AppBaseline.look(c), release, baseline);
             Flyway flyway = AppFlyway.of(dataSource, release);
+            AppFlyway.refuseOlderFolder(flyway, release);
             MigrationInfo[] pending = flyway.info().pending();
             if (baseline) { // the first is recorded as applied, not run
                 pending = java.util.Arrays.copyOfRange(pending, 1, pending.length);

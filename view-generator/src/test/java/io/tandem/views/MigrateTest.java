@@ -195,6 +195,18 @@ class MigrateTest {
 
         MigrationReport three = migrator(db).migrate(Release.load(RELEASE_3));
         assertEquals(List.of("3 contact table"), three.migrationsApplied());
+        long generation = generation(db);
+        for (Path older : List.of(RELEASE_1, RELEASE_2)) {
+            String expected = "The database has migration(s) " + (older == RELEASE_1 ? "2 (split name), " : "")
+                    + "3 (contact table) of app 'shop' applied, which " + older.resolve("migrations") + " does not"
+                    + " hold: this release folder is older than the database.";
+            TandemException plan = assertThrows(TandemException.class, () -> migrator(db).plan(Release.load(older)));
+            assertTrue(plan.getMessage().startsWith(expected), plan.getMessage());
+            TandemException run = assertThrows(TandemException.class, () -> migrator(db).migrate(Release.load(older)));
+            assertTrue(run.getMessage().startsWith(expected) && run.getMessage().endsWith("Nothing changed."),
+                    run.getMessage());
+        }
+        assertEquals(generation, generation(db), "definitions unchanged");
         Release r3 = Release.load(RELEASE_3);
         assertEquals("Grace Hopper|grace@example.com", one(db, "SELECT full_name || '|' || email FROM shop_v1.customer WHERE id = 2"));
         tx = write(db, r3, List.of(JournalEntry.insert("shop", 1, "customer", Map.of("id", 3L),
