@@ -4,6 +4,7 @@ import io.tandem.core.TandemException;
 import picocli.CommandLine;
 
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -20,7 +21,10 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
         String message = e instanceof TandemException ? e.getMessage()
                 : refused != null ? refused(refused) : withCauses(e);
         if (JsonOption.requestedOn(cli)) {
-            Output.json(cli.getOut(), Map.of("ok", false, "error", message));
+            Map<String, Object> failure = new LinkedHashMap<>();
+            failure.put("ok", false);
+            failure.put("error", message);
+            Output.json(cli.getOut(), failure);
         } else {
             cli.getErr().println(cli.getCommandSpec().qualifiedName(" ") + ": " + message);
             if (!(e instanceof TandemException) && refused == null) {

@@ -221,7 +221,10 @@ final class JournalCommand implements Runnable {
                             + " NULL lists those there are. Nothing changed.");
                 }
                 if (json.requested()) {
-                    json.print(Map.of("ok", true, "app", app, "resolved", marked));
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("app", app);
+                    out.put("resolved", marked);
+                    json.print(out);
                 } else {
                     spec.commandLine().getOut().printf("Marked %d reject row(s) of %s resolved%n", marked, app);
                     spec.commandLine().getOut().flush();
@@ -258,8 +261,11 @@ final class JournalCommand implements Runnable {
                     throw new CommandLine.ParameterException(spec.commandLine(), "--archive: " + e.getMessage());
                 }
                 if (json.requested()) {
-                    json.print(Map.of("ok", true, "partitions", report.partitions(), "transactions",
-                            report.transactions(), "rows", report.rows()));
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("partitions", report.partitions());
+                    out.put("transactions", report.transactions());
+                    out.put("rows", report.rows());
+                    json.print(out);
                 } else {
                     spec.commandLine().getOut().printf("Appended %,d transaction(s), %,d row(s) from %d archived"
                                     + " partition(s); the applier projects them (tandem status --app APP)%n",

@@ -5,6 +5,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * {@code --json}: the command prints its result as exactly one JSON object on stdout instead of text, and a failure
  * as {@code {"ok":false,"error":...}} ({@link FailureHandler}); progress, where a command has any, stays on stderr.
@@ -26,9 +29,16 @@ public final class JsonOption {
         return requested;
     }
 
-    /** Prints {@code value} as one JSON object on the command's stdout. */
-    public void print(Object value) {
-        Output.json(command.commandLine().getOut(), value);
+    /**
+     * Prints {@code result} as one JSON object on the command's stdout, led by {@code "ok": true} unless the result
+     * says {@code ok} itself (a check that found problems): every command's object says whether it succeeded, as a
+     * failure's does. The result's own keys follow in its order.
+     */
+    public void print(Map<String, ?> result) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ok", true);
+        out.putAll(result);
+        Output.json(command.commandLine().getOut(), out);
     }
 
     /** Whether {@code cli}'s command has this option and it was given. */

@@ -87,7 +87,6 @@ final class MigrateCommand implements Callable<Integer> {
             MigrationReport report = migrator.migrate(release);
             if (json.requested()) {
                 Map<String, Object> out = new LinkedHashMap<>();
-                out.put("ok", true);
                 out.put("app", report.app());
                 out.put("mode", report.mode());
                 out.put("migrations_applied", report.migrationsApplied());

@@ -61,7 +61,6 @@ final class ReleaseCommand implements Callable<Integer> {
             ReleaseControl control = new ReleaseControl(pool).progress(progress)
                     .lockTimeout(Duration.ofMillis(lockTimeoutMillis)).quietWait(Duration.ofMillis(quietWaitMillis));
             Map<String, Object> out = new LinkedHashMap<>();
-            out.put("ok", true);
             out.put("app", app);
             out.put("action", action.name());
             switch (action) {

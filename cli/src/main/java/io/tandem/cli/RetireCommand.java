@@ -41,7 +41,6 @@ final class RetireCommand implements Callable<Integer> {
         }
         if (json.requested()) {
             Map<String, Object> out = new LinkedHashMap<>();
-            out.put("ok", true);
             out.put("app", app);
             out.put("retired", version);
             json.print(out);

@@ -109,7 +109,7 @@ final class ViewsCommand implements Runnable {
                 throw new TandemException("Cannot write to " + out + ": " + e.getMessage(), e);
             }
             if (json.requested()) {
-                json.print(Map.of("ok", true, "files", written));
+                json.print(Map.of("files", written));
             } else {
                 written.values().forEach(f -> spec.commandLine().getOut().println("wrote " + f));
                 spec.commandLine().getOut().flush();
@@ -163,7 +163,6 @@ final class ViewsCommand implements Runnable {
             }
             if (json.requested()) {
                 Map<String, Object> result = new LinkedHashMap<>();
-                result.put("ok", true);
                 result.put("app", app);
                 result.put("files", List.of(baseline.toString(), definition.toString()));
                 result.put("entities", draft.entities());

@@ -27,6 +27,7 @@ class TandemCommandTest {
         assertEquals(0, run.exitCode(), run.err());
         JsonNode json = new ObjectMapper().readTree(run.out());
         assertTrue(json.has("tandem") && json.has("java"), run.out());
+        assertTrue(run.out().startsWith("{\"ok\":true,"), "every object says first whether it succeeded: " + run.out());
         assertEquals(1, run.out().strip().lines().count(), "exactly one line of JSON");
     }
 
