@@ -138,6 +138,10 @@ final class ViewsCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            if (out.getFileName() == null || !out.getFileName().toString().equals(app)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--out " + out + " must be the app's"
+                        + " folder, named after it (e.g. schemas/" + app + "): a release folder's name is its app's");
+            }
             Path baseline = out.resolve("migrations").resolve("V1__baseline.sql");
             Path definition = out.resolve("versions").resolve("v1.yaml");
             for (Path file : List.of(baseline, definition)) {
@@ -151,7 +155,7 @@ final class ViewsCommand implements Runnable {
                  java.sql.Connection c = pool.getConnection()) {
                 draft = Scaffold.of(c, app, schema);
             } catch (IllegalArgumentException e) {
-                throw new TandemException("--app " + app + ": " + e.getMessage(), e);
+                throw new CommandLine.ParameterException(spec.commandLine(), "--app " + app + ": " + e.getMessage());
             }
             try {
                 Files.createDirectories(baseline.getParent());

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Adopting an existing database from the command line: scaffold, check, migrate (refused), migrate --baseline. */
@@ -44,6 +45,20 @@ class AdoptCommandsTest {
         assertTrue(drafted.get("problems").get(0).asText().startsWith("table note, column tags is text[]"),
                 scaffold.out());
         assertTrue(Files.readString(app.resolve("versions/v1.yaml")).contains("body: { type: text, read: t.body }"));
+
+        CliRun noTables = run(db, "views", "scaffold", "--app", "notes", "--schema", "nosuch", "--out",
+                dir.resolve("elsewhere/notes").toString());
+        assertEquals(1, noTables.exitCode(), noTables.out());
+        assertEquals("tandem views scaffold: Nothing to draft app 'notes' from: schema nosuch has no table that can be"
+                + " an entity: nothing to adopt there (give another schema with --schema); there is no schema nosuch."
+                + " Nothing written.", noTables.err().strip());
+        assertFalse(Files.exists(dir.resolve("elsewhere")), "nothing written");
+        CliRun misnamed = run(db, "views", "scaffold", "--app", "notes", "--out", dir.resolve("draft").toString());
+        assertEquals(2, misnamed.exitCode(), misnamed.out());
+        assertTrue(misnamed.err().contains("must be the app's folder, named after it (e.g. schemas/notes)"),
+                misnamed.err());
+        CliRun badName = run(db, "views", "scaffold", "--app", "Notes!", "--out", dir.resolve("Notes!").toString());
+        assertEquals(2, badName.exitCode(), badName.err());
 
         CliRun again = run(db, "views", "scaffold", "--app", "notes", "--out", app.toString());
         assertEquals(1, again.exitCode(), "overwrites nothing: " + again.out());

@@ -1,5 +1,6 @@
 package io.tandem.views;
 
+import io.tandem.core.TandemException;
 import io.tandem.core.definitions.FieldType;
 import io.tandem.core.definitions.SqlIdentifier;
 
@@ -48,10 +49,25 @@ public final class Scaffold {
      * Drafts app {@code app}'s first release from the tables of {@code schema} in {@code c}'s database.
      *
      * @throws IllegalArgumentException when {@code app} is not a valid app name
+     * @throws TandemException when {@code schema} holds no table that could become an entity (or does not exist)
      */
     public static Scaffold of(Connection c, String app, String schema) throws SQLException {
         SqlIdentifier.of(app);
-        return new Scaffold(app, schema, ExistingTables.read(c, schema));
+        Scaffold draft = new Scaffold(app, schema, ExistingTables.read(c, schema));
+        if (draft.entities.isEmpty()) { // its problems say so, and why each table was left out
+            throw new TandemException("Nothing to draft app '" + app + "' from: " + String.join("; ", draft.problems)
+                    + (schemaExists(c, schema) ? "" : "; there is no schema " + schema) + ". Nothing written.");
+        }
+        return draft;
+    }
+
+    private static boolean schemaExists(Connection c, String schema) throws SQLException {
+        try (var s = c.prepareStatement("SELECT FROM pg_catalog.pg_namespace WHERE nspname = ?")) {
+            s.setString(1, schema);
+            try (var rs = s.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /** {@code migrations/V1__baseline.sql}. */
