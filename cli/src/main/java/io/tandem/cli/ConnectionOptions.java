@@ -74,11 +74,12 @@ final class ConnectionOptions {
         }
     }
 
+    /** The innermost cause's message, saying what kind of failure it is where the message alone does not. */
     private static String rootMessage(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return root.getMessage();
+        return root instanceof java.net.UnknownHostException ? "unknown host " + root.getMessage() : root.getMessage();
     }
 }

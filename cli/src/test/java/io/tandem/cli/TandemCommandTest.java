@@ -63,6 +63,18 @@ class TandemCommandTest {
     }
 
     @Test
+    void anUnknownCommandIsAUsageErrorListingTheCommands() {
+        CliRun run = CliRun.of("bogus");
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().startsWith("tandem: Unknown command 'bogus'; the commands are applier, migrate, release,")
+                && run.err().strip().endsWith("(usage: tandem --help)"), run.err());
+        CliRun nested = CliRun.of("journal", "bogus");
+        assertEquals(2, nested.exitCode());
+        assertTrue(nested.err().startsWith("tandem journal: Unknown command 'bogus'; the commands are status,"
+                + " retention, resolve, replay"), nested.err());
+    }
+
+    @Test
     void noSubcommandIsAUsageError() {
         assertEquals(2, CliRun.of().exitCode());
     }

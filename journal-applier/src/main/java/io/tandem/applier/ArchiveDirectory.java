@@ -66,8 +66,9 @@ final class ArchiveDirectory implements JournalArchive {
 
     private ArchiveManifest manifest() {
         if (!Files.exists(dir.resolve(ArchiveManifest.FILE))) {
-            throw new TandemException("No journal archive in " + dir + ": it has no " + ArchiveManifest.FILE
-                    + ". Give the directory the retention policy archives into (tandem journal retention).");
+            throw new TandemException("No journal archive in " + dir + ": " + (Files.isDirectory(dir)
+                    ? "it has no " + ArchiveManifest.FILE : "there is no such directory") + ". Give the directory the"
+                    + " retention policy archives into (tandem journal retention).");
         }
         try {
             return ArchiveManifest.read(dir);
