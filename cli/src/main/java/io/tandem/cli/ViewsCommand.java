@@ -63,11 +63,11 @@ final class ViewsCommand implements Runnable {
                 out.put("ok", problems.isEmpty());
                 out.put("app", release.app());
                 out.put("versions", release.versions().stream().map(v -> v.version()).toList());
-                out.put("problems", problems.stream().map(LintProblem::toString).toList());
+                out.put("problems", problems.stream().map(LintProblem::located).toList());
                 json.print(out);
             } else {
                 PrintWriter out = spec.commandLine().getOut();
-                problems.forEach(out::println);
+                problems.forEach(p -> out.println(p.located()));
                 out.println(problems.isEmpty()
                         ? "OK: " + release.versions().size() + " version(s) of " + release.app() + " check out"
                         : problems.size() + " problem(s)");

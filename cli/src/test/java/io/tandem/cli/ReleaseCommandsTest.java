@@ -60,7 +60,8 @@ class ReleaseCommandsTest {
         assertEquals(1, run.exitCode(), run.err() + run.out());
         JsonNode json = JSON.readTree(run.out());
         assertEquals(false, json.get("ok").asBoolean());
-        assertTrue(json.get("problems").get(0).asText().startsWith("shop v2 customer.phone: "), run.out());
+        assertTrue(json.get("problems").get(0).asText().startsWith(release.resolve("versions/v2.yaml") + ":15:7: shop v2"
+                + " customer.phone: "), "names the field's line in the file: " + run.out());
     }
 
     /** A script that does not apply is one line naming its file and the line the error is on, no stack trace. */

@@ -58,7 +58,7 @@ final class DefinitionsSwitch {
             throws SQLException {
         List<String> all = new ArrayList<>(problems);
         if (lint) {
-            new Lint().check(c, versions).forEach(p -> all.add(p.toString()));
+            new Lint().check(c, versions).forEach(p -> all.add(p.located()));
         }
         if (!all.isEmpty()) {
             throw new MigrationRefusedException(app, all);

@@ -243,7 +243,8 @@ public final class Lint {
         }
 
         private void add(String subject, String message) {
-            problems.add(new LintProblem(v.app(), v.version(), entity.name(), subject, message));
+            problems.add(new LintProblem(v.app(), v.version(), entity.name(), subject, message,
+                    v.where("entities", entity.name(), "fields", subject == null ? "" : subject)));
         }
     }
 }

@@ -15,18 +15,26 @@ import java.util.Objects;
  * @param subject the field or column concerned, or {@code null} when the problem is the entity's (its FROM
  *                clause, a write item's table or key)
  * @param message what is wrong and what to do, one line
+ * @param where   where the definition says what is wrong, {@code file:line:column} (the field's entry, else the
+ *                entity's), or just the file
  */
-public record LintProblem(String app, int version, String entity, String subject, String message) {
+public record LintProblem(String app, int version, String entity, String subject, String message, String where) {
 
     public LintProblem {
         Objects.requireNonNull(app, "app");
         Objects.requireNonNull(entity, "entity");
         Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(where, "where");
     }
 
     /** {@code <app> v<N> <entity>[.<subject>]: <message>}. */
     @Override
     public String toString() {
         return app + " v" + version + " " + entity + (subject == null ? "" : "." + subject) + ": " + message;
+    }
+
+    /** {@link #toString()} after where it is: {@code schemas/shop/versions/v2.yaml:15:7: shop v2 customer.phone: ...}. */
+    public String located() {
+        return where + ": " + this;
     }
 }

@@ -37,6 +37,25 @@ public record VersionDefinition(String app, int version, Map<String, EntityDefin
     }
 
     /**
+     * Where in {@link #sourceFile} the entry at {@code keys} (e.g. {@code entities}, {@code customer}, {@code fields},
+     * {@code phone}) is written, as {@code file:line:column}; as deep as the keys are found, the file alone if none
+     * is (or the source does not parse). For problems found after reading, such as lint's, to name the line.
+     */
+    public String where(String... keys) {
+        YamlNode node = YamlTree.parse(source, sourceFile, new Problems());
+        YamlNode.Entry found = null;
+        for (String key : keys) {
+            YamlNode.Entry entry = node instanceof YamlNode.Mapping m ? m.entries().get(key) : null;
+            if (entry == null) {
+                break;
+            }
+            found = entry;
+            node = entry.value();
+        }
+        return found == null ? sourceFile : sourceFile + ":" + found.line() + ":" + found.column();
+    }
+
+    /**
      * The view schema of this version, e.g. {@code shop_v1}: its views always show the applied state overlaid with
      * the reading transaction's own journaled writes.
      */
