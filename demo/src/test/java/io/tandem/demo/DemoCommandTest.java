@@ -29,7 +29,7 @@ class DemoCommandTest {
         StringWriter err = new StringWriter();
         int exit = TandemWithDemo.execute(new PrintWriter(out, true), new PrintWriter(err, true), "demo", option, value);
         assertEquals(2, exit);
-        assertEquals("tandem demo: Invalid value for option '" + option + "': " + says + " (usage: tandem help demo)",
+        assertEquals("tandem demo: Invalid value for option '" + option + "': " + says + " (usage: tandem demo --help)",
                 err.toString().strip());
         assertEquals("", out.toString());
     }
