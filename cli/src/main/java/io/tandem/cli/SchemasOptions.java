@@ -36,7 +36,16 @@ final class SchemasOptions {
                     + " (e.g. schemas/shop) or a folder of app folders (e.g. schemas)");
         }
         if (Files.isDirectory(dir.resolve("versions"))) {
-            return Release.load(dir);
+            Release release = Release.load(dir);
+            if (app != null && !app.equals(release.app())) {
+                throw new ParameterException(command.commandLine(), "--app " + app + ", but --schemas " + dir + " is"
+                        + " the folder of app " + release.app() + ": drop --app, or pass the folder of app " + app);
+            }
+            return release;
+        }
+        if (Files.isDirectory(dir.resolve("migrations"))) {
+            throw new TandemException("--schemas " + dir + " has migrations/ but no versions/: an app folder holds"
+                    + " both, versions/v<N>.yaml defining each app version (docs/definitions.md)");
         }
         if (app != null) {
             return Release.load(dir.resolve(app));

@@ -35,6 +35,7 @@ class UsageErrorsTest {
                 bad("--attempts", "must be at least 1, not 0", "migrate", "--schemas", "../schemas/shop", "--attempts", "0", "--jdbc-url", NOWHERE),
                 bad("--schemas", "--schemas no/such/folder is not a folder", "migrate", "--schemas", "no/such/folder", "--jdbc-url", NOWHERE),
                 bad("--schemas", "--schemas no/such/folder is not a folder", "views", "check", "--schemas", "no/such/folder"),
+                bad("--app", "--app foo, but --schemas ../schemas/shop is the folder of app shop", "views", "check", "--schemas", "../schemas/shop", "--app", "foo"),
                 bad("--version", "must be at least 1, not -2", "retire", "--app", "shop", "--version", "-2", "--jdbc-url", NOWHERE),
                 bad("--no-such-flag", "Unknown option", "version", "--no-such-flag"));
     }
