@@ -43,9 +43,40 @@ final class DefinitionsSwitch {
     }
 
     void apply(Connection c, Release release) throws SQLException {
-        List<String> problems = problems(c, release);
+        apply(c, prepare(c, release));
+    }
+
+    /** A release's definitions, checked against the schema as it is, and the statements that create their views. */
+    record Prepared(List<VersionDefinition> versions, ViewGenerator.Parts statements) {
+    }
+
+    /**
+     * Refuses {@code release} (throws) with every problem of its definitions against the schema as it now is, else
+     * generates their views' statements; changes nothing. A release without migrations does this before it holds
+     * the applier and the views, which then only wait for the statements to run ({@link #apply(Connection, Prepared)}).
+     */
+    Prepared prepare(Connection c, Release release) throws SQLException {
+        List<String> all = new ArrayList<>(problems(c, release));
         progress.step("Linting " + release.versions().size() + " version definition(s) against the migrated schema");
-        store(c, release.app(), release.versions(), problems, true);
+        new Lint().check(c, release.versions()).forEach(p -> all.add(p.located()));
+        if (!all.isEmpty()) {
+            throw new MigrationRefusedException(release.app(), all);
+        }
+        return new Prepared(release.versions(), statements(c, release.versions(), PendingMove.NONE));
+    }
+
+    /** Stores the prepared definitions and runs their views' statements, in one round trip. */
+    void apply(Connection c, Prepared prepared) throws SQLException {
+        save(c, prepared.versions());
+        execute(c, prepared.statements().all());
+        recreated(prepared.versions());
+    }
+
+    private void recreated(List<VersionDefinition> versions) {
+        for (VersionDefinition version : versions) {
+            progress.step("Version " + version.version() + ": definition stored, views " + version.viewSchema()
+                    + ".* and grants recreated");
+        }
     }
 
     /**
@@ -65,10 +96,7 @@ final class DefinitionsSwitch {
         }
         save(c, versions);
         createViews(c, versions, PendingMove.NONE);
-        for (VersionDefinition version : versions) {
-            progress.step("Version " + version.version() + ": definition stored, views " + version.viewSchema()
-                    + ".* and grants recreated");
-        }
+        recreated(versions);
     }
 
     /** Stores {@code versions} as live definitions (which the live applier reloads once the caller commits). */

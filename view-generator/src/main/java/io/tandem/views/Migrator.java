@@ -374,9 +374,10 @@ public final class Migrator {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
+                DefinitionsSwitch.Prepared prepared = definitions.prepare(c, release); // before anything is held
                 TrackRow.live(release.app()).hold(c, lockTimeout);
                 long pausedAt = System.nanoTime();
-                definitions.apply(c, release);
+                definitions.apply(c, prepared);
                 c.commit();
                 return pausedAt;
             } catch (SQLException | RuntimeException e) {
