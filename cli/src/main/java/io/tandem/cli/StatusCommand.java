@@ -96,6 +96,7 @@ final class StatusCommand implements Callable<Integer> {
         out.put("pending", s.pending());
         out.put("lag_ms", s.lagMillis());
         out.put("rejects", s.rejects());
+        out.put("unresolved_rejects", s.unresolvedRejects());
         out.put("applier", applier);
         out.put("versions", s.versions());
         out.put("attention", attention(s));
@@ -109,7 +110,8 @@ final class StatusCommand implements Callable<Integer> {
         out.printf("pending    %d row(s), oldest %d ms%n", s.pending(), s.lagMillis());
         out.printf("applied    %d row(s)%s%s%n", s.appliedRows(), s.appliedAt() == null ? "" : ", last at " + s.appliedAt(),
                 s.noopWrites() == 0 ? "" : "; " + s.noopWrites() + " update(s)/delete(s) matched no row (see the log)");
-        out.printf("rejects    %d row(s) in tandem.rejects%n", s.rejects());
+        out.printf("rejects    %d row(s) in tandem.rejects, %d unresolved%s%n", s.rejects(), s.unresolvedRejects(),
+                s.unresolvedRejects() == 0 ? "" : " (tandem journal resolve --app " + s.app() + " once dealt with)");
         if (s.haltedReason() != null) {
             out.printf("HALTED     %s%n", s.haltedReason());
         } else if (s.unattended()) {

@@ -89,6 +89,8 @@ class JournalCommandsTest {
                 burn(db, 200);
                 return heldBack(db).contains("not resolved");
             });
+            JsonNode before = JSON.readTree(run(db, "status", "--app", "shop", "--json").out());
+            assertEquals(1, before.get("unresolved_rejects").asLong(), before.toString());
             CliRun resolve = run(db, "journal", "resolve", "--app", "shop", "--all");
             assertEquals(0, resolve.exitCode(), resolve.err() + resolve.out());
             assertTrue(resolve.out().contains("Marked 1 reject row(s) of shop resolved"), resolve.out());
@@ -97,7 +99,10 @@ class JournalCommandsTest {
                 return shopRowsInJournal(db) == 0;
             });
         }
-        JsonNode journal = JSON.readTree(run(db, "status", "--app", "shop", "--json").out()).get("journal");
+        JsonNode status = JSON.readTree(run(db, "status", "--app", "shop", "--json").out());
+        assertEquals(1, status.get("rejects").asLong(), status.toString());
+        assertEquals(0, status.get("unresolved_rejects").asLong(), "resolved: " + status);
+        JsonNode journal = status.get("journal");
         assertTrue(journal.get("removed_rows").asLong() > 0, journal.toString());
         CliRun text = run(db, "journal", "status");
         assertTrue(text.out().contains("retention removed") && text.out().contains("archived to " + location),

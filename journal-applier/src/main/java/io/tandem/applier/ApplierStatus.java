@@ -27,6 +27,8 @@ import java.util.List;
  * @param pending       committed journal rows of the app not yet applied (exact)
  * @param lagMillis     age of the oldest pending row, 0 when nothing is pending
  * @param rejects       rows in {@code tandem.rejects} for the app
+ * @param unresolvedRejects of those, the ones not yet marked resolved ({@code tandem journal resolve}): the ones an
+ *                      operator still has to look at
  * @param appliedRows   rows applied since the app's first batch
  * @param noopWrites    of those, the updates and deletes that matched no row (already deleted or never inserted)
  * @param appliedAt     when the applier last committed, or null
@@ -34,7 +36,7 @@ import java.util.List;
  * @param versions      the live versions
  */
 public record ApplierStatus(String app, ApplierState state, String leader, boolean leaderAlive, long pending,
-                            long lagMillis, long rejects, long appliedRows, long noopWrites, OffsetDateTime appliedAt,
+                            long lagMillis, long rejects, long unresolvedRejects, long appliedRows, long noopWrites, OffsetDateTime appliedAt,
                             String haltedReason, List<Integer> versions) {
 
     /**
@@ -51,9 +53,10 @@ public record ApplierStatus(String app, ApplierState state, String leader, boole
         TrackRow.Report reported = row.reported(c);
         boolean alive = leaderAlive(c, app);
         Backlog backlog = row.backlog(c, null);
+        long[] rejects = rejects(c, app);
         List<Integer> versions = VersionRegistry.live(c, app).stream().map(VersionDefinition::version).toList();
         return new ApplierStatus(app, state(reported, alive), alive ? reported.leader() : leaderIfHalted(reported),
-                alive, backlog.rows(), backlog.oldestMillis(), rejects(c, app), reported.appliedRows(),
+                alive, backlog.rows(), backlog.oldestMillis(), rejects[0], rejects[1], reported.appliedRows(),
                 reported.noopWrites(), reported.appliedAt(), reported.haltedReason(), versions);
     }
 
@@ -79,12 +82,14 @@ public record ApplierStatus(String app, ApplierState state, String leader, boole
         return LockView.held(c, LockNames.applierLeader(app));
     }
 
-    private static long rejects(Connection c, String app) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM tandem.rejects WHERE app = ?")) {
+    /** The app's reject rows, all and unresolved. */
+    private static long[] rejects(Connection c, String app) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT count(*), count(*) FILTER (WHERE resolved_at IS NULL)"
+                + " FROM tandem.rejects WHERE app = ?")) {
             s.setString(1, app);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
-                return rs.getLong(1);
+                return new long[] {rs.getLong(1), rs.getLong(2)};
             }
         }
     }
