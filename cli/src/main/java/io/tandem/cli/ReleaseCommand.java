@@ -107,6 +107,7 @@ final class ReleaseCommand implements Callable<Integer> {
         m.put("track_state", r.state().sql());
         m.put("track_applied_rows", r.appliedRows());
         m.put("track_behind_rows", status.behind());
+        m.put("driven_by", status.drivenBy());
         m.put("halted_reason", r.haltedReason());
         m.put("started_at", r.startedAt());
         m.put("switched_at", r.switchedAt());
@@ -131,6 +132,12 @@ final class ReleaseCommand implements Callable<Integer> {
             }
             if (r.haltedReason() != null) {
                 out.printf("HALTED     %s%n", r.haltedReason());
+            }
+            if (status.stranded()) {
+                out.printf("STRANDED   no tandem migrate drives it: run the same tandem migrate --schemas %s to resume"
+                        + " it, or tandem release abort --app %s%n", r.releaseDir(), app);
+            } else if (status.drivenBy() != null) {
+                out.printf("driven     %s%n", status.drivenBy().replaceFirst("^held ", ""));
             }
         }
         out.flush();

@@ -4,7 +4,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.tandem.applier.ApplierStatus;
 import io.tandem.core.db.ApplierState;
 import io.tandem.core.db.ReleaseState;
-import io.tandem.core.db.TrackRow;
 import io.tandem.core.storage.JournalStorage;
 import io.tandem.views.ReleaseControl;
 import picocli.CommandLine;
@@ -46,23 +45,23 @@ final class StatusCommand implements Callable<Integer> {
         try (HikariDataSource pool = connection.pool("status", 1); Connection c = pool.getConnection()) {
             KnownApps.require(c, app, connection.jdbcUrl);
             ApplierStatus status = ApplierStatus.read(c, app);
-            ReleaseState release = ReleaseState.find(c, app).orElse(null);
-            long behind = release == null ? 0 : TrackRow.release(app).behindLive(c);
+            ReleaseControl.Status release = ReleaseControl.status(c, app).orElse(null);
             JournalStorage journal = JournalStorage.read(c);
             if (json.requested()) {
                 Map<String, Object> out = toMap(status);
                 out.put("journal", JournalCommand.toMap(journal));
-                out.put("release", release == null ? null
-                        : ReleaseCommand.toMap(new ReleaseControl.Status(release, behind)));
+                out.put("release", release == null ? null : ReleaseCommand.toMap(release));
                 json.print(out);
             } else {
                 print(spec.commandLine().getOut(), status);
                 spec.commandLine().getOut().println("journal    " + JournalCommand.line(journal));
                 spec.commandLine().getOut().flush();
                 if (release != null) {
-                    spec.commandLine().getOut().printf("release    %s phase %s%s: track %s, %,d row(s) behind"
-                                    + " (tandem release status --app %s)%n", release.migrations(), release.phase().sql(),
-                            release.paused() ? " (paused)" : "", release.state().sql(), behind, app);
+                    ReleaseState r = release.release();
+                    spec.commandLine().getOut().printf("release    %s phase %s%s: track %s, %,d row(s) behind%s"
+                                    + " (tandem release status --app %s)%n", r.migrations(), r.phase().sql(),
+                            r.paused() ? " (paused)" : "", r.state().sql(), release.behind(),
+                            release.stranded() ? "; no tandem migrate drives it" : "", app);
                     spec.commandLine().getOut().flush();
                 }
             }

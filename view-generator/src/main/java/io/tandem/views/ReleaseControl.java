@@ -90,18 +90,35 @@ public final class ReleaseControl {
     /** The app's release in progress, with how far its track is behind the live applier; empty when none. */
     public Optional<Status> status(String app) {
         try (Connection c = dataSource.getConnection()) {
-            Optional<ReleaseState> state = ReleaseState.find(c, app);
-            if (state.isEmpty()) {
-                return Optional.empty();
-            }
-            return Optional.of(new Status(state.get(), TrackRow.release(app).behindLive(c)));
+            return status(c, app);
         } catch (SQLException e) {
             throw failed(app, "read the release", e);
         }
     }
 
-    /** A release and how many journal rows its track has yet to project to reach the live applier. */
-    public record Status(ReleaseState release, long behind) {
+    /** {@link #status(String)} on a connection of the caller's. */
+    public static Optional<Status> status(Connection c, String app) throws SQLException {
+        Optional<ReleaseState> state = ReleaseState.find(c, app);
+        if (state.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Status(state.get(), TrackRow.release(app).behindLive(c),
+                ReleaseLock.holder(c, app).map(ReleaseLock.Holder::toString).orElse(null)));
+    }
+
+    /**
+     * A release, how many journal rows its track has yet to project to reach the live applier, and the session of the
+     * command that drives it ({@code held by session 781 'tandem migrate', connected since ...}), or null when no
+     * migrate, revert or retire of the app runs.
+     */
+    public record Status(ReleaseState release, long behind, String drivenBy) {
+        /**
+         * Whether the release waits for a command nobody runs: before the switch only a running {@code tandem
+         * migrate} copies, migrates the build and catches up (a switched release waits for finish or revert anyway).
+         */
+        public boolean stranded() {
+            return drivenBy == null && release.phase() != io.tandem.core.db.ReleasePhase.SWITCHED;
+        }
     }
 
     /** Stops the copy and the release track until {@link #resume}; the live applier goes on. */

@@ -101,6 +101,8 @@ class OnlineReleaseControlTest {
         ReleaseControl control = new ReleaseControl(db.dataSource());
         Await.until("the release is copying", () -> control.status("shop")
                 .map(s -> s.release().phase() == ReleasePhase.COPYING).orElse(false));
+        assertTrue(control.status("shop").orElseThrow().drivenBy().startsWith("held by session "),
+                "the running migrate drives it");
         control.pause("shop");
         Await.until("the copy waits while paused", () -> List.copyOf(progress).stream()
                 .anyMatch(l -> l.contains("copy waits: the release is paused")));
@@ -139,7 +141,9 @@ class OnlineReleaseControlTest {
                 + " halts it) and 1 row(s) wait") && message.contains("the same tandem migrate resumes the release"),
                 message);
         ReleaseControl control = new ReleaseControl(db.dataSource());
-        assertEquals(ReleasePhase.COPYING, control.status("shop").orElseThrow().release().phase(), "resumable");
+        ReleaseControl.Status left = control.status("shop").orElseThrow();
+        assertEquals(ReleasePhase.COPYING, left.release().phase(), "resumable");
+        assertTrue(left.stranded() && left.drivenBy() == null, "no migrate drives it now: " + left);
         control.abort("shop");
         applier = Applier.start(new ApplierConfig(db.newPool(8), "shop"));
         Await.until("the waiting write is applied", () -> "ada@waiting.example".equals(
