@@ -1,10 +1,14 @@
 package io.tandem.cli;
 
 import io.tandem.core.TandemException;
+import io.tandem.core.definitions.DefinitionException;
+import io.tandem.core.definitions.DefinitionProblem;
+import io.tandem.views.MigrationRefusedException;
 import picocli.CommandLine;
 
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,6 +28,10 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
             Map<String, Object> failure = new LinkedHashMap<>();
             failure.put("ok", false);
             failure.put("error", message);
+            List<String> problems = problems(e);
+            if (!problems.isEmpty()) {
+                failure.put("problems", problems);
+            }
             Output.json(cli.getOut(), failure);
         } else {
             cli.getErr().println(cli.getCommandSpec().qualifiedName(" ") + ": " + message);
@@ -32,6 +40,17 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
             }
         }
         return 1;
+    }
+
+    /**
+     * The problems of definitions or of a release that was refused, one line each, as {@code views check --json}
+     * lists lint's: a script reads them without taking the error's text apart.
+     */
+    private static List<String> problems(Exception e) {
+        if (e instanceof DefinitionException d) {
+            return d.problems().stream().map(DefinitionProblem::toString).toList();
+        }
+        return e instanceof MigrationRefusedException refused ? refused.problems() : List.of();
     }
 
     /** The database's refusal among {@code e}'s causes: a {@link SQLException} with a SQLSTATE, or null. */

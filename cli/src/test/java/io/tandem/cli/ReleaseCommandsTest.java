@@ -143,6 +143,9 @@ class ReleaseCommandsTest {
         CliRun bad = run(db, "views", "check", "--schemas", app.toString());
         assertEquals(1, bad.exitCode());
         assertTrue(bad.err().contains("v1.yaml:5:5") && bad.err().contains("keys"), bad.err());
+        JsonNode badJson = JSON.readTree(run(db, "views", "check", "--schemas", app.toString(), "--json").out());
+        assertEquals(false, badJson.get("ok").asBoolean());
+        assertTrue(badJson.get("problems").get(0).asText().contains("v1.yaml:5:5"), "one problem a line: " + badJson);
 
         CliRun usage = CliRun.of("migrate", "--schemas");
         assertEquals(2, usage.exitCode());
