@@ -73,8 +73,10 @@ final class JournalCommand implements Runnable {
         return line.toString();
     }
 
+    /** A size in MiB, or in GiB from 10 GiB on (the unit --max-size is usually given in). */
     private static String mib(long bytes) {
-        return String.format("%.1f MiB", bytes / 1048576.0);
+        return bytes >= 10L << 30 ? String.format("%.1f GiB", bytes / 1073741824.0)
+                : String.format("%.1f MiB", bytes / 1048576.0);
     }
 
     @Command(name = "status", description = "Show the journal's partitions, size, oldest row and what retention did.")

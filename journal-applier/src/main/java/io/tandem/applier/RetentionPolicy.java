@@ -141,7 +141,8 @@ public record RetentionPolicy(Map<String, Duration> keepFor, Long maxBytes, Path
     private static void requireKeep(Duration keepFor) {
         if (keepFor != null && keepFor.compareTo(Duration.ofMinutes(5)) < 0) {
             throw new IllegalArgumentException("--keep must be at least 5m (a fence asks about its own transaction"
-                    + " within that), got " + keepFor);
+                    + " within that), got " + (keepFor.toSeconds() % 60 == 0 ? keepFor.toMinutes() + "m"
+                    : keepFor.toMillis() + "ms"));
         }
     }
 
