@@ -1,6 +1,7 @@
 package io.tandem.cli;
 
 import io.tandem.core.TandemException;
+import io.tandem.core.db.ServerError;
 import io.tandem.core.definitions.DefinitionException;
 import io.tandem.core.definitions.DefinitionProblem;
 import io.tandem.views.MigrationRefusedException;
@@ -10,6 +11,7 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns an exception escaping a subcommand into exit code 1 and a message: the bare message for a
@@ -53,27 +55,38 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
         return e instanceof MigrationRefusedException refused ? refused.problems() : List.of();
     }
 
-    /** The database's refusal among {@code e}'s causes: a {@link SQLException} with a SQLSTATE, or null. */
+    /**
+     * The database's refusal among {@code e}'s causes that the user can act on without a stack trace — rights
+     * (42501), Tandem's schema missing (3F000, 42P01, 42883 naming tandem), the connection or the login (classes 08,
+     * 28, 57P) — or null: any other SQLSTATE may be a fault in SQL Tandem wrote, and keeps its trace.
+     */
     private static SQLException refusal(Throwable e) {
         for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && actionable(sql)) {
                 return sql;
             }
         }
         return null;
     }
 
-    static String refused(SQLException sql) {
-        String message = sql.getMessage().lines().findFirst().orElse("").strip();
+    private static boolean actionable(SQLException sql) {
         String state = sql.getSQLState();
-        String advice = switch (state) {
-            case "42501" -> " The role connected lacks a right this command needs: connect as the role that owns"
-                    + " Tandem's schema, the one that ran tandem migrate (docs/security.md).";
-            case "3F000", "42P01", "42883" -> message.contains("tandem") ? " This database has no Tandem schema, or an"
-                    + " older one: check --jdbc-url, or run tandem migrate, which installs it." : "";
-            default -> "";
-        };
-        return "The database refused: " + message + " [SQLState " + state + "]." + advice;
+        return state.equals("42501") || state.startsWith("08") || state.startsWith("28") || state.startsWith("57P")
+                || missingTandem(sql);
+    }
+
+    private static boolean missingTandem(SQLException sql) {
+        return Set.of("3F000", "42P01", "42883").contains(sql.getSQLState())
+                && String.valueOf(sql.getMessage()).contains("tandem");
+    }
+
+    static String refused(SQLException sql) {
+        String advice = sql.getSQLState().equals("42501") ? " The role connected lacks a right this command needs:"
+                + " connect as the role that owns Tandem's schema, the one that ran tandem migrate (docs/security.md)."
+                : missingTandem(sql) ? " This database has no Tandem schema, or an older one: check --jdbc-url, or"
+                + " run tandem migrate, which installs it." : "";
+        return "The database refused: " + ServerError.oneLine(sql) + " [SQLState " + sql.getSQLState()
+                + "]." + advice;
     }
 
     private static String withCauses(Throwable e) {

@@ -17,6 +17,8 @@ import java.util.List;
 final class HelpCommand implements CommandLine.IHelpCommandInitializable2, Runnable {
     @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "The command, e.g. migrate or journal retention")
     List<String> path = new ArrayList<>();
+    @CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit")
+    boolean help;
 
     private CommandLine self;
     private CommandLine.Help.ColorScheme colors;

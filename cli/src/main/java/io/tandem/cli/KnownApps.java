@@ -1,6 +1,7 @@
 package io.tandem.cli;
 
 import io.tandem.core.TandemException;
+import io.tandem.core.db.ReleaseState;
 import io.tandem.core.db.TandemSchema;
 import io.tandem.core.db.VersionRegistry;
 
@@ -8,7 +9,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 
-/** The apps a database knows: those with at least one version released there, live or retired. */
+/**
+ * The apps a database knows: those with at least one version released there, live or retired, and one whose first
+ * online release is in progress.
+ */
 final class KnownApps {
     private KnownApps() {
     }
@@ -28,8 +32,8 @@ final class KnownApps {
     static void require(Connection c, String app, String where) throws SQLException {
         requireInstalled(c, where);
         List<String> apps = VersionRegistry.apps(c);
-        if (apps.contains(app)) {
-            return;
+        if (apps.contains(app) || ReleaseState.find(c, app).isPresent()) {
+            return; // a first online release stores its versions only at the switch
         }
         throw new TandemException(apps.isEmpty()
                 ? "Tandem knows no app in " + where + ": no version of any app has been released there. Run `tandem"

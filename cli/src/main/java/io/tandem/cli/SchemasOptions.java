@@ -36,12 +36,12 @@ final class SchemasOptions {
                     + " (e.g. schemas/shop) or a folder of app folders (e.g. schemas)");
         }
         if (Files.isDirectory(dir.resolve("versions"))) {
-            Release release = Release.load(dir);
-            if (app != null && !app.equals(release.app())) {
+            Path folder = dir.toAbsolutePath().normalize().getFileName(); // a release folder's name is its app's
+            if (app != null && folder != null && !app.equals(folder.toString())) {
                 throw new ParameterException(command.commandLine(), "--app " + app + ", but --schemas " + dir + " is"
-                        + " the folder of app " + release.app() + ": drop --app, or pass the folder of app " + app);
+                        + " the folder of app " + folder + ": drop --app, or pass the folder of app " + app);
             }
-            return release;
+            return Release.load(dir);
         }
         if (Files.isDirectory(dir.resolve("migrations"))) {
             throw new TandemException("--schemas " + dir + " has migrations/ but no versions/: an app folder holds"

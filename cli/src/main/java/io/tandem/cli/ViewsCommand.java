@@ -2,6 +2,7 @@ package io.tandem.cli;
 
 import io.tandem.core.TandemException;
 import io.tandem.core.definitions.Release;
+import io.tandem.core.definitions.SqlIdentifier;
 import io.tandem.core.definitions.VersionDefinition;
 import io.tandem.views.LintProblem;
 import io.tandem.views.ReleaseCheck;
@@ -138,7 +139,13 @@ final class ViewsCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (out.getFileName() == null || !out.getFileName().toString().equals(app)) {
+            try {
+                SqlIdentifier.of(app);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--app " + app + ": " + e.getMessage());
+            }
+            Path folder = out.toAbsolutePath().normalize().getFileName();
+            if (folder == null || !folder.toString().equals(app)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--out " + out + " must be the app's"
                         + " folder, named after it (e.g. schemas/" + app + "): a release folder's name is its app's");
             }
@@ -154,8 +161,6 @@ final class ViewsCommand implements Runnable {
             try (com.zaxxer.hikari.HikariDataSource pool = connection.pool("scaffold", 1);
                  java.sql.Connection c = pool.getConnection()) {
                 draft = Scaffold.of(c, app, schema);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--app " + app + ": " + e.getMessage());
             }
             try {
                 Files.createDirectories(baseline.getParent());

@@ -52,6 +52,9 @@ class TandemCommandTest {
                 assertTrue(run.out().startsWith("Usage: " + name + " "), args + ": " + run.out());
             }
         });
+        CliRun helpsItself = CliRun.of("help", "--help");
+        assertEquals(0, helpsItself.exitCode(), helpsItself.err());
+        assertTrue(helpsItself.out().startsWith("Usage: tandem help "), helpsItself.out());
         CliRun unknown = CliRun.of("help", "journal", "nosuch");
         assertEquals(2, unknown.exitCode());
         assertTrue(unknown.err().contains("'nosuch' is not a command of tandem journal (status, retention, resolve,"

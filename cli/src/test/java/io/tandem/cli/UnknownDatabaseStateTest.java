@@ -124,8 +124,15 @@ class UnknownDatabaseStateTest {
         try (Connection c = db.connect(); java.sql.Statement s = c.createStatement()) {
             s.execute("CREATE ROLE " + role + " LOGIN PASSWORD 'secret'");
         }
-        CliRun status = CliRun.of("status", "--app", "shop", "--jdbc-url", db.jdbcUrl(), "--user", role, "--password",
-                "secret");
+        CliRun status;
+        try {
+            status = CliRun.of("status", "--app", "shop", "--jdbc-url", db.jdbcUrl(), "--user", role, "--password",
+                    "secret");
+        } finally {
+            try (Connection c = db.connect(); java.sql.Statement s = c.createStatement()) {
+                s.execute("DROP ROLE " + role); // roles are the server's, not the test database's
+            }
+        }
         assertEquals(1, status.exitCode(), status.err() + status.out());
         assertEquals("tandem status: The database refused: ERROR: permission denied for schema tandem [SQLState 42501]."
                 + " The role connected lacks a right this command needs: connect as the role that owns Tandem's schema,"

@@ -3,6 +3,7 @@ package io.tandem.views;
 import io.tandem.core.TandemException;
 import io.tandem.core.definitions.Release;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.callback.Callback;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
@@ -31,17 +32,27 @@ final class AppFlyway {
      * the old definitions over the new tables, refused only by lint, with advice to retire the newer versions).
      */
     static void refuseOlderFolder(Flyway flyway, Release release) {
-        List<String> absent = Arrays.stream(flyway.info().all())
-                .filter(m -> m.getState() == MigrationState.FUTURE_SUCCESS
-                        || m.getState() == MigrationState.MISSING_SUCCESS)
-                .map(m -> (m.getVersion() == null ? "" : m.getVersion() + " ") + "(" + m.getDescription() + ")")
-                .toList();
-        if (!absent.isEmpty()) {
-            throw new TandemException("The database has migration(s) " + String.join(", ", absent) + " of app '"
+        List<MigrationInfo> all = Arrays.asList(flyway.info().all());
+        List<String> newer = applied(all, MigrationState.FUTURE_SUCCESS);
+        List<String> removed = applied(all, MigrationState.MISSING_SUCCESS);
+        if (!newer.isEmpty()) {
+            throw new TandemException("The database has migration(s) " + String.join(", ", newer) + " of app '"
                     + release.app() + "' applied, which " + release.migrationsDir() + " does not hold: this release"
                     + " folder is older than the database. Release from the folder of the app's newest release,"
                     + " which holds every migration applied so far. Nothing changed.");
         }
+        if (!removed.isEmpty()) {
+            throw new TandemException("The database has migration(s) " + String.join(", ", removed) + " of app '"
+                    + release.app() + "' applied, which are no longer in " + release.migrationsDir() + " (deleted or"
+                    + " renumbered): a release folder keeps every migration applied, as it was. Put them back."
+                    + " Nothing changed.");
+        }
+    }
+
+    private static List<String> applied(List<MigrationInfo> all, MigrationState state) {
+        return all.stream().filter(m -> m.getState() == state)
+                .map(m -> (m.getVersion() == null ? "" : m.getVersion() + " ") + "(" + m.getDescription() + ")")
+                .toList();
     }
 
     /** The configuration {@link #of} loads, for a caller that sets more (a baseline). */

@@ -117,7 +117,7 @@ final class BuildMigration {
                     checkLiveUntouched(c);
                     progress.step("Build: linting " + release.versions().size() + " definition(s) against the build");
                     List<String> problems = new ArrayList<>();
-                    new Lint().check(c, release.versions()).forEach(p -> problems.add(p.toString()));
+                    new Lint().check(c, release.versions()).forEach(p -> problems.add(p.located()));
                     if (!problems.isEmpty()) {
                         throw new MigrationRefusedException(release.app(), problems);
                     }

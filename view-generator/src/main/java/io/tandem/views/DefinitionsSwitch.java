@@ -80,20 +80,10 @@ final class DefinitionsSwitch {
     }
 
     /**
-     * Stores {@code versions} as the app's live definitions and recreates their views and grants, after linting
-     * them against the schema as it now is (unless {@code lint} is false: an online release linted them against its
-     * build, which becomes this schema); refuses (throws) with every problem, including {@code problems} found
-     * before.
+     * Stores {@code versions} as the app's live definitions and recreates their views and grants, unchecked: an
+     * online release linted them against its build, which becomes this schema.
      */
-    void store(Connection c, String app, List<VersionDefinition> versions, List<String> problems, boolean lint)
-            throws SQLException {
-        List<String> all = new ArrayList<>(problems);
-        if (lint) {
-            new Lint().check(c, versions).forEach(p -> all.add(p.located()));
-        }
-        if (!all.isEmpty()) {
-            throw new MigrationRefusedException(app, all);
-        }
+    void store(Connection c, List<VersionDefinition> versions) throws SQLException {
         save(c, versions);
         createViews(c, versions, PendingMove.NONE);
         recreated(versions);

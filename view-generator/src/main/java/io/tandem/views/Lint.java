@@ -244,7 +244,9 @@ public final class Lint {
 
         private void add(String subject, String message) {
             problems.add(new LintProblem(v.app(), v.version(), entity.name(), subject, message,
-                    v.where("entities", entity.name(), "fields", subject == null ? "" : subject)));
+                    subject != null && entity.fields().containsKey(subject)
+                            ? v.where("entities", entity.name(), "fields", subject)
+                            : v.where("entities", entity.name())));
         }
     }
 }

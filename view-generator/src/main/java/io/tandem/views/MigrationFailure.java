@@ -1,5 +1,6 @@
 package io.tandem.views;
 
+import io.tandem.core.db.ServerError;
 import io.tandem.core.definitions.Release;
 import org.flywaydb.core.internal.sqlscript.FlywaySqlScriptException;
 import org.postgresql.util.PSQLException;
@@ -38,8 +39,11 @@ final class MigrationFailure {
         }
         String file = release.migrationsDir().resolve(script.getResource().getFilename()).toString();
         SQLException sql = Migrator.find(e, SQLException.class);
-        String message = sql != null ? sql.getMessage().lines().findFirst().orElse("") : script.getMessage();
+        String message = sql != null ? ServerError.oneLine(sql) : String.valueOf(script.getMessage());
         int start = script.getLineNumber();
+        if (start <= 0) {
+            return Optional.of(file + ": " + message);
+        }
         int line = errorLine(script.getStatement(), start, position(sql));
         return Optional.of(file + ":" + line + ": " + message + (line == start ? ""
                 : " (in the statement from line " + start + ")"));

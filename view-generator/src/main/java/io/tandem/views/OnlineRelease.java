@@ -114,7 +114,7 @@ final class OnlineRelease {
             c.setAutoCommit(false);
             try {
                 new Lint().check(c, release.previousVersions())
-                        .forEach(p -> problems.add("versions/previous: " + p));
+                        .forEach(p -> problems.add(p.located()));
             } finally {
                 c.rollback();
                 c.setAutoCommit(true);

@@ -254,6 +254,12 @@ public final class ReleaseControl {
                     missing.add("version " + version);
                 }
             }
+            if (!missing.isEmpty() && restored.isEmpty()) {
+                throw new TandemException("Cannot revert the release of app '" + app + "': no live version has a"
+                        + " mapping onto the previous tables (" + String.join(", ", missing) + " are new in this"
+                        + " release, and the versions that had one were retired since the switch). The release can"
+                        + " only be finished: tandem release finish --app " + app + ". Nothing changed.");
+            }
             if (!missing.isEmpty()) {
                 throw new TandemException("Cannot revert the release of app '" + app + "': " + String.join(", ",
                         missing) + " is new in this release and has no mapping onto the previous tables; retire it"

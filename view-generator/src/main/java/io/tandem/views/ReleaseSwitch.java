@@ -107,7 +107,7 @@ final class ReleaseSwitch {
                 s.execute("DROP SCHEMA " + q(state.buildSchema()) + " CASCADE"); // only its history and position left
             }
             long moved = System.nanoTime();
-            store(c, state.app(), release.versions(), staged);
+            store(c, release.versions(), staged);
             report(held, cleared, moved, staged);
             try (PreparedStatement s = c.prepareStatement("UPDATE tandem.releases SET phase = 'switched',"
                     + " switched_at = now(), previous_definitions = ?::jsonb, moved_in = ?,"
@@ -157,7 +157,7 @@ final class ReleaseSwitch {
                     VersionRegistry.retire(c, state.app(), v.version());
                 }
             }
-            store(c, state.app(), restored, staged);
+            store(c, restored, staged);
             try (PreparedStatement s = c.prepareStatement("DELETE FROM tandem.releases WHERE app = ?")) {
                 s.setString(1, state.app());
                 s.executeUpdate();
@@ -196,12 +196,12 @@ final class ReleaseSwitch {
     }
 
     /** Stores the definitions, and creates their views unless they were staged. */
-    private void store(Connection c, String app, List<VersionDefinition> versions, Optional<StagedViews> staged)
+    private void store(Connection c, List<VersionDefinition> versions, Optional<StagedViews> staged)
             throws SQLException {
         if (staged.isPresent()) {
             definitions.save(c, versions);
         } else {
-            definitions.store(c, app, versions, List.of(), false);
+            definitions.store(c, versions);
         }
     }
 

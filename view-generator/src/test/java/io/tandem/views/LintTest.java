@@ -45,6 +45,20 @@ class LintTest {
                 problems(db, customer("custmer c", "c.email", "text", "customer", "email", ":email")));
     }
 
+    /** Where a problem is: the field's entry for a field's, the entity's for the entity's and a column's. */
+    @Test
+    void aProblemIsLocatedAtItsFieldOrEntity(TestDatabase db) throws Exception {
+        try (Connection c = db.connect()) {
+            assertEquals(List.of("fixture.yaml:4:3"), lint.check(c, List.of(customer("custmer c", "c.email", "text",
+                    "customer", "email", ":email"))).stream().map(LintProblem::where).toList(), "FROM: the entity");
+            assertEquals(List.of("fixture.yaml:10:7"), lint.check(c, List.of(customer("customer c", "c.emial", "text",
+                    "customer", "email", ":email"))).stream().map(LintProblem::where).toList(), "a read: the field");
+            assertEquals(List.of("fixture.yaml:4:3", "fixture.yaml:10:7"), lint.check(c, List.of(customer("customer c",
+                    "c.email", "text", "customer", "emial", ":email"))).stream().map(LintProblem::where).toList(),
+                    "column emial, no field of that name: the entity; column email unfilled: the field of its name");
+        }
+    }
+
     @Test
     void readThatDoesNotCompile(TestDatabase db) throws Exception {
         assertEquals(List.of("shop v1 customer.email: read 'c.emial' does not compile: column c.emial does not"
