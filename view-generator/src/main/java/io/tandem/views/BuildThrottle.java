@@ -58,8 +58,10 @@ final class BuildThrottle {
             if (reason == null) {
                 Backlog backlog = TrackRow.live(app).backlog(side, null);
                 if (backlog.oldestMillis() > maxLag.toMillis()) {
+                    failIfHalted(side, app, backlog);
                     reason = "the live applier is " + backlog.oldestMillis() + " ms behind (limit "
-                            + maxLag.toMillis() + " ms)" + unattended(side, app, backlog);
+                            + maxLag.toMillis() + " ms)" + (LockView.held(side, LockNames.applierLeader(app)) ? ""
+                            : ", and no applier leads app " + app + ": start one (tandem applier --app " + app + ")");
                 }
             }
             if (reason == null && rowsPerSecond > 0 && copied.rowsPerSecond() > rowsPerSecond) {
@@ -79,11 +81,10 @@ final class BuildThrottle {
     }
 
     /**
-     * Why the live applier may stay behind until someone acts: a halted applier fails the copy (nothing applies the
-     * journal until an operator deals with the transaction it halted at), an applier nobody leads is named in the
-     * wait's line; empty when one leads it.
+     * Fails the copy when the live applier it waits for halted: nothing applies the journal until an operator deals
+     * with the transaction it halted at, so the wait would not end by itself.
      */
-    private static String unattended(Connection side, String app, Backlog backlog) throws SQLException {
+    private static void failIfHalted(Connection side, String app, Backlog backlog) throws SQLException {
         TrackRow.Report live = TrackRow.live(app).reported(side);
         if (live.state() == ApplierState.HALTED) {
             throw new TandemException("The release of app '" + app + "' cannot copy on: the live applier is halted ("
@@ -92,8 +93,6 @@ final class BuildThrottle {
                     + " schema is unchanged; once the applier runs again, the same tandem migrate resumes the release"
                     + " (or tandem release abort --app " + app + " drops it).");
         }
-        return LockView.held(side, LockNames.applierLeader(app)) ? ""
-                : ", and no applier leads app " + app + ": start one (tandem applier --app " + app + ")";
     }
 
     /** The release's paused flag, or null when it no longer exists. */
