@@ -253,6 +253,9 @@ final class JournalCommand implements Runnable {
         public Integer call() throws Exception {
             PrintWriter err = spec.commandLine().getErr();
             try (HikariDataSource pool = connection.pool("journal", 1)) {
+                try (Connection c = pool.getConnection()) {
+                    KnownApps.requireInstalled(c, connection.jdbcUrl);
+                }
                 ArchiveReplay.Report report;
                 try {
                     report = ArchiveReplay.replay(pool, archive, line -> {

@@ -56,7 +56,8 @@ class UnknownDatabaseStateTest {
 
         for (List<String> command : List.of(List.of("status", "--app", "shop"), List.of("release", "status", "--app",
                 "shop"), List.of("retire", "--app", "shop", "--version", "1"), List.of("journal", "status"),
-                List.of("journal", "retention", "--keep", "2d"), List.of("journal", "resolve", "--app", "shop", "--all"))) {
+                List.of("journal", "retention", "--keep", "2d"), List.of("journal", "resolve", "--app", "shop", "--all"),
+                List.of("journal", "replay", "--archive", "."))) {
             CliRun run = run(db, command.toArray(String[]::new));
             assertEquals(1, run.exitCode(), command + ": " + run.err() + run.out());
             assertEquals("Tandem is not installed in " + db.jdbcUrl() + ": run `tandem migrate --schemas DIR` for the"
