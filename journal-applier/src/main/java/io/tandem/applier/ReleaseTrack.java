@@ -77,7 +77,7 @@ final class ReleaseTrack implements Track {
                 : union(release.tables(), release.newTables());
         List<VersionDefinition> versions = release.trackDefinitions().stream()
                 .map(v -> onlyTables(v, tables, release.liveSchema(), release.trackSchema())).toList();
-        return LiveDefinitions.of(read, release.definitionsGeneration(), versions);
+        return LiveDefinitions.of(read, release.definitionsGeneration(), release.trackDefinitions(), versions);
     }
 
     @Override
