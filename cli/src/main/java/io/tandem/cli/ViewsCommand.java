@@ -5,6 +5,7 @@ import io.tandem.core.definitions.Release;
 import io.tandem.core.definitions.SqlIdentifier;
 import io.tandem.core.definitions.VersionDefinition;
 import io.tandem.views.LintProblem;
+import io.tandem.views.MigrationRefusedException;
 import io.tandem.views.ReleaseCheck;
 import io.tandem.views.Scaffold;
 import io.tandem.views.ViewGenerator;
@@ -96,7 +97,13 @@ final class ViewsCommand implements Runnable {
             Release release = schemas.release();
             Map<Integer, String> scripts;
             try (ScratchDatabase scratch = ScratchDatabase.open(connection)) {
-                scripts = ReleaseCheck.prepare(scratch.dataSource(), release).scripts(new ViewGenerator());
+                ReleaseCheck check = ReleaseCheck.prepare(scratch.dataSource(), release);
+                List<LintProblem> problems = check.lint(); // what would not compile, said as views check says it
+                if (!problems.isEmpty()) {
+                    throw new MigrationRefusedException(release.app(), problems.stream().map(LintProblem::located)
+                            .toList(), "views");
+                }
+                scripts = check.scripts(new ViewGenerator());
             }
             Map<String, Object> written = new LinkedHashMap<>();
             try {

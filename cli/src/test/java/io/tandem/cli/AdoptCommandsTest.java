@@ -71,9 +71,12 @@ class AdoptCommandsTest {
         assertEquals(1, refused.exitCode(), refused.out());
         assertTrue(refused.err().contains("predates Tandem") && refused.err().contains("--baseline"), refused.err());
 
+        Files.writeString(app.resolve("migrations/V2__note_tag.sql"), "ALTER TABLE note ADD COLUMN tag text;\n");
         CliRun plan = run(db, "migrate", "--schemas", app.toString(), "--baseline", "--plan", "--json");
-        assertEquals(0, plan.exitCode(), plan.err() + plan.out());
+        assertEquals(0, plan.exitCode(), "a migration after the baseline, planned before Tandem is installed: "
+                + plan.err() + plan.out());
         assertTrue(JSON.readTree(plan.out()).get("adopts").asBoolean(), plan.out());
+        assertEquals("[\"2 note tag\"]", JSON.readTree(plan.out()).get("pending").toString(), plan.out());
 
         CliRun adopted = run(db, "migrate", "--schemas", app.toString(), "--baseline", "--json");
         assertEquals(0, adopted.exitCode(), adopted.err() + adopted.out());

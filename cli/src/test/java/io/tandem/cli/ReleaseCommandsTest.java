@@ -62,6 +62,12 @@ class ReleaseCommandsTest {
         assertEquals(false, json.get("ok").asBoolean());
         assertTrue(json.get("problems").get(0).asText().startsWith(release.resolve("versions/v2.yaml") + ":15:7: shop v2"
                 + " customer.phone: "), "names the field's line in the file: " + run.out());
+        Path out = dir.resolve("out");
+        CliRun generate = run(db, "views", "generate", "--schemas", release.toString(), "--out", out.toString());
+        assertEquals(1, generate.exitCode(), generate.err() + generate.out());
+        assertTrue(generate.err().contains(release.resolve("versions/v2.yaml") + ":15:7: shop v2 customer.phone: read"
+                + " 'c.fone' does not compile") && !generate.err().contains("\tat "), generate.err());
+        assertFalse(Files.exists(out), "nothing written");
     }
 
     /** A script that does not apply is one line naming its file and the line the error is on, no stack trace. */

@@ -238,12 +238,21 @@ public final class Migrator {
     /**
      * The plan of {@code release} against the live database, and whether {@code migrate} would build it beside the
      * live tables; changes nothing.
+     *
+     * @throws MigrationRefusedException what migrate would refuse whatever the migrations do: a live version missing
+     *                                   from the folder, a retired one still in it (lint needs the migrated schema)
      */
     public PlannedRelease plan(Release release) {
         try (Connection c = dataSource.getConnection()) {
             AppBaseline.check(AppBaseline.look(c), release, baseline);
             Flyway flyway = AppFlyway.of(dataSource, release);
             AppFlyway.refuseOlderFolder(flyway, release);
+            if (TandemSchema.installedVersion(c) != null) { // what migrate refuses whatever the schema
+                List<String> problems = new DefinitionsSwitch(views, progress).problems(c, release);
+                if (!problems.isEmpty()) {
+                    throw new MigrationRefusedException(release.app(), problems);
+                }
+            }
             MigrationInfo[] pending = flyway.info().pending();
             if (baseline) { // the first is recorded as applied, not run
                 pending = java.util.Arrays.copyOfRange(pending, 1, pending.length);

@@ -107,17 +107,24 @@ public record ReleasePlan(String app, List<String> pending, List<PlannedStatemen
     }
 
     /**
-     * The table's size: rows as the statistics estimate them, or — for a table never analyzed — counted when it is
-     * small and sampled (1 % of its pages) when it is not.
+     * The view schemas of the app's live versions: views Tandem recreates at the switch. None before Tandem is
+     * installed (a first release, or adopting a database with --baseline).
      */
-    /** The view schemas of the app's live versions: views Tandem recreates at the switch. */
     private static java.util.Set<String> tandemSchemas(Connection c, String app) throws SQLException {
         java.util.Set<String> schemas = new java.util.HashSet<>();
+        if (io.tandem.core.db.TandemSchema.installedVersion(c) == null) {
+            return schemas;
+        }
         for (io.tandem.core.definitions.VersionDefinition v : io.tandem.core.db.VersionRegistry.live(c, app)) {
             schemas.addAll(v.viewSchemas());
         }
         return schemas;
     }
+
+    /**
+     * The table's size: rows as the statistics estimate them, or — for a table never analyzed — counted when it is
+     * small and sampled (1 % of its pages) when it is not.
+     */
 
     private static TableSize size(Connection c, String schema, String table) throws SQLException {
         long rows;

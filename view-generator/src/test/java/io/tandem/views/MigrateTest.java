@@ -127,10 +127,14 @@ class MigrateTest {
         assertTrue(e.getMessage().contains("shop v2 customer.phone"), e.getMessage());
         assertTrue(e.getMessage().contains("nothing changed"), e.getMessage());
         assertEquals("1", one(db, "SELECT count(*) FROM flyway_schema_history WHERE success"));
+        Release without = Release.load(withoutV1());
         MigrationRefusedException missing = assertThrows(MigrationRefusedException.class,
-                () -> migrator(db).migrate(Release.load(withoutV1())));
+                () -> migrator(db).migrate(without));
         assertTrue(missing.getMessage().contains("version 1 of app 'shop' is live but")
                 && missing.getMessage().contains("retire it first"), missing.getMessage());
+        MigrationRefusedException planned = assertThrows(MigrationRefusedException.class,
+                () -> migrator(db).plan(without));
+        assertEquals(missing.problems(), planned.problems(), "the plan refuses what the release would");
     }
 
     @Test
