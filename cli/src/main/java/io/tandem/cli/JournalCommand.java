@@ -150,6 +150,16 @@ final class JournalCommand implements Runnable {
                     throw new CommandLine.ParameterException(spec.commandLine(), "--clear takes max-size, archive-dir,"
                             + " archive-url or partition-xids, not " + setting);
                 }
+                boolean alsoSet = switch (setting) {
+                    case "max-size" -> maxBytes != null;
+                    case "archive-dir" -> archiveDir != null;
+                    case "archive-url" -> archiveUrl != null;
+                    default -> partitionXids != null;
+                };
+                if (alsoSet) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--clear " + setting + " and --"
+                            + setting + " together: give the new value alone (it replaces the old one)");
+                }
             }
             if (backToDefault && app == null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--default goes with --app: it puts that"

@@ -34,7 +34,10 @@ final class StatusCommand implements Callable<Integer> {
     @Mixin
     JsonOption json;
 
-    /** The exit code when the command worked but the applier needs an operator (halted, or nobody applies). */
+    /**
+     * The exit code when the command worked but the applier needs an operator (halted, or nobody applies), or the
+     * release track halted (the release can no longer switch, or be reverted).
+     */
     static final int NEEDS_ATTENTION = 3;
 
     @CommandLine.Spec
@@ -47,8 +50,13 @@ final class StatusCommand implements Callable<Integer> {
             ApplierStatus status = ApplierStatus.read(c, app);
             ReleaseControl.Status release = ReleaseControl.status(c, app).orElse(null);
             JournalStorage journal = JournalStorage.read(c);
+            String releaseAttention = release != null && release.release().state() == ApplierState.HALTED
+                    ? "the release track halted: " + release.release().haltedReason() : null;
             if (json.requested()) {
                 Map<String, Object> out = toMap(status);
+                if (out.get("attention") == null) {
+                    out.put("attention", releaseAttention);
+                }
                 out.put("journal", JournalCommand.toMap(journal));
                 out.put("release", release == null ? null : ReleaseCommand.toMap(release));
                 json.print(out);
@@ -62,10 +70,13 @@ final class StatusCommand implements Callable<Integer> {
                                     + " (tandem release status --app %s)%n", r.migrations(), r.phase().sql(),
                             r.paused() ? " (paused)" : "", r.state().sql(), release.behind(),
                             release.stranded() ? "; no tandem migrate drives it" : "", app);
+                    if (releaseAttention != null) {
+                        spec.commandLine().getOut().printf("ATTENTION  %s%n", releaseAttention);
+                    }
                     spec.commandLine().getOut().flush();
                 }
             }
-            return attention(status) == null ? 0 : NEEDS_ATTENTION;
+            return attention(status) == null && releaseAttention == null ? 0 : NEEDS_ATTENTION;
         }
     }
 

@@ -63,6 +63,9 @@ final class ViewsCommand implements Runnable {
             if (json.requested()) {
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("ok", problems.isEmpty());
+                if (!problems.isEmpty()) {
+                    out.put("error", problems.size() + " problem(s) in the definitions of app " + release.app());
+                }
                 out.put("app", release.app());
                 out.put("versions", release.versions().stream().map(v -> v.version()).toList());
                 out.put("problems", problems.stream().map(LintProblem::located).toList());
@@ -167,6 +170,12 @@ final class ViewsCommand implements Runnable {
             Scaffold draft;
             try (com.zaxxer.hikari.HikariDataSource pool = connection.pool("scaffold", 1);
                  java.sql.Connection c = pool.getConnection()) {
+                if (io.tandem.core.db.TandemSchema.installedVersion(c) != null
+                        && io.tandem.core.db.VersionRegistry.apps(c).contains(app)) {
+                    throw new TandemException("Tandem already releases app '" + app + "' in " + connection.jdbcUrl
+                            + ": scaffold drafts the first release of an app whose tables predate Tandem. Write its"
+                            + " next release in its own folder instead. Nothing written.");
+                }
                 draft = Scaffold.of(c, app, schema);
             }
             try {

@@ -81,6 +81,9 @@ class AdoptCommandsTest {
         CliRun adopted = run(db, "migrate", "--schemas", app.toString(), "--baseline", "--json");
         assertEquals(0, adopted.exitCode(), adopted.err() + adopted.out());
         assertTrue(adopted.err().contains("recorded as applied without running it"), adopted.err());
+        CliRun managed = run(db, "views", "scaffold", "--app", "notes", "--out", dir.resolve("again/notes").toString());
+        assertEquals(1, managed.exitCode(), managed.out());
+        assertTrue(managed.err().contains("Tandem already releases app 'notes'"), managed.err());
         try (Connection c = db.connect(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT string_agg(body, ',' ORDER BY id) FROM notes_v1.note")) {
             rs.next();

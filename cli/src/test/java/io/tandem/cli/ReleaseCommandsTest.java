@@ -60,6 +60,7 @@ class ReleaseCommandsTest {
         assertEquals(1, run.exitCode(), run.err() + run.out());
         JsonNode json = JSON.readTree(run.out());
         assertEquals(false, json.get("ok").asBoolean());
+        assertEquals("1 problem(s) in the definitions of app shop", json.get("error").asText());
         assertTrue(json.get("problems").get(0).asText().startsWith(release.resolve("versions/v2.yaml") + ":15:7: shop v2"
                 + " customer.phone: "), "names the field's line in the file: " + run.out());
         Path out = dir.resolve("out");

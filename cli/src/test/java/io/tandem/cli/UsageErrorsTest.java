@@ -4,6 +4,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,6 +38,7 @@ class UsageErrorsTest {
                 bad("--schemas", "--schemas no/such/folder is not a folder", "views", "check", "--schemas", "no/such/folder"),
                 bad("--app", "--app foo, but --schemas ../schemas/shop is the folder of app shop", "views", "check", "--schemas", "../schemas/shop", "--app", "foo"),
                 bad("--version", "must be at least 1, not -2", "retire", "--app", "shop", "--version", "-2", "--jdbc-url", NOWHERE),
+                bad("--max-size", "--clear max-size and --max-size together", "journal", "retention", "--clear", "max-size", "--max-size", "3GB", "--jdbc-url", NOWHERE),
                 bad("--no-such-flag", "Unknown option", "version", "--no-such-flag"));
     }
 
@@ -52,7 +54,8 @@ class UsageErrorsTest {
         String err = run.err().strip();
         assertEquals(1, err.lines().count(), "exactly one line: " + err);
         assertFalse(err.contains("Exception") || err.contains("\tat "), "no stack trace: " + err);
-        assertTrue(err.startsWith("tandem " + args[0] + (args[0].equals("views") ? " " + args[1] : "") + ": "), err);
+        assertTrue(err.startsWith("tandem " + args[0] + (List.of("views", "journal").contains(args[0]) ? " " + args[1] : "")
+                + ": "), err);
         assertTrue(err.contains(option), "names " + option + ": " + err);
         assertTrue(err.contains(says), "says '" + says + "': " + err);
         assertTrue(err.endsWith(" --help)"), "says where the usage is: " + err);
