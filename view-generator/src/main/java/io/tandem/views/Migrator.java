@@ -183,7 +183,7 @@ public final class Migrator {
                         && existing.fingerprint().equals(ReleaseFingerprint.of(release))) {
                     progress.step("This release of app " + release.app() + " has already switched (at "
                             + existing.switchedAt() + "); `tandem release finish` or `revert` ends it");
-                    return new MigrationReport(release.app(), "online", existing.migrations(),
+                    return new MigrationReport(release.app(), "online", List.of(), // this run applied none
                             release.versions().stream().map(VersionDefinition::version).toList(), 0, 0, 0,
                             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), 0, 0, 0, 0);
                 }

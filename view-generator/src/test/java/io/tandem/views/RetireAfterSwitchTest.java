@@ -26,6 +26,8 @@ class RetireAfterSwitchTest {
         Shop.releaseWithCustomers(db, 100);
         try (Applier both = Applier.start(new ApplierConfig(db.newPool(8), "shop"))) {
             assertEquals("online", new Migrator(db.newPool(10)).migrate(Release.load(MigrateTest.RELEASE_2)).mode());
+            assertEquals(List.of(), new Migrator(db.newPool(4)).migrate(Release.load(MigrateTest.RELEASE_2))
+                    .migrationsApplied(), "the same release again: already switched, nothing applied by this run");
             new Retirer(db.dataSource(), new ViewGenerator()).retire("shop", 1);
             new ReleaseControl(db.dataSource()).revert("shop");
         }
