@@ -202,7 +202,7 @@ final class OnlineRelease {
                 if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(1)) {
                     lastReport = System.nanoTime();
                     progress.step(String.format("catch-up: %,d row(s) projected onto the build, %,d behind the live"
-                            + " applier; the switch is tried within %,d", now.appliedRows(), look.behind(),
+                            + " applier; the switch is tried within %,d row(s)", now.appliedRows(), look.behind(),
                             window.rows()));
                 }
                 if (now.paused() || !look.ready(window, quiet, early)) {
