@@ -46,7 +46,10 @@ final class ConnectionOptions {
         return jdbcUrl != null && !jdbcUrl.isBlank();
     }
 
-    /** A pool of at most {@code size} connections; the caller closes it. */
+    /**
+     * A pool of at most {@code size} connections, its sessions named {@code tandem-<name>} in {@code pg_stat_activity}
+     * (unless the URL names them); the caller closes it.
+     */
     HikariDataSource pool(String name, int size) {
         if (!present()) {
             String message = "No database given: pass --jdbc-url jdbc:postgresql://HOST:PORT/DB or set TANDEM_JDBC_URL";
@@ -66,6 +69,9 @@ final class ConnectionOptions {
         config.setMaximumPoolSize(size);
         config.setMinimumIdle(0);
         config.setPoolName("tandem-" + name);
+        // what pg_stat_activity shows, and a refusal naming the release lock's holder ("session 781 'tandem-migrate'");
+        // an ApplicationName in the URL wins
+        config.addDataSourceProperty("ApplicationName", "tandem-" + name);
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {

@@ -70,6 +70,12 @@ class ApplierCommandTest {
             HttpClient http = HttpClient.newHttpClient();
             JsonNode now = waitFor(db, s -> s.get("pending").asLong() == 0 && "running".equals(s.get("applier").get("state").asText()));
             assertTrue(now.get("applier").get("leader_alive").asBoolean(), now.toString());
+            try (Connection c = db.connect(); Statement s = c.createStatement();
+                 java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity"
+                         + " WHERE application_name = 'tandem-applier-shop'")) {
+                rs.next();
+                assertTrue(rs.getInt(1) > 0, "the command's sessions are named after its pool");
+            }
             HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, health.statusCode(), health.body());
