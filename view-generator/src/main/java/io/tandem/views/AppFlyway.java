@@ -4,6 +4,7 @@ import io.tandem.core.TandemException;
 import io.tandem.core.definitions.Release;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.callback.Callback;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
@@ -31,8 +32,8 @@ final class AppFlyway {
      * folder does not hold (Flyway lets a newer one pass unseen, as "future"; what follows would be a release of
      * the old definitions over the new tables, refused only by lint, with advice to retire the newer versions).
      */
-    static void refuseOlderFolder(Flyway flyway, Release release) {
-        List<MigrationInfo> all = Arrays.asList(flyway.info().all());
+    static void refuseOlderFolder(MigrationInfoService info, Release release) {
+        List<MigrationInfo> all = Arrays.asList(info.all());
         List<String> newer = applied(all, MigrationState.FUTURE_SUCCESS);
         List<String> removed = applied(all, MigrationState.MISSING_SUCCESS);
         if (!newer.isEmpty()) {

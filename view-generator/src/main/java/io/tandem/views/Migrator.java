@@ -9,6 +9,7 @@ import io.tandem.core.definitions.Release;
 import io.tandem.core.definitions.VersionDefinition;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.output.MigrateOutput;
 import org.flywaydb.core.api.output.MigrateResult;
 
@@ -162,7 +163,7 @@ public final class Migrator {
         long start = System.nanoTime();
         try (Connection c = dataSource.getConnection()) {
             AppBaseline.check(AppBaseline.look(c), release, baseline); // before anything changes, Tandem's schema too
-            AppFlyway.refuseOlderFolder(AppFlyway.of(dataSource, release), release);
+            AppFlyway.refuseOlderFolder(AppFlyway.of(dataSource, release).info(), release);
         } catch (SQLException e) {
             throw new TandemException("Could not read the app schema of '" + release.app() + "': " + e.getMessage(), e);
         }
@@ -193,10 +194,10 @@ public final class Migrator {
                     new ReleaseControl(dataSource).progress(progress).finish(release.app());
                     existing = null;
                 }
-                Flyway flyway = AppFlyway.of(dataSource, release);
-                AppFlyway.refuseOlderFolder(flyway, release);
-                MigrationInfo current = flyway.info().current();
-                MigrationInfo[] pending = flyway.info().pending();
+                MigrationInfoService info = AppFlyway.of(dataSource, release).info(); // the history, read once
+                AppFlyway.refuseOlderFolder(info, release);
+                MigrationInfo current = info.current();
+                MigrationInfo[] pending = info.pending();
                 String liveSchema = currentSchema(c);
                 ReleasePlan plan = ReleasePlan.of(c, release, pending, liveSchema);
                 boolean online = existing != null || !baseline && current != null && pending.length > 0
@@ -245,20 +246,20 @@ public final class Migrator {
     public PlannedRelease plan(Release release) {
         try (Connection c = dataSource.getConnection()) {
             AppBaseline.check(AppBaseline.look(c), release, baseline);
-            Flyway flyway = AppFlyway.of(dataSource, release);
-            AppFlyway.refuseOlderFolder(flyway, release);
+            MigrationInfoService info = AppFlyway.of(dataSource, release).info(); // the history, read once
+            AppFlyway.refuseOlderFolder(info, release);
             if (TandemSchema.installedVersion(c) != null) { // what migrate refuses whatever the schema
                 List<String> problems = new DefinitionsSwitch(views, progress).problems(c, release);
                 if (!problems.isEmpty()) {
                     throw new MigrationRefusedException(release.app(), problems);
                 }
             }
-            MigrationInfo[] pending = flyway.info().pending();
+            MigrationInfo[] pending = info.pending();
             if (baseline) { // the first is recorded as applied, not run
                 pending = java.util.Arrays.copyOfRange(pending, 1, pending.length);
             }
             ReleasePlan plan = ReleasePlan.of(c, release, pending, currentSchema(c));
-            boolean first = flyway.info().current() == null;
+            boolean first = info.current() == null;
             boolean online = !baseline && !first && pending.length > 0
                     && (mode == Mode.ONLINE || mode == Mode.AUTO && plan.heavy());
             return new PlannedRelease(plan, online, baseline, first);
